@@ -1,0 +1,47 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+UV := .tools/bin/uv
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: install run test test-sqlite test-postgres lint format bench clean
+
+# uv lives in its own small venv so `uv sync` never removes it from the project venv.
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/sidefx db upgrade
+	$(BIN)/sidefx seed
+	$(BIN)/sidefx serve --host $(HOST) --port $(PORT)
+
+# The whole suite on SQLite; when SIDEFX_TEST_DATABASE_URL is set, once more on PostgreSQL.
+test: install lint
+	$(BIN)/pytest -q -p no:cacheprovider
+	@if [ -n "$$SIDEFX_TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $${SIDEFX_TEST_DATABASE_URL%%@*}@…"; \
+		SIDEFX_TEST_BACKEND=postgresql $(BIN)/pytest -q -p no:cacheprovider; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy app tests
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .tools var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,77 @@
+"""Shared parameter types, pagination and the Link header."""
+
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Path, Query, Request, Response
+
+from app.schemas.common import Page
+
+T = TypeVar("T")
+
+MAX_QUERY_LENGTH = 100
+MAX_NAME_LENGTH = 200
+MAX_OFFSET = 1_000_000
+# No control characters (NUL breaks PostgreSQL text, the rest is never a name).
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+
+DrugName = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_NAME_LENGTH,
+        pattern=PRINTABLE,
+        description="Slug, generic name or brand name, any letter case (`clonazepam`, `Klonopin`).",
+        examples=["clonazepam"],
+    ),
+]
+EffectName = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=MAX_NAME_LENGTH,
+        pattern=PRINTABLE,
+        description="Slug, name or synonym, any letter case (`leg-cramps`, `charley horse`).",
+        examples=["leg-cramps"],
+    ),
+]
+TextQuery = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=MAX_QUERY_LENGTH,
+        pattern=PRINTABLE,
+        description="Part of a name, brand or synonym (1-100 characters).",
+    ),
+]
+SourceFilter = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=80,
+        pattern=PRINTABLE,
+        description="Only records backed by this source (slug, see /v1/sources).",
+    ),
+]
+DrugClassFilter = Annotated[
+    str | None,
+    Query(min_length=1, max_length=200, pattern=PRINTABLE, description="Drug class, any case."),
+]
+SourceSlug = Annotated[str, Path(min_length=1, max_length=80, pattern=PRINTABLE)]
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1-100).")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Records to skip.")]
+
+
+def paged(request: Request, response: Response, page: Page[Any]) -> None:
+    """Add RFC 8288 `next`/`prev` links to a list response."""
+    links = []
+    if page.offset + page.limit < page.total:
+        links.append(_link(request, page.offset + page.limit, page.limit, "next"))
+    if page.offset > 0:
+        links.append(_link(request, max(page.offset - page.limit, 0), page.limit, "prev"))
+    if links:
+        response.headers["Link"] = ", ".join(links)
+
+
+def _link(request: Request, offset: int, limit: int, rel: str) -> str:
+    url = request.url.include_query_params(offset=offset, limit=limit)
+    return f'<{url.path}?{url.query}>; rel="{rel}"'

@@ -1,0 +1,86 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.api.deps import (
+    DrugClassFilter,
+    DrugName,
+    EffectName,
+    Limit,
+    Offset,
+    SourceFilter,
+    TextQuery,
+    paged,
+)
+from app.db import DatabaseDep
+from app.enums import BodySystem, Context, IncidenceBand
+from app.schemas.common import Page, problem_responses
+from app.schemas.drug import DrugDetail, DrugSummary
+from app.schemas.effect import DrugEffectDetail, DrugEffectSummary
+from app.services import drug_effects, drugs
+
+router = APIRouter(prefix="/drugs", tags=["drugs"])
+
+
+@router.get("", response_model=Page[DrugSummary], responses=problem_responses(422))
+def list_drugs(
+    db: DatabaseDep,
+    request: Request,
+    response: Response,
+    q: TextQuery = None,
+    drug_class: DrugClassFilter = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> Page[DrugSummary]:
+    """Drugs by name, filtered by a name/brand fragment (`q`) or drug class."""
+    page = db.run(drugs.list_drugs, q=q, drug_class=drug_class, limit=limit, offset=offset)
+    paged(request, response, page)
+    return page
+
+
+@router.get("/{drug}", response_model=DrugDetail, responses=problem_responses(404, 422))
+def read_drug(drug: DrugName, db: DatabaseDep) -> DrugDetail:
+    """One drug: attributes, brand names, uses, warnings and effect counts per context."""
+    return db.run(drugs.get_drug_detail, drug)
+
+
+@router.get(
+    "/{drug}/effects", response_model=Page[DrugEffectSummary], responses=problem_responses(404, 422)
+)
+def list_drug_effects(
+    drug: DrugName,
+    db: DatabaseDep,
+    request: Request,
+    response: Response,
+    context: Context | None = None,
+    body_system: BodySystem | None = None,
+    min_incidence: Annotated[
+        IncidenceBand | None, Query(description="Only this band or more frequent.")
+    ] = None,
+    source: SourceFilter = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> Page[DrugEffectSummary]:
+    """A drug's effects with their context, most frequent first."""
+    page = db.run(
+        drug_effects.list_drug_effects,
+        drug,
+        context=context,
+        body_system=body_system,
+        min_incidence=min_incidence,
+        source=source,
+        limit=limit,
+        offset=offset,
+    )
+    paged(request, response, page)
+    return page
+
+
+@router.get(
+    "/{drug}/effects/{effect}",
+    response_model=DrugEffectDetail,
+    responses=problem_responses(404, 422),
+)
+def read_drug_effect(drug: DrugName, effect: EffectName, db: DatabaseDep) -> DrugEffectDetail:
+    """One drug x effect, every context side by side (side effect vs withdrawal), with evidence."""
+    return db.run(drug_effects.get_drug_effect_detail, drug, effect)

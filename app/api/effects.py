@@ -1,0 +1,64 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.api.deps import EffectName, Limit, Offset, SourceFilter, TextQuery, paged
+from app.db import DatabaseDep
+from app.enums import BodySystem, Context, IncidenceBand
+from app.schemas.common import Page, problem_responses
+from app.schemas.effect import EffectDetail, EffectDrugRow, EffectSummary
+from app.services import effects
+
+router = APIRouter(prefix="/effects", tags=["effects"])
+
+
+@router.get("", response_model=Page[EffectSummary], responses=problem_responses(422))
+def list_effects(
+    db: DatabaseDep,
+    request: Request,
+    response: Response,
+    q: TextQuery = None,
+    body_system: BodySystem | None = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> Page[EffectSummary]:
+    """Effects by name, filtered by a name/synonym fragment (`q`) or body system."""
+    page = db.run(effects.list_effects, q=q, body_system=body_system, limit=limit, offset=offset)
+    paged(request, response, page)
+    return page
+
+
+@router.get("/{effect}", response_model=EffectDetail, responses=problem_responses(404, 422))
+def read_effect(effect: EffectName, db: DatabaseDep) -> EffectDetail:
+    """One effect: description, synonyms, causes, management and related effects, cited."""
+    return db.run(effects.get_effect_detail, effect)
+
+
+@router.get(
+    "/{effect}/drugs", response_model=Page[EffectDrugRow], responses=problem_responses(404, 422)
+)
+def list_effect_drugs(
+    effect: EffectName,
+    db: DatabaseDep,
+    request: Request,
+    response: Response,
+    context: Context | None = None,
+    min_incidence: Annotated[
+        IncidenceBand | None, Query(description="Only this band or more frequent.")
+    ] = None,
+    source: SourceFilter = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> Page[EffectDrugRow]:
+    """Reverse lookup: which drugs have this effect, in which context, how often."""
+    page = db.run(
+        effects.drugs_for_effect,
+        effect,
+        context=context,
+        min_incidence=min_incidence,
+        source=source,
+        limit=limit,
+        offset=offset,
+    )
+    paged(request, response, page)
+    return page

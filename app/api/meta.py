@@ -1,0 +1,40 @@
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from app.db import DatabaseDep
+from app.errors import problem
+from app.schemas.common import Schema, problem_responses
+from app.schemas.source import MetaRead
+from app.services import meta
+
+router = APIRouter(tags=["meta"])
+health_router = APIRouter(tags=["health"])
+
+
+class Health(Schema):
+    status: str
+    detail: str | None = None
+
+
+@router.get("/meta", response_model=MetaRead)
+def read_meta(db: DatabaseDep) -> MetaRead:
+    """Data version, record counts, sources with licences, and the medical disclaimer."""
+    return db.run(meta.get_meta)
+
+
+@health_router.get("/healthz", response_model=Health)
+def healthz() -> Health:
+    """Liveness: the process answers."""
+    return Health(status="ok")
+
+
+@health_router.get("/readyz", response_model=Health, responses=problem_responses(503))
+def readyz(request: Request, db: DatabaseDep) -> Health | JSONResponse:
+    """Readiness: the database answers and its schema is at the code's migration head."""
+    try:
+        at_head, detail = db.run(meta.migration_state, request.app.state.migrations)
+    except Exception:  # any driver error means "not ready", never a 500
+        return problem(request, 503, "Service Unavailable", "The database is not reachable.")
+    if not at_head:
+        return problem(request, 503, "Service Unavailable", detail)
+    return Health(status="ready", detail=detail)

@@ -1,0 +1,91 @@
+"""The `sidefx` command: db upgrade, seed, serve."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import uvicorn
+from alembic import command
+from alembic.config import Config
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from app.config import get_settings
+from app.db import make_engine
+from app.importers.seed import load_seed
+from app.importers.seed_files import SeedError, read_seed
+
+ROOT = Path(__file__).resolve().parent.parent
+console = Console(stderr=True)
+
+cli = typer.Typer(help="sidefx: drug side effects in context.", no_args_is_help=True)
+db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
+cli.add_typer(db_cli, name="db")
+
+
+def alembic_config(url: str | None = None) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.attributes["url"] = url or get_settings().database_url
+    return config
+
+
+@db_cli.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations (default: up to head)."""
+    command.upgrade(alembic_config(), revision)
+    console.print(f"[green]database at {revision}[/green]")
+
+
+@db_cli.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
+    """Revert migrations down to REVISION (`base` empties the schema)."""
+    command.downgrade(alembic_config(), revision)
+    console.print(f"[green]database at {revision}[/green]")
+
+
+@cli.command()
+def seed(
+    directory: Annotated[
+        Path, typer.Option("--dir", help="Folder with the seed YAML files.")
+    ] = ROOT / "seed_data",
+    force: Annotated[bool, typer.Option(help="Reload even if the files are unchanged.")] = False,
+) -> None:
+    """Validate seed_data/*.yaml, then upsert every record in one transaction."""
+    try:
+        data = read_seed(directory)
+    except SeedError as exc:
+        console.print(f"[red]seed rejected, database unchanged:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    engine = make_engine(get_settings().database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            report = load_seed(session, data, force=force)
+    finally:
+        engine.dispose()
+    state = "loaded" if report.changed else "unchanged (same checksum; --force reloads)"
+    console.print(
+        f"seed {state}: {report.sources} sources, {report.drugs} drugs, "
+        f"{report.effects} effects, {report.drug_effects} drug effects"
+    )
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the HTTP API with uvicorn."""
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level=get_settings().log_level.lower(),
+    )
+
+
+def main() -> None:
+    cli()

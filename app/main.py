@@ -1,0 +1,70 @@
+"""Application factory: the lifespan builds the engine; routers, middleware, error handlers."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from fastapi import FastAPI
+
+from app.api import api_router, health_router
+from app.config import Settings, get_settings
+from app.db import Database, make_engine, make_sessionmaker
+from app.errors import install_error_handlers
+from app.logging_config import configure_logging
+from app.middleware import RequestContextMiddleware
+from app.schemas.common import DISCLAIMER
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DESCRIPTION = f"""
+Drug side effects **in context**: during regular use (`side_effect`), after stopping or lowering
+the dose (`withdrawal`), or in `overdose` — how often, how soon, how severe, what helps — and
+which source says so.
+
+`{{drug}}` and `{{effect}}` accept a slug, a generic or brand name, or a synonym, in any letter
+case. Errors are RFC 9457 `application/problem+json`. Lists take `limit` (1-100) and `offset`
+and carry a `Link` header.
+
+**Disclaimer.** {DISCLAIMER}
+"""
+
+
+def migration_scripts() -> ScriptDirectory:
+    return ScriptDirectory.from_config(Config(str(ROOT / "alembic.ini")))
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+    settings: Settings = app.state.settings
+    engine = make_engine(settings.database_url, echo=settings.sql_echo)
+    try:
+        yield {"database": Database(make_sessionmaker(engine))}
+    finally:
+        engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    app = FastAPI(
+        title="sidefx",
+        version="1.0.0",
+        summary="Drug side effects in context, with sources.",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url="/docs" if settings.docs_enabled else None,
+        redoc_url="/redoc" if settings.docs_enabled else None,
+        generate_unique_id_function=lambda route: (
+            f"{route.tags[0]}_{route.name}" if route.tags else route.name
+        ),
+    )
+    app.state.settings = settings
+    app.state.migrations = migration_scripts()
+    app.include_router(api_router)
+    app.include_router(health_router)
+    app.add_middleware(RequestContextMiddleware)
+    install_error_handlers(app)
+    return app

@@ -1,0 +1,225 @@
+"""A drug's effects (list, filters) and one drug x effect across every context."""
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
+from app.errors import InvalidParameter, NotFound
+from app.models import DrugEffect, DrugEffectSymptom, Effect, Evidence, ManagementStep, Source
+from app.schemas.common import Page
+from app.schemas.drug import DrugRef
+from app.schemas.effect import (
+    ContextRecord,
+    DrugEffectDetail,
+    DrugEffectSummary,
+    EffectSummary,
+    EvidenceRead,
+    Incidence,
+    Onset,
+)
+from app.services.pages import AnySelect, count
+from app.services.resolve import resolve_drug, resolve_effect
+
+EFFECT_COLUMNS = (Effect.slug, Effect.name, Effect.kind, Effect.body_system)
+
+
+def list_drug_effects(
+    session: Session,
+    drug: str,
+    *,
+    context: Context | None,
+    body_system: BodySystem | None,
+    min_incidence: IncidenceBand | None,
+    source: str | None,
+    limit: int,
+    offset: int,
+) -> Page[DrugEffectSummary]:
+    ref = resolve_drug(session, drug)
+    stmt = (
+        select(DrugEffect, *EFFECT_COLUMNS)
+        .join(Effect, Effect.id == DrugEffect.effect_id)
+        .where(DrugEffect.drug_id == ref.id)
+    )
+    if context:
+        stmt = stmt.where(DrugEffect.context == context)
+    if body_system:
+        stmt = stmt.where(Effect.body_system == body_system)
+    if min_incidence:
+        stmt = stmt.where(DrugEffect.incidence_rank >= INCIDENCE_RANK[min_incidence])
+    if source:
+        source_id = source_id_for(session, source)
+        stmt = stmt.where(
+            DrugEffect.id.in_(
+                select(Evidence.drug_effect_id).where(Evidence.source_id == source_id)
+            )
+        )
+    total = count(session, stmt)
+    rows = session.execute(_by_incidence(stmt).limit(limit).offset(offset)).all()
+    sources = evidence_sources(session, [r.DrugEffect.id for r in rows])
+    items = [
+        DrugEffectSummary(
+            effect=effect_summary(r),
+            context=r.DrugEffect.context,
+            incidence=incidence(r.DrugEffect),
+            onset=onset(r.DrugEffect),
+            severity=r.DrugEffect.severity,
+            sources=sources.get(r.DrugEffect.id, []),
+        )
+        for r in rows
+    ]
+    return Page(items=items, total=total, limit=limit, offset=offset)
+
+
+def get_drug_effect_detail(session: Session, drug: str, effect: str) -> DrugEffectDetail:
+    drug_ref = resolve_drug(session, drug)
+    effect_ref = resolve_effect(session, effect)
+    records = session.scalars(
+        select(DrugEffect).where(
+            DrugEffect.drug_id == drug_ref.id, DrugEffect.effect_id == effect_ref.id
+        )
+    ).all()
+    if not records:
+        raise NotFound(
+            f"No record links {drug_ref.slug} to {effect_ref.slug}; "
+            f"see /v1/drugs/{drug_ref.slug}/effects for what is known."
+        )
+    effect_row = session.execute(select(*EFFECT_COLUMNS).where(Effect.id == effect_ref.id)).one()
+    ids = [r.id for r in records]
+    symptoms = _accompanying(session, ids)
+    steps = _management(session, ids)
+    evidence = _evidence(session, ids)
+    order = list(Context)
+    contexts = [
+        ContextRecord(
+            context=r.context,
+            incidence=incidence(r),
+            onset=onset(r),
+            severity=r.severity,
+            severity_note=r.severity_note,
+            accompanying_symptoms=symptoms.get(r.id, []),
+            management=steps.get(r.id, []),
+            notes=r.notes,
+            evidence=evidence.get(r.id, []),
+        )
+        for r in sorted(records, key=lambda r: order.index(r.context))
+    ]
+    return DrugEffectDetail(
+        drug=DrugRef(slug=drug_ref.slug, name=drug_ref.name),
+        effect=effect_summary(effect_row),
+        contexts=contexts,
+    )
+
+
+def source_id_for(session: Session, slug: str) -> int:
+    source_id = session.scalar(select(Source.id).where(Source.slug == slug.strip().lower()))
+    if source_id is None:
+        raise InvalidParameter(f"Unknown source '{slug[:80]}'; see /v1/sources for the slugs.")
+    return source_id
+
+
+def evidence_sources(session: Session, drug_effect_ids: list[int]) -> dict[int, list[str]]:
+    """Distinct source slugs backing each drug effect, in a stable order."""
+    if not drug_effect_ids:
+        return {}
+    rows = session.execute(
+        select(Evidence.drug_effect_id, Source.slug)
+        .join(Source, Source.id == Evidence.source_id)
+        .where(Evidence.drug_effect_id.in_(drug_effect_ids))
+        .distinct()
+        .order_by(Evidence.drug_effect_id, Source.slug)
+    ).all()
+    out: dict[int, list[str]] = defaultdict(list)
+    for drug_effect_id, slug in rows:
+        out[drug_effect_id].append(slug)
+    return out
+
+
+def effect_summary(row: Any) -> EffectSummary:
+    return EffectSummary(slug=row.slug, name=row.name, kind=row.kind, body_system=row.body_system)
+
+
+def incidence(de: DrugEffect) -> Incidence:
+    return Incidence(
+        band=de.incidence_band,
+        frequency=de.frequency,
+        placebo_frequency=de.placebo_frequency,
+        wording=de.incidence_wording,
+    )
+
+
+def onset(de: DrugEffect) -> Onset | None:
+    values = (de.onset_text, de.onset_relative_to, de.onset_min_days, de.onset_max_days,
+              de.peak_text, de.peak_min_days, de.peak_max_days)  # fmt: skip
+    if all(v is None for v in values):
+        return None
+    return Onset(
+        text=de.onset_text,
+        relative_to=de.onset_relative_to,
+        min_days=de.onset_min_days,
+        max_days=de.onset_max_days,
+        peak_text=de.peak_text,
+        peak_min_days=de.peak_min_days,
+        peak_max_days=de.peak_max_days,
+    )
+
+
+def _by_incidence(stmt: AnySelect) -> AnySelect:
+    return stmt.order_by(
+        DrugEffect.incidence_rank.desc(),
+        DrugEffect.frequency.is_(None),
+        DrugEffect.frequency.desc(),
+        Effect.name,
+        DrugEffect.context,
+    )
+
+
+def _accompanying(session: Session, ids: list[int]) -> dict[int, list[EffectSummary]]:
+    rows = session.execute(
+        select(DrugEffectSymptom.drug_effect_id, *EFFECT_COLUMNS)
+        .join(Effect, Effect.id == DrugEffectSymptom.effect_id)
+        .where(DrugEffectSymptom.drug_effect_id.in_(ids))
+        .order_by(DrugEffectSymptom.drug_effect_id, DrugEffectSymptom.position)
+    ).all()
+    out: dict[int, list[EffectSummary]] = defaultdict(list)
+    for r in rows:
+        out[r.drug_effect_id].append(effect_summary(r))
+    return out
+
+
+def _management(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    rows = session.execute(
+        select(ManagementStep.drug_effect_id, ManagementStep.text)
+        .where(ManagementStep.drug_effect_id.in_(ids))
+        .order_by(ManagementStep.drug_effect_id, ManagementStep.position)
+    ).all()
+    out: dict[int, list[str]] = defaultdict(list)
+    for drug_effect_id, text in rows:
+        out[drug_effect_id].append(text)
+    return out
+
+
+def _evidence(session: Session, ids: list[int]) -> dict[int, list[EvidenceRead]]:
+    rows = session.execute(
+        select(Evidence, Source.slug)
+        .join(Source, Source.id == Evidence.source_id)
+        .where(Evidence.drug_effect_id.in_(ids))
+        .order_by(Evidence.drug_effect_id, Evidence.id)
+    ).all()
+    out: dict[int, list[EvidenceRead]] = defaultdict(list)
+    for ev, slug in rows:
+        out[ev.drug_effect_id].append(
+            EvidenceRead(
+                source=slug,
+                section=ev.section,
+                incidence_band=ev.incidence_band,
+                frequency_text=ev.frequency_text,
+                frequency_lower=ev.frequency_lower,
+                frequency_upper=ev.frequency_upper,
+                placebo=ev.placebo,
+                note=ev.note,
+            )
+        )
+    return out

@@ -1,0 +1,61 @@
+"""Data version, record counts, readiness."""
+
+import hashlib
+
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from app.models import DataRelease, Drug, DrugEffect, Effect, Evidence, Source
+from app.schemas.common import DISCLAIMER
+from app.schemas.drug import SourceSummary
+from app.schemas.source import MetaCounts, MetaRead, ReleaseRead
+
+API_VERSION = "1"
+
+
+def data_version(session: Session) -> str:
+    """A short hash of every loaded release; changes whenever the data does."""
+    rows = session.execute(
+        select(DataRelease.name, DataRelease.checksum).order_by(DataRelease.name)
+    ).all()
+    digest = hashlib.sha256("|".join(f"{n}:{c}" for n, c in rows).encode()).hexdigest()
+    return digest[:16] if rows else "empty"
+
+
+def get_meta(session: Session) -> MetaRead:
+    releases = session.scalars(select(DataRelease).order_by(DataRelease.name)).all()
+    sources = session.scalars(select(Source).order_by(Source.slug)).all()
+
+    def n(model: type[object]) -> int:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+    return MetaRead(
+        name="sidefx",
+        api_version=API_VERSION,
+        data_version=data_version(session),
+        releases=[ReleaseRead.model_validate(r) for r in releases],
+        counts=MetaCounts(
+            drugs=n(Drug),
+            effects=n(Effect),
+            drug_effects=n(DrugEffect),
+            evidence=n(Evidence),
+            sources=len(sources),
+        ),
+        sources=[SourceSummary.model_validate(s) for s in sources],
+        disclaimer=DISCLAIMER,
+    )
+
+
+def migration_state(session: Session, script: ScriptDirectory) -> tuple[bool, str]:
+    """(at head, description) — raises if the database cannot be reached."""
+    session.execute(text("SELECT 1"))
+    current = MigrationContext.configure(session.connection()).get_current_heads()
+    heads = script.get_heads()
+    if set(current) == set(heads):
+        return True, f"at migration head {', '.join(heads)}"
+    return (
+        False,
+        f"database at {', '.join(current) or 'no revision'}, code expects {', '.join(heads)}",
+    )

@@ -1,0 +1,92 @@
+"""Real migrations and the curated seed once per session; a rolled-back transaction per test.
+
+SQLite by default; PostgreSQL when SIDEFX_TEST_DATABASE_URL is set (the Makefile runs both).
+"""
+
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from alembic import command
+from fastapi import FastAPI
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
+
+from app.cli import alembic_config
+from app.config import Settings
+from app.db import Database, get_database, make_engine
+from app.importers.seed import load_seed
+from app.importers.seed_files import read_seed
+from app.main import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_DIR = ROOT / "seed_data"
+POSTGRES_URL = os.environ.get("SIDEFX_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if POSTGRES_URL:
+        return Settings(database_url=POSTGRES_URL).database_url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+def reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    if database_url.startswith("postgresql"):
+        reset_postgres(database_url)
+    command.upgrade(alembic_config(database_url), "head")
+    engine = make_engine(database_url)
+    with Session(engine) as session, session.begin():
+        load_seed(session, read_seed(SEED_DIR))
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: Connection) -> Callable[[], Session]:
+    return lambda: Session(bind=connection, join_transaction_mode="create_savepoint")
+
+
+@pytest.fixture
+def session(session_factory: Callable[[], Session]) -> Iterator[Session]:
+    with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def app(session_factory: Callable[[], Session], database_url: str) -> FastAPI:
+    app = create_app(Settings(database_url=database_url))
+    database = Database(session_factory)
+    app.dependency_overrides[get_database] = lambda: database
+    return app
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
