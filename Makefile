@@ -28,10 +28,13 @@ run: install
 
 # The whole suite on SQLite; when SIDEFX_TEST_DATABASE_URL is set, once more on PostgreSQL.
 test: install lint
-	$(BIN)/pytest -q -p no:cacheprovider
+	@echo "== tests on SQLite"
+	env -u SIDEFX_TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider
 	@if [ -n "$$SIDEFX_TEST_DATABASE_URL" ]; then \
-		echo "== PostgreSQL: $${SIDEFX_TEST_DATABASE_URL%%@*}@…"; \
-		SIDEFX_TEST_BACKEND=postgresql $(BIN)/pytest -q -p no:cacheprovider; \
+		echo "== tests on PostgreSQL"; \
+		$(BIN)/pytest -q -p no:cacheprovider; \
+	else \
+		echo "== PostgreSQL run skipped: set SIDEFX_TEST_DATABASE_URL (see README) or run .ci/run"; \
 	fi
 
 lint: install
