@@ -12,12 +12,14 @@ from app.api.deps import (
     TextQuery,
     paged,
 )
+from app.api.examples import CONTEXTS, example
 from app.db import DatabaseDep
 from app.enums import BodySystem, Context, IncidenceBand
 from app.schemas.common import Page, problem_responses
+from app.schemas.comparison import DrugContexts
 from app.schemas.drug import DrugDetail, DrugSummary
 from app.schemas.effect import DrugEffectDetail, DrugEffectSummary
-from app.services import drug_effects, drugs
+from app.services import contexts, drug_effects, drugs
 
 router = APIRouter(prefix="/drugs", tags=["drugs"])
 
@@ -84,3 +86,31 @@ def list_drug_effects(
 def read_drug_effect(drug: DrugName, effect: EffectName, db: DatabaseDep) -> DrugEffectDetail:
     """One drug x effect, every context side by side (side effect vs withdrawal), with evidence."""
     return db.run(drug_effects.get_drug_effect_detail, drug, effect)
+
+
+@router.get(
+    "/{drug}/contexts",
+    response_model=DrugContexts,
+    responses={**problem_responses(404, 422), **example(CONTEXTS)},
+)
+def read_drug_contexts(
+    drug: DrugName,
+    db: DatabaseDep,
+    body_system: BodySystem | None = None,
+    multi_context_only: Annotated[
+        bool, Query(description="Only effects known in two or more contexts.")
+    ] = False,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> DrugContexts:
+    """Side effect vs withdrawal (vs overdose) for each of a drug's effects, row by row:
+    incidence, onset, severity, accompanying symptoms, management. Effects known in more
+    contexts come first."""
+    return db.run(
+        contexts.drug_contexts,
+        drug,
+        body_system=body_system,
+        multi_context_only=multi_context_only,
+        limit=limit,
+        offset=offset,
+    )

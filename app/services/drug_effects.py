@@ -1,6 +1,7 @@
 """A drug's effects (list, filters) and one drug x effect across every context."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -87,12 +88,22 @@ def get_drug_effect_detail(session: Session, drug: str, effect: str) -> DrugEffe
             f"see /v1/drugs/{drug_ref.slug}/effects for what is known."
         )
     effect_row = session.execute(select(*EFFECT_COLUMNS).where(Effect.id == effect_ref.id)).one()
-    ids = [r.id for r in records]
-    symptoms = _accompanying(session, ids)
-    steps = _management(session, ids)
-    evidence = _evidence(session, ids)
     order = list(Context)
-    contexts = [
+    contexts = context_records(session, sorted(records, key=lambda r: order.index(r.context)))
+    return DrugEffectDetail(
+        drug=DrugRef(slug=drug_ref.slug, name=drug_ref.name),
+        effect=effect_summary(effect_row),
+        contexts=contexts,
+    )
+
+
+def context_records(session: Session, records: Sequence[DrugEffect]) -> list[ContextRecord]:
+    """Full records (symptoms, management, evidence) in three statements, whatever the count."""
+    ids = [r.id for r in records]
+    symptoms = accompanying_symptoms(session, ids)
+    steps = management_steps(session, ids)
+    evidence = evidence_records(session, ids)
+    return [
         ContextRecord(
             context=r.context,
             incidence=incidence(r),
@@ -104,13 +115,8 @@ def get_drug_effect_detail(session: Session, drug: str, effect: str) -> DrugEffe
             notes=r.notes,
             evidence=evidence.get(r.id, []),
         )
-        for r in sorted(records, key=lambda r: order.index(r.context))
+        for r in records
     ]
-    return DrugEffectDetail(
-        drug=DrugRef(slug=drug_ref.slug, name=drug_ref.name),
-        effect=effect_summary(effect_row),
-        contexts=contexts,
-    )
 
 
 def source_id_for(session: Session, slug: str) -> int:
@@ -176,7 +182,7 @@ def _by_incidence(stmt: AnySelect) -> AnySelect:
     )
 
 
-def _accompanying(session: Session, ids: list[int]) -> dict[int, list[EffectSummary]]:
+def accompanying_symptoms(session: Session, ids: list[int]) -> dict[int, list[EffectSummary]]:
     rows = session.execute(
         select(DrugEffectSymptom.drug_effect_id, *EFFECT_COLUMNS)
         .join(Effect, Effect.id == DrugEffectSymptom.effect_id)
@@ -189,7 +195,7 @@ def _accompanying(session: Session, ids: list[int]) -> dict[int, list[EffectSumm
     return out
 
 
-def _management(session: Session, ids: list[int]) -> dict[int, list[str]]:
+def management_steps(session: Session, ids: list[int]) -> dict[int, list[str]]:
     rows = session.execute(
         select(ManagementStep.drug_effect_id, ManagementStep.text)
         .where(ManagementStep.drug_effect_id.in_(ids))
@@ -201,7 +207,7 @@ def _management(session: Session, ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
-def _evidence(session: Session, ids: list[int]) -> dict[int, list[EvidenceRead]]:
+def evidence_records(session: Session, ids: list[int]) -> dict[int, list[EvidenceRead]]:
     rows = session.execute(
         select(Evidence, Source.slug)
         .join(Source, Source.id == Evidence.source_id)

@@ -1,6 +1,7 @@
 """Exact name resolution for path parameters: slug, name or alias, any letter case.
 
-Never fuzzy: a clinical tool must get the drug it asked for or a 404 with suggestions.
+Never fuzzy: a clinical tool must get the drug it asked for, or a 404 with suggestions.
+A slug match wins over an alias; an alias naming several records is a 404 listing them.
 """
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from app.models import Alias, Drug, Effect
 from app.text import name_key, slugify
 
 MAX_NAME_LENGTH = 200
+Model = type[Drug] | type[Effect]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,50 +26,64 @@ class Ref:
 
 
 def resolve_drug(session: Session, name: str) -> Ref:
-    return _resolve(session, name, Drug, Alias.drug_id, "drug")
+    return resolve_drugs(session, [name])[0]
 
 
 def resolve_effect(session: Session, name: str) -> Ref:
-    return _resolve(session, name, Effect, Alias.effect_id, "effect")
+    return _resolve(session, [name], Effect, Alias.effect_id, "effect")[0]
 
 
 def resolve_drugs(session: Session, names: list[str]) -> list[Ref]:
-    return [resolve_drug(session, n) for n in names]
+    """Resolve several names in one statement (a comparison must not query per drug)."""
+    return _resolve(session, names, Drug, Alias.drug_id, "drug")
 
 
 def _resolve(
     session: Session,
-    name: str,
-    model: type[Drug] | type[Effect],
+    names: list[str],
+    model: Model,
     alias_fk: InstrumentedAttribute[int | None],
     what: str,
-) -> Ref:
-    key = name_key(name)
-    if not key or len(key) > MAX_NAME_LENGTH:
-        raise InvalidParameter(f"A {what} name must be 1 to {MAX_NAME_LENGTH} characters.")
-    by_slug = select(model.id).where(model.slug == slugify(key))
-    by_alias = select(alias_fk).where(Alias.key == key, alias_fk.isnot(None))
-    ids = union_all(by_slug, by_alias).subquery()
+) -> list[Ref]:
+    keys = [name_key(n) for n in names]
+    for key in keys:
+        if not key or len(key) > MAX_NAME_LENGTH:
+            raise InvalidParameter(f"A {what} name must be 1 to {MAX_NAME_LENGTH} characters.")
+    by_slug = select(model.id.label("id"), model.slug.label("key")).where(
+        model.slug.in_({slugify(k) for k in keys})
+    )
+    by_alias = select(alias_fk, Alias.key).where(Alias.key.in_(set(keys)), alias_fk.isnot(None))
+    matched = union_all(by_slug, by_alias).subquery()
     rows = session.execute(
-        select(model.id, model.slug, model.name).where(model.id.in_(select(ids.c[0]))).limit(5)
-    ).all()
-    if len(rows) == 1:
-        return Ref(*rows[0])
-    if rows:
-        slugs = sorted(r.slug for r in rows)
-        raise NotFound(
-            f"'{_clip(name)}' names several {what}s: {', '.join(slugs)}. Use a slug.",
-            suggestions=slugs,
+        select(matched.c.key, model.id, model.slug, model.name).join(
+            model, model.id == matched.c.id
         )
-    suggestions = suggest(session, key, model, alias_fk)
-    hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
-    raise NotFound(f"No {what} named '{_clip(name)}'.{hint}", suggestions=suggestions)
+    ).all()
+    found: dict[str, dict[int, Ref]] = {}
+    for key, id_, slug, display in rows:
+        found.setdefault(key, {})[id_] = Ref(id_, slug, display)
+    refs = []
+    for name, key in zip(names, keys, strict=True):
+        candidates = found.get(slugify(key)) or found.get(key) or {}
+        if len(candidates) == 1:
+            refs.append(next(iter(candidates.values())))
+            continue
+        if candidates:
+            slugs = sorted(r.slug for r in candidates.values())
+            raise NotFound(
+                f"'{_clip(name)}' names several {what}s: {', '.join(slugs)}. Use a slug.",
+                suggestions=slugs,
+            )
+        suggestions = suggest(session, key, model, alias_fk)
+        hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
+        raise NotFound(f"No {what} named '{_clip(name)}'.{hint}", suggestions=suggestions)
+    return refs
 
 
 def suggest(
     session: Session,
     key: str,
-    model: type[Drug] | type[Effect],
+    model: Model,
     alias_fk: InstrumentedAttribute[int | None],
     limit: int = 5,
 ) -> list[str]:
