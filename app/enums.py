@@ -125,3 +125,12 @@ class ProfileAspect(StrEnum):
     management = "management"
     prevention = "prevention"
     when_to_seek_care = "when_to_seek_care"
+
+
+class MatchKind(StrEnum):
+    """How a search result matched the query."""
+
+    exact = "exact"  # the canonical name or slug
+    alias = "alias"  # a brand name or synonym, exactly
+    prefix = "prefix"  # the start of a name, or of one of its words (autocomplete)
+    fuzzy = "fuzzy"  # a misspelling or a sound-alike

@@ -6,12 +6,12 @@ A slug match wins over an alias; an alias naming several records is a 404 listin
 
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from app.errors import InvalidParameter, NotFound
 from app.models import Alias, Drug, Effect
+from app.services.search import name_index
 from app.text import name_key, slugify
 
 MAX_NAME_LENGTH = 200
@@ -74,34 +74,15 @@ def _resolve(
                 f"'{_clip(name)}' names several {what}s: {', '.join(slugs)}. Use a slug.",
                 suggestions=slugs,
             )
-        suggestions = suggest(session, key, model, alias_fk)
+        suggestions = suggest(session, key, what)
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         raise NotFound(f"No {what} named '{_clip(name)}'.{hint}", suggestions=suggestions)
     return refs
 
 
-def suggest(
-    session: Session,
-    key: str,
-    model: Model,
-    alias_fk: InstrumentedAttribute[int | None],
-    limit: int = 5,
-) -> list[str]:
+def suggest(session: Session, key: str, what: str, limit: int = 5) -> list[str]:
     """Close slugs for a name that matched nothing (only on the 404 path)."""
-    names = session.execute(
-        union_all(
-            select(model.slug.label("slug"), model.name.label("name")),
-            select(model.slug, Alias.name).join(Alias, alias_fk == model.id),
-        )
-    ).all()
-    choices = {i: name_key(n) for i, (_, n) in enumerate(names)}
-    matches = process.extract(key, choices, scorer=fuzz.WRatio, limit=limit * 4, score_cutoff=75)
-    out: list[str] = []
-    for _, _, index in matches:
-        slug = names[index][0]
-        if slug not in out:
-            out.append(slug)
-    return out[:limit]
+    return [m.entry.slug for m in name_index(session).search(key, type=what, limit=limit)]
 
 
 def _clip(text: str, length: int = 80) -> str:

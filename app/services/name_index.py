@@ -1,0 +1,124 @@
+"""In-process name index: exact, alias, prefix and fuzzy (typo and sound-alike) matching.
+
+Pure Python over rapidfuzz (no SQL), so SQLite and PostgreSQL rank identically. Built once per
+data version by services/search.py.
+"""
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from app.enums import MatchKind
+from app.text import name_key
+
+FUZZY_CANDIDATES = 40
+FUZZY_CUTOFF = 0.7
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_DOUBLES = re.compile(r"(.)\1+")
+_SOUNDS = (("ph", "f"), ("ck", "k"), ("qu", "kw"), ("x", "ks"), ("z", "s"), ("y", "i"),
+           ("th", "t"), ("gh", "g"), ("wr", "r"), ("kn", "n"))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    type: str  # "drug" | "effect"
+    slug: str
+    name: str  # canonical display name
+    matched: str  # the name that matched (canonical, slug or alias)
+    alias_kind: str | None  # brand, synonym ... when the name is an alias
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    entry: Entry
+    kind: MatchKind
+    score: float
+
+
+def compact(text: str) -> str:
+    return _NON_ALNUM.sub("", name_key(text))
+
+
+def sound_key(text: str) -> str:
+    """A rough phonetic skeleton: `klonazapam`, `clonazepam` -> the same key."""
+    s = compact(text)
+    for a, b in _SOUNDS:
+        s = s.replace(a, b)
+    s = re.sub(r"c(?=[eis])", "s", s).replace("c", "k").replace("q", "k")
+    head, tail = s[:1], re.sub(r"[aeiou]+", "a", s[1:])
+    return _DOUBLES.sub(r"\1", head + tail)
+
+
+class NameIndex:
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        self._keys = [name_key(e.matched) for e in entries]
+        self._compact = [compact(e.matched) for e in entries]
+        self._sounds = [sound_key(e.matched) for e in entries]
+        self._exact: dict[str, list[int]] = {}
+        prefixes: list[tuple[str, int, int]] = []  # (word, word position, entry)
+        for i, key in enumerate(self._keys):
+            self._exact.setdefault(key, []).append(i)
+            self._exact.setdefault(self._compact[i], []).append(i)
+            for position, word in enumerate(re.split(r"[\s\-/,()]+", key)):
+                if word:
+                    prefixes.append((word, position, i))
+            prefixes.append((self._compact[i], 0, i))
+        prefixes.sort()
+        self._prefix_words = [p[0] for p in prefixes]
+        self._prefixes = prefixes
+
+    def search(self, query: str, *, type: str | None = None, limit: int = 10) -> list[Match]:
+        key, flat = name_key(query), compact(query)
+        if not flat:
+            return []
+        best: dict[tuple[str, str], Match] = {}
+        for match in self._candidates(key, flat):
+            entry = match.entry
+            if type and entry.type != type:
+                continue
+            ident = (entry.type, entry.slug)
+            if ident not in best or match.score > best[ident].score:
+                best[ident] = match
+        ranked = sorted(best.values(), key=lambda m: (-m.score, len(m.entry.name), m.entry.slug))
+        return ranked[:limit]
+
+    def _candidates(self, key: str, flat: str) -> list[Match]:
+        out = []
+        for i in set(self._exact.get(key, []) + self._exact.get(flat, [])):
+            entry = self.entries[i]
+            kind = MatchKind.alias if entry.alias_kind else MatchKind.exact
+            out.append(Match(entry, kind, 100.0 if kind is MatchKind.exact else 98.0))
+        out += self._prefix_matches(flat)
+        out += self._fuzzy_matches(flat)
+        return out
+
+    def _prefix_matches(self, stem: str, cap: int = 200) -> list[Match]:
+        out = []
+        start = bisect.bisect_left(self._prefix_words, stem)
+        for word, position, i in self._prefixes[start : start + cap]:
+            if not word.startswith(stem):
+                break
+            # A whole word typed beats the start of a longer one; shorter names break ties.
+            coverage = 6.0 * len(stem) / len(word) + 2.0 * len(stem) / max(len(self._compact[i]), 1)
+            score = (90.0 if position == 0 else 80.0) + coverage
+            out.append(Match(self.entries[i], MatchKind.prefix, round(score, 1)))
+        return out
+
+    def _fuzzy_matches(self, flat: str) -> list[Match]:
+        if len(flat) < 3:
+            return []
+        hits = process.extract(flat, self._compact, scorer=fuzz.ratio, limit=FUZZY_CANDIDATES)
+        sound = sound_key(flat)
+        sound_hits = process.extract(sound, self._sounds, scorer=fuzz.ratio, limit=FUZZY_CANDIDATES)
+        out = []
+        for i in {h[2] for h in hits} | {h[2] for h in sound_hits}:
+            spelled = OSA.normalized_similarity(flat, self._compact[i])
+            heard = OSA.normalized_similarity(sound, self._sounds[i]) - 0.04
+            similarity = max(spelled, heard)
+            if similarity >= FUZZY_CUTOFF:
+                out.append(Match(self.entries[i], MatchKind.fuzzy, round(80.0 * similarity, 1)))
+        return out

@@ -1,0 +1,97 @@
+import csv
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.orm import Session
+
+from tests.builders import make_drug
+
+pytestmark = pytest.mark.anyio
+
+CASES_FILE = Path(__file__).parent.parent / "data" / "search_cases.csv"
+CASES = list(csv.DictReader(CASES_FILE.read_text().splitlines()))
+
+
+async def _top(client: httpx.AsyncClient, query: str, type_: str = "", limit: int = 5) -> list[str]:
+    params: dict[str, str | int] = {"q": query, "limit": limit}
+    if type_:
+        params["type"] = type_
+    response = await client.get("/v1/search", params=params)
+    assert response.status_code == 200, response.text
+    return [hit["slug"] for hit in response.json()["items"]]
+
+
+async def test_search_quality_on_the_query_set(client: httpx.AsyncClient) -> None:
+    """Brands, one- and two-letter misspellings, swaps, sound-alikes, prefixes, case, synonyms."""
+    assert len(CASES) >= 100
+    at_one, misses = 0, []
+    for case in CASES:
+        top = await _top(client, case["query"], case["type"])
+        at_one += bool(top) and top[0] == case["expected"]
+        if case["expected"] not in top:
+            misses.append((case["query"], case["expected"], top))
+    precision_at_1 = at_one / len(CASES)
+    assert misses == [], "recall@5 must be 1.0"
+    assert precision_at_1 >= 0.95, precision_at_1
+
+
+async def test_search_explains_brand_matches(client: httpx.AsyncClient) -> None:
+    hit = (await client.get("/v1/search", params={"q": "klonopin"})).json()["items"][0]
+    assert hit == {
+        "type": "drug",
+        "slug": "clonazepam",
+        "name": "Clonazepam",
+        "matched": "Klonopin",
+        "match": "alias",
+        "alias_kind": "brand",
+        "score": 98.0,
+    }
+
+
+async def test_search_ranks_exact_over_prefix_over_fuzzy(client: httpx.AsyncClient) -> None:
+    exact = (await client.get("/v1/search", params={"q": "diazepam"})).json()["items"][0]
+    prefix = (await client.get("/v1/search", params={"q": "diaz"})).json()["items"][0]
+    fuzzy = (await client.get("/v1/search", params={"q": "diazapam"})).json()["items"][0]
+    assert (exact["match"], prefix["match"], fuzzy["match"]) == ("exact", "prefix", "fuzzy")
+    assert exact["score"] > prefix["score"] > fuzzy["score"]
+
+
+async def test_search_filters_by_type(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/v1/search", params={"q": "spasm", "type": "drug"})).json()
+    assert all(hit["type"] == "drug" for hit in body["items"])
+    effects = (await client.get("/v1/search", params={"q": "spasm", "type": "effect"})).json()
+    assert effects["items"][0]["slug"] == "muscle-spasms"
+
+
+async def test_search_returns_each_record_once(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/v1/search", params={"q": "leg", "limit": 50})).json()
+    slugs = [(hit["type"], hit["slug"]) for hit in body["items"]]
+    assert len(slugs) == len(set(slugs))
+
+
+async def test_search_nonsense_returns_nothing(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/v1/search", params={"q": "qqqqxxxzzz"})).json()
+    assert body["items"] == []
+
+
+async def test_search_sees_new_records(client: httpx.AsyncClient, session: Session) -> None:
+    assert await _top(client, "testamine") == []
+    make_drug(session, name="Testamine")
+    assert (await _top(client, "testamine"))[0] == "testamine"
+
+
+@pytest.mark.parametrize(
+    "params", [{"q": ""}, {"q": "x" * 101}, {"q": "a\x00b"}, {"q": "a", "limit": 51}, {}]
+)
+async def test_search_rejects_bad_queries_with_422(
+    client: httpx.AsyncClient, params: dict[str, str | int]
+) -> None:
+    response = await client.get("/v1/search", params=params)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+
+
+async def test_search_single_character_is_a_prefix_search(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/v1/search", params={"q": "z"})).json()
+    assert body["items"][0]["slug"] == "tizanidine"
