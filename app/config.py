@@ -15,6 +15,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     docs_enabled: bool = True
     cache_max_age: int = 300  # seconds clients and proxies may reuse a read
+    data_version_ttl: float = 1.0  # seconds a worker trusts its cached data version
 
     @field_validator("database_url")
     @classmethod

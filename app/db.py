@@ -60,7 +60,7 @@ class Database:
 
 
 def get_database(request: Request) -> Database:
-    db: Database = request.state.database
+    db: Database = request.app.state.database
     return db
 
 

@@ -3,19 +3,24 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi_offline import FastAPIOffline
+from starlette.types import Scope
 
 from app.api import api_router, health_router
 from app.config import Settings, get_settings
 from app.db import Database, make_engine, make_sessionmaker
 from app.errors import install_error_handlers
+from app.http_cache import BodyLimitMiddleware, ConditionalGetMiddleware
 from app.logging_config import configure_logging
 from app.middleware import RequestContextMiddleware
 from app.schemas.common import DISCLAIMER
+from app.services.meta import VersionCache, data_version
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,20 +41,38 @@ def migration_scripts() -> ScriptDirectory:
     return ScriptDirectory.from_config(Config(str(ROOT / "alembic.ini")))
 
 
+def attach_database(app: FastAPI, database: Database) -> None:
+    """Give the app its database (the lifespan does this; tests hand in their own)."""
+    settings: Settings = app.state.settings
+    app.state.database = database
+    app.state.data_version = VersionCache(
+        lambda: database.run(data_version), settings.data_version_ttl
+    )
+
+
 @asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[dict[str, Any]]:
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    if getattr(app.state, "database", None) is not None:  # handed in by an embedding test
+        yield
+        return
     settings: Settings = app.state.settings
     engine = make_engine(settings.database_url, echo=settings.sql_echo)
+    attach_database(app, Database(make_sessionmaker(engine)))
     try:
-        yield {"database": Database(make_sessionmaker(engine))}
+        yield
     finally:
         engine.dispose()
+
+
+def _data_version(scope: Scope) -> str:
+    cache: VersionCache = scope["app"].state.data_version
+    return cache.get()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
-    app = FastAPI(
+    app = FastAPIOffline(
         title="sidefx",
         version="1.0.0",
         summary="Drug side effects in context, with sources.",
@@ -65,6 +88,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.migrations = migration_scripts()
     app.include_router(api_router)
     app.include_router(health_router)
+    # Outermost last: request ids and the disclaimer link wrap everything, 304s included.
+    app.add_middleware(
+        ConditionalGetMiddleware, version=_data_version, max_age=settings.cache_max_age
+    )
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "OPTIONS"],
+        allow_headers=["If-None-Match", "X-Request-ID"],
+        expose_headers=["ETag", "Link", "X-Request-ID"],
+        max_age=600,
+    )
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     return app

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from app.cli import alembic_config
 from app.config import Settings
-from app.db import Database, get_database, make_engine
+from app.db import Database, make_engine
 from app.importers.seed import load_seed
 from app.importers.seed_files import read_seed
-from app.main import create_app
+from app.main import attach_database, create_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seed_data"
@@ -79,9 +79,8 @@ def session(session_factory: Callable[[], Session]) -> Iterator[Session]:
 
 @pytest.fixture
 def app(session_factory: Callable[[], Session], database_url: str) -> FastAPI:
-    app = create_app(Settings(database_url=database_url))
-    database = Database(session_factory)
-    app.dependency_overrides[get_database] = lambda: database
+    app = create_app(Settings(database_url=database_url, data_version_ttl=0))
+    attach_database(app, Database(session_factory))
     return app
 
 

@@ -2,33 +2,46 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from app.api.deps import PRINTABLE, Limit, Offset
+from app.api.deps import Limit, Offset
 from app.api.examples import COMPARE, example
 from app.db import DatabaseDep
 from app.enums import BodySystem, Context
 from app.schemas.common import problem_responses
 from app.schemas.comparison import ComparisonRead
 from app.services import comparison
+from app.services.comparison import MAX_DRUGS, MIN_DRUGS
 
 router = APIRouter(tags=["compare"])
 
-DrugList = Annotated[
-    str,
-    Query(
-        min_length=1,
-        max_length=2100,
-        pattern=PRINTABLE,
-        description="2 to 10 drugs, comma-separated: slugs, generic or brand names, any case. "
-        "Order is kept.",
-        examples=["clonazepam,cyclobenzaprine,baclofen"],
-    ),
-]
+MAX_LIST_LENGTH = 2100
+DRUG_NAME = r"^[^\x00-\x1f\x7f,]*[^\s\x00-\x1f\x7f,][^\x00-\x1f\x7f,]*$"
+# FastAPI has no comma-separated list type: the handler takes the raw string (hidden from the
+# schema) and the document declares what clients send, an array serialised `a,b,c`.
+DRUGS_PARAMETER = {
+    "name": "drugs",
+    "in": "query",
+    "required": True,
+    "style": "form",
+    "explode": False,
+    "description": f"{MIN_DRUGS} to {MAX_DRUGS} different drugs, comma-separated: slugs, "
+    "generic or brand names, any case (1-200 characters each). Order is kept.",
+    "schema": {
+        "type": "array",
+        "items": {"type": "string", "minLength": 1, "maxLength": 200, "pattern": DRUG_NAME},
+        "minItems": MIN_DRUGS,
+        "maxItems": MAX_DRUGS,
+        "uniqueItems": True,
+    },
+    "example": ["clonazepam", "cyclobenzaprine", "baclofen"],
+}
+DrugList = Annotated[str, Query(max_length=MAX_LIST_LENGTH, include_in_schema=False)]
 
 
 @router.get(
     "/compare",
     response_model=ComparisonRead,
     responses={**problem_responses(404, 422), **example(COMPARE)},
+    openapi_extra={"parameters": [DRUGS_PARAMETER]},
 )
 def compare(
     drugs: DrugList,
@@ -45,7 +58,7 @@ def compare(
     controlled status, boxed warning, onset) and an effect matrix, paginated by effect rows
     (ordered by how many drugs share an effect, then by highest incidence), with a summary of
     shared and unique effects. Every cell names its sources."""
-    names = [name.strip() for name in drugs.split(",")]
+    names = comparison.parse_drug_list(drugs)
     return db.run(
         comparison.compare_drugs,
         names,

@@ -1,4 +1,6 @@
-from datetime import datetime
+from datetime import UTC, datetime
+
+from pydantic import field_validator
 
 from app.schemas.common import Schema
 from app.schemas.drug import SourceSummary
@@ -24,6 +26,12 @@ class ReleaseRead(Schema):
     name: str
     checksum: str
     loaded_at: datetime
+
+    @field_validator("loaded_at")
+    @classmethod
+    def _as_utc(cls, value: datetime) -> datetime:
+        # Stored as UTC; SQLite hands it back without a zone.
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class MetaCounts(Schema):

@@ -28,7 +28,7 @@ from app.schemas.comparison import (
     UniqueEffects,
 )
 from app.services.drug_effects import EFFECT_COLUMNS, effect_summary, evidence_sources, incidence
-from app.services.resolve import Ref, resolve_drugs
+from app.services.resolve import MAX_NAME_LENGTH, Ref, resolve_drugs
 
 MIN_DRUGS, MAX_DRUGS = 2, 10
 SUMMARY_LIMIT = 100
@@ -79,6 +79,15 @@ def compare_drugs(
         ),
         summary=_summary(refs, presence),
     )
+
+
+def parse_drug_list(raw: str) -> list[str]:
+    names = [name.strip() for name in raw.split(",")]
+    if any(not name or len(name) > MAX_NAME_LENGTH for name in names):
+        raise InvalidParameter(
+            f"Each drug name must be 1 to {MAX_NAME_LENGTH} characters, comma-separated."
+        )
+    return names
 
 
 def check_drug_list(names: list[str]) -> None:

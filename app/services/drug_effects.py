@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
-from app.errors import InvalidParameter, NotFound
+from app.errors import NotFound
 from app.models import DrugEffect, DrugEffectSymptom, Effect, Evidence, ManagementStep, Source
 from app.schemas.common import Page
 from app.schemas.drug import DrugRef
@@ -122,7 +122,7 @@ def context_records(session: Session, records: Sequence[DrugEffect]) -> list[Con
 def source_id_for(session: Session, slug: str) -> int:
     source_id = session.scalar(select(Source.id).where(Source.slug == slug.strip().lower()))
     if source_id is None:
-        raise InvalidParameter(f"Unknown source '{slug[:80]}'; see /v1/sources for the slugs.")
+        raise NotFound(f"No source named '{slug[:80]}'; see /v1/sources for the slugs.")
     return source_id
 
 

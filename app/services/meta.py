@@ -1,6 +1,9 @@
 """Data version, record counts, readiness."""
 
 import hashlib
+import threading
+import time
+from collections.abc import Callable
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -59,3 +62,22 @@ def migration_state(session: Session, script: ScriptDirectory) -> tuple[bool, st
         False,
         f"database at {', '.join(current) or 'no revision'}, code expects {', '.join(heads)}",
     )
+
+
+class VersionCache:
+    """The data version, re-read at most every `ttl` seconds: cheap enough for every request,
+    fresh enough that a reload shows on every worker within a second."""
+
+    def __init__(self, read: Callable[[], str], ttl: float) -> None:
+        self._read, self._ttl = read, ttl
+        self._value, self._expires = "", 0.0
+        self._lock = threading.Lock()
+
+    def get(self) -> str:
+        now = time.monotonic()
+        if now >= self._expires:
+            with self._lock:
+                if now >= self._expires:
+                    self._value = self._read()
+                    self._expires = now + self._ttl
+        return self._value

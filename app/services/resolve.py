@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from app.errors import InvalidParameter, NotFound
+from app.errors import NotFound
 from app.models import Alias, Drug, Effect
 from app.services.search import name_index
 from app.text import name_key, slugify
@@ -45,10 +45,7 @@ def _resolve(
     alias_fk: InstrumentedAttribute[int | None],
     what: str,
 ) -> list[Ref]:
-    keys = [name_key(n) for n in names]
-    for key in keys:
-        if not key or len(key) > MAX_NAME_LENGTH:
-            raise InvalidParameter(f"A {what} name must be 1 to {MAX_NAME_LENGTH} characters.")
+    keys = [name_key(n)[:MAX_NAME_LENGTH] for n in names]  # routes cap lengths already
     by_slug = select(model.id.label("id"), model.slug.label("key")).where(
         model.slug.in_({slugify(k) for k in keys})
     )
@@ -74,7 +71,7 @@ def _resolve(
                 f"'{_clip(name)}' names several {what}s: {', '.join(slugs)}. Use a slug.",
                 suggestions=slugs,
             )
-        suggestions = suggest(session, key, what)
+        suggestions = suggest(session, key, what) if key else []
         hint = f" Did you mean: {', '.join(suggestions)}?" if suggestions else ""
         raise NotFound(f"No {what} named '{_clip(name)}'.{hint}", suggestions=suggestions)
     return refs

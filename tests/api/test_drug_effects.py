@@ -85,9 +85,9 @@ async def test_list_drug_effects_filters_by_source(client: httpx.AsyncClient) ->
     assert everything["total"] > body["total"]
 
 
-async def test_list_drug_effects_rejects_unknown_source(client: httpx.AsyncClient) -> None:
+async def test_list_drug_effects_unknown_source_is_404(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/drugs/clonazepam/effects", params={"source": "nope"})
-    assert response.status_code == 422
+    assert response.status_code == 404
     assert "nope" in response.json()["detail"]
 
 

@@ -1,0 +1,93 @@
+"""Conditional GETs and request-size limits, as pure ASGI middleware.
+
+Reads under /v1 carry a weak ETag made of the data version and the URL, so a matching
+If-None-Match is answered 304 before any route or query runs.
+"""
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.errors import PROBLEM_JSON
+
+MAX_BODY_BYTES = 64 * 1024
+
+
+def etag_for(version: str, scope: Scope) -> str:
+    url = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+    return f'W/"{version}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"'
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    candidates = {tag.strip() for tag in if_none_match.split(",")}
+    # Weak comparison (RFC 9110 13.1.2): W/"x" and "x" match.
+    return "*" in candidates or etag in candidates or etag.removeprefix("W/") in candidates
+
+
+class ConditionalGetMiddleware:
+    def __init__(self, app: ASGIApp, version: Callable[[Scope], str], max_age: int) -> None:
+        self.app, self.version, self.cache_control = app, version, f"public, max-age={max_age}"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        cacheable = (
+            scope["type"] == "http"
+            and scope["method"] in ("GET", "HEAD")
+            and scope["path"].startswith("/v1/")
+        )
+        if not cacheable:
+            await self.app(scope, receive, send)
+            return
+        etag = etag_for(self.version(scope), scope)
+        if _matches(Headers(scope=scope).get("if-none-match", ""), etag):
+            headers = [(b"etag", etag.encode()), (b"cache-control", self.cache_control.encode())]
+            await send({"type": "http.response.start", "status": 304, "headers": headers})
+            await send({"type": "http.response.body", "body": b""})
+            return
+
+        async def send_with_etag(message: Message) -> None:
+            if message["type"] == "http.response.start" and message["status"] == 200:
+                headers = MutableHeaders(scope=message)
+                headers["ETag"] = etag
+                headers["Cache-Control"] = self.cache_control
+            await send(message)
+
+        await self.app(scope, receive, send_with_etag)
+
+
+class BodyLimitMiddleware:
+    """Reject request bodies over MAX_BODY_BYTES with a 413 problem (no route takes a body)."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = Headers(scope=scope).get("content-length", "0")
+        if not length.isdigit() or int(length) > self.limit:
+            await _too_large(scope, send, self.limit)
+            return
+        await self.app(scope, receive, send)
+
+
+async def _too_large(scope: Scope, send: Send, limit: int) -> None:
+    body = json.dumps(
+        {
+            "type": "about:blank",
+            "title": "Content Too Large",
+            "status": 413,
+            "detail": f"Request bodies are limited to {limit} bytes.",
+            "instance": scope["path"],
+            "request_id": scope.get("state", {}).get("request_id"),
+        }
+    ).encode()
+    headers = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,92 @@
+"""Caching, compression, CORS, size limits and offline docs."""
+
+import re
+
+import httpx
+import pytest
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from app.models import DataRelease
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_reads_carry_etag_and_cache_control(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/drugs/clonazepam")
+    assert response.headers["etag"].startswith('W/"')
+    assert response.headers["cache-control"] == "public, max-age=300"
+
+
+async def test_matching_if_none_match_is_304_with_empty_body(client: httpx.AsyncClient) -> None:
+    etag = (await client.get("/v1/drugs/clonazepam")).headers["etag"]
+    response = await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response.headers["etag"] == etag
+    assert response.headers["x-request-id"]
+
+
+async def test_etag_differs_per_url(client: httpx.AsyncClient) -> None:
+    a = (await client.get("/v1/drugs", params={"limit": 1})).headers["etag"]
+    b = (await client.get("/v1/drugs", params={"limit": 2})).headers["etag"]
+    assert a != b
+
+
+async def test_etag_changes_when_the_data_changes(
+    client: httpx.AsyncClient, session: Session
+) -> None:
+    old = (await client.get("/v1/drugs/clonazepam")).headers["etag"]
+    session.execute(update(DataRelease).values(checksum="a-new-load"))
+    session.flush()
+    response = await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": old})
+    assert response.status_code == 200
+    assert response.headers["etag"] != old
+
+
+async def test_errors_are_not_cached(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/drugs/unknownium")
+    assert "etag" not in response.headers
+    assert "cache-control" not in response.headers
+
+
+async def test_large_responses_are_gzipped_when_asked(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/effects/leg-cramps", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    assert response.json()["slug"] == "leg-cramps"
+    plain = await client.get("/v1/effects/leg-cramps", headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers
+
+
+async def test_cors_allows_reads_from_any_origin(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/drugs", headers={"Origin": "https://app.example"})
+    assert response.headers["access-control-allow-origin"] == "*"
+    exposed = response.headers["access-control-expose-headers"].lower()
+    assert {"etag", "link", "x-request-id"} <= set(re.split(r",\s*", exposed))
+
+
+async def test_cors_preflight_is_answered(client: httpx.AsyncClient) -> None:
+    response = await client.options(
+        "/v1/drugs",
+        headers={"Origin": "https://app.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert response.status_code == 200
+    assert "GET" in response.headers["access-control-allow-methods"]
+
+
+async def test_oversized_body_is_413_problem(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/drugs", content=b"x" * (64 * 1024 + 1))
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "65536" in response.json()["detail"]
+
+
+async def test_docs_pages_use_only_local_assets(client: httpx.AsyncClient) -> None:
+    for page in ("/docs", "/redoc"):
+        html = (await client.get(page)).text
+        assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+        assert assets, page
+        assert all(a.startswith("/") for a in assets), (page, assets)
+        assert "cdn" not in html.lower()
+        for asset in assets:
+            assert (await client.get(asset)).status_code == 200, asset
