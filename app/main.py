@@ -19,6 +19,7 @@ from app.errors import install_error_handlers
 from app.http_cache import BodyLimitMiddleware, ConditionalGetMiddleware
 from app.logging_config import configure_logging
 from app.middleware import RequestContextMiddleware
+from app.openapi import install_openapi
 from app.schemas.common import DISCLAIMER
 from app.services.meta import VersionCache, data_version
 
@@ -80,9 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         docs_url="/docs" if settings.docs_enabled else None,
         redoc_url="/redoc" if settings.docs_enabled else None,
-        generate_unique_id_function=lambda route: (
-            f"{route.tags[0]}_{route.name}" if route.tags else route.name
-        ),
+        # Operation ids become method names in generated clients: plain and stable.
+        generate_unique_id_function=lambda route: route.name,
     )
     app.state.settings = settings
     app.state.migrations = migration_scripts()
@@ -104,4 +104,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
+    install_openapi(app)
     return app

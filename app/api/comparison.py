@@ -15,8 +15,8 @@ router = APIRouter(tags=["compare"])
 
 MAX_LIST_LENGTH = 2100
 DRUG_NAME = r"^[^\x00-\x1f\x7f,]*[^\s\x00-\x1f\x7f,][^\x00-\x1f\x7f,]*$"
-# FastAPI has no comma-separated list type: the handler takes the raw string (hidden from the
-# schema) and the document declares what clients send, an array serialised `a,b,c`.
+# The document declares an array serialised `a,b,c`; repeated `drugs=a&drugs=b` (what most
+# generated clients send) is accepted too, so the handler takes the raw values, hidden here.
 DRUGS_PARAMETER = {
     "name": "drugs",
     "in": "query",
@@ -34,7 +34,7 @@ DRUGS_PARAMETER = {
     },
     "example": ["clonazepam", "cyclobenzaprine", "baclofen"],
 }
-DrugList = Annotated[str, Query(max_length=MAX_LIST_LENGTH, include_in_schema=False)]
+DrugList = Annotated[list[str], Query(max_length=MAX_LIST_LENGTH, include_in_schema=False)]
 
 
 @router.get(
@@ -43,7 +43,7 @@ DrugList = Annotated[str, Query(max_length=MAX_LIST_LENGTH, include_in_schema=Fa
     responses={**problem_responses(404, 422), **example(COMPARE)},
     openapi_extra={"parameters": [DRUGS_PARAMETER]},
 )
-def compare(
+def compare_drugs(
     drugs: DrugList,
     db: DatabaseDep,
     context: Context | None = None,
@@ -58,7 +58,7 @@ def compare(
     controlled status, boxed warning, onset) and an effect matrix, paginated by effect rows
     (ordered by how many drugs share an effect, then by highest incidence), with a summary of
     shared and unique effects. Every cell names its sources."""
-    names = comparison.parse_drug_list(drugs)
+    names = comparison.parse_drug_list(",".join(drugs))
     return db.run(
         comparison.compare_drugs,
         names,

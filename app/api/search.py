@@ -12,7 +12,7 @@ router = APIRouter(tags=["search"])
 
 
 @router.get("/search", response_model=SearchResults, responses=problem_responses(422))
-def search(
+def search_names(
     q: Annotated[
         str,
         Query(

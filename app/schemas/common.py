@@ -50,8 +50,5 @@ class ProblemDetail(BaseModel):
 
 
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` entries declaring problem+json bodies."""
-    return {
-        status: {"model": ProblemDetail, "content": {"application/problem+json": {}}}
-        for status in statuses
-    }
+    """OpenAPI `responses=` entries declaring problem+json bodies (see app/openapi.py)."""
+    return {status: {"model": ProblemDetail} for status in statuses}
