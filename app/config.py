@@ -3,7 +3,7 @@
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -16,6 +16,16 @@ class Settings(BaseSettings):
     docs_enabled: bool = True
     cache_max_age: int = 300  # seconds clients and proxies may reuse a read
     data_version_ttl: float = 1.0  # seconds a worker trusts its cached data version
+    # Connection pool, per worker process. Requests wait at most pool_timeout for a connection,
+    # then answer 503; a dead server is noticed within connect_timeout.
+    pool_size: int = Field(20, ge=1, le=200)
+    pool_max_overflow: int = Field(10, ge=0, le=200)
+    pool_timeout: float = Field(5.0, gt=0, le=60)
+    connect_timeout: int = Field(3, ge=1, le=60)
+    statement_timeout_ms: int = Field(10_000, ge=100, le=600_000)  # PostgreSQL only
+    log_format: Literal["json", "text"] = "json"
+    graceful_shutdown_seconds: int = Field(10, ge=1, le=300)  # to finish in-flight requests
+    metrics_enabled: bool = True
 
     @field_validator("database_url")
     @classmethod

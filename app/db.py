@@ -9,6 +9,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.config import Settings, get_settings
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -28,16 +30,26 @@ def _sqlite_on_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, settings: Settings | None = None) -> Engine:
+    """An engine with our pragmas and pool limits (settings default to the environment's)."""
+    s = settings or get_settings()
+    pool = {"pool_size": s.pool_size, "max_overflow": s.pool_max_overflow,
+            "pool_timeout": s.pool_timeout}  # fmt: skip
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    connect_args = {
+        "connect_timeout": s.connect_timeout,
+        "options": f"-c statement_timeout={s.statement_timeout_ms}",
+        "application_name": "sidefx",
+    }
+    # pre_ping replaces connections that died with the server, so recovery needs no restart.
+    return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args, **pool)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -40,7 +40,11 @@ class ConditionalGetMiddleware:
         if not cacheable:
             await self.app(scope, receive, send)
             return
-        etag = etag_for(self.version(scope), scope)
+        try:
+            etag = etag_for(self.version(scope), scope)
+        except Exception:  # database down: let the route answer (503), uncached
+            await self.app(scope, receive, send)
+            return
         if _matches(Headers(scope=scope).get("if-none-match", ""), etag):
             headers = [(b"etag", etag.encode()), (b"cache-control", self.cache_control.encode())]
             await send({"type": "http.response.start", "status": 304, "headers": headers})

@@ -1,5 +1,6 @@
 """Application factory: the lifespan builds the engine; routers, middleware, error handlers."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -18,11 +19,13 @@ from app.db import Database, make_engine, make_sessionmaker
 from app.errors import install_error_handlers
 from app.http_cache import BodyLimitMiddleware, ConditionalGetMiddleware
 from app.logging_config import configure_logging
+from app.metrics import MetricsMiddleware
 from app.middleware import RequestContextMiddleware
 from app.openapi import install_openapi
 from app.schemas.common import DISCLAIMER
 from app.services.meta import VersionCache, data_version
 
+logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
 
 DESCRIPTION = f"""
@@ -57,12 +60,15 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
         return
     settings: Settings = app.state.settings
-    engine = make_engine(settings.database_url, echo=settings.sql_echo)
+    engine = make_engine(settings.database_url, echo=settings.sql_echo, settings=settings)
     attach_database(app, Database(make_sessionmaker(engine)))
+    app.state.engine = engine
+    logger.info("sidefx started", extra={"database": engine.url.render_as_string()})
     try:
         yield
     finally:
         engine.dispose()
+        logger.info("sidefx stopped")
 
 
 def _data_version(scope: Scope) -> str:
@@ -72,7 +78,7 @@ def _data_version(scope: Scope) -> str:
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     app = FastAPIOffline(
         title="sidefx",
         version="1.0.0",
@@ -102,6 +108,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["ETag", "Link", "X-Request-ID"],
         max_age=600,
     )
+    if settings.metrics_enabled:
+        app.add_middleware(MetricsMiddleware)
     app.add_middleware(RequestContextMiddleware)
     install_error_handlers(app)
     install_openapi(app)

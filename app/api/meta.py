@@ -1,6 +1,7 @@
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
+from app import metrics
 from app.db import DatabaseDep
 from app.errors import problem
 from app.schemas.common import Schema, problem_responses
@@ -26,6 +27,13 @@ def read_meta(db: DatabaseDep) -> MetaRead:
 def healthz() -> Health:
     """Liveness: the process answers."""
     return Health(status="ok")
+
+
+@health_router.get("/metrics", include_in_schema=False)
+def read_metrics() -> Response:
+    """Prometheus metrics (text exposition format)."""
+    body, content_type = metrics.render()
+    return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})
 
 
 @health_router.get("/readyz", response_model=Health, responses=problem_responses(503))

@@ -74,10 +74,16 @@ class VersionCache:
         self._lock = threading.Lock()
 
     def get(self) -> str:
+        """Raises only if the version was never read; a failed refresh keeps the last value
+        (the route itself then reports the outage)."""
         now = time.monotonic()
         if now >= self._expires:
             with self._lock:
                 if now >= self._expires:
-                    self._value = self._read()
+                    try:
+                        self._value = self._read()
+                    except Exception:
+                        if not self._value:
+                            raise
                     self._expires = now + self._ttl
         return self._value
