@@ -18,8 +18,8 @@ RUN useradd --system --uid 10001 --no-create-home api && mkdir /data && chown ap
 WORKDIR /srv
 COPY --from=build --chown=api /srv /srv
 ENV PATH="/srv/.venv/bin:$PATH" PYTHONUNBUFFERED=1 SIDEFX_DATABASE_URL=sqlite:////data/sidefx.db
-USER api
+USER 10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s \
   CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2)"]
-CMD ["sh", "-c", "sidefx db upgrade && sidefx seed && exec sidefx serve --host 0.0.0.0 --port 8000"]
+CMD ["sh", "-c", "sidefx db upgrade && sidefx seed && exec sidefx serve --host 0.0.0.0 --port 8000 --workers ${SIDEFX_WORKERS:-2}"]
