@@ -1,4 +1,4 @@
-"""The `sidefx` command: db upgrade, seed, serve."""
+"""The `sidefx` command: db upgrade, seed, import sider, serve."""
 
 from pathlib import Path
 from typing import Annotated
@@ -8,12 +8,16 @@ import uvicorn
 from alembic import command
 from alembic.config import Config
 from rich.console import Console
+from rich.progress import Progress, TaskID
 from sqlalchemy.orm import Session
 
 from app.config import get_settings
 from app.db import make_engine
 from app.importers.seed import load_seed
 from app.importers.seed_files import SeedError, read_seed
+from app.importers.sider import import_sider
+from app.importers.sider_files import SiderError
+from app.importers.sider_report import summary_table
 
 ROOT = Path(__file__).resolve().parent.parent
 console = Console(stderr=True)
@@ -21,6 +25,8 @@ console = Console(stderr=True)
 cli = typer.Typer(help="sidefx: drug side effects in context.", no_args_is_help=True)
 db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
+import_cli = typer.Typer(help="Import third-party datasets.", no_args_is_help=True)
+cli.add_typer(import_cli, name="import")
 
 
 def alembic_config(url: str | None = None) -> Config:
@@ -67,6 +73,37 @@ def seed(
         f"seed {state}: {report.sources} sources, {report.drugs} drugs, "
         f"{report.effects} effects, {report.drug_effects} drug effects"
     )
+
+
+@import_cli.command("sider")
+def import_sider_command(
+    directory: Annotated[
+        Path, typer.Argument(help="Folder with the SIDER files (.tsv or .tsv.gz).")
+    ],
+    force: Annotated[bool, typer.Option(help="Re-import even if the files are unchanged.")] = False,
+) -> None:
+    """Import SIDER 4.1 side effects, frequencies and indications beside the curated records."""
+    engine = make_engine(get_settings().database_url)
+    try:
+        with Progress(console=console, transient=True) as bar, Session(engine) as session:
+            tasks: dict[str, TaskID] = {}
+
+            def show(task: str, done: int, total: int) -> None:
+                if task not in tasks:
+                    tasks[task] = bar.add_task(task, total=total)
+                bar.update(tasks[task], completed=done, total=total)
+
+            with session.begin():
+                report = import_sider(session, directory, force=force, progress=show)
+    except SiderError as exc:
+        console.print(f"[red]SIDER import rejected, database unchanged:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    if not report.changed:
+        console.print("SIDER unchanged (same files as the last import; --force re-imports)")
+        return
+    console.print(summary_table(report))
 
 
 @cli.command()

@@ -1,0 +1,135 @@
+"""Drug names from SIDER 4.0's label_mapping.tsv: one generic name and the brand names per compound.
+
+The file is ragged (6 to 9 fields; an extra name column, sometimes an extra flag such as "False";
+unmapped rows may lack the id columns), so fields are located, not counted: the first three are
+always the two names and the marker, and the flat STITCH id is the first negative number after
+them. Which of the two name columns holds the generic name depends on where the label came from
+(FDA labels list the brand first, Canadian DPD labels the generic), so it is learnt per label
+source (the prefix of the label id, the last field) from the rows that carry a single name.
+"""
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.text import name_key
+
+STITCH_OFFSET = 100_000_000  # flat id CID1xxxxxxxx = 100,000,000 + PubChem CID
+_NEGATIVE_ID = re.compile(r"-\d+")
+_BRAND_SEPARATOR = re.compile(r",\s+")
+_LETTER = re.compile(r"[^\W\d_]")
+_SALT_NOTE = re.compile(r"(.+?)\s*\((.+)\)")  # "CILAZAPRIL (CILAZAPRIL MONOHYDRATE)"
+# Label-extraction debris that sits in a name column of some rows ("Description", "Composition:").
+_DEBRIS = re.compile(r":|^(description|composition|presentation)$|^the ")
+MAX_GENERIC_LENGTH = 60
+DEFAULT_GENERIC_COLUMN = 1  # the second name column, as most label sources have it
+
+
+@dataclass(frozen=True, slots=True)
+class DrugNames:
+    name: str  # display form of the most frequent generic name
+    brands: tuple[str, ...]  # one spelling per distinct brand key, sorted
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    cid: int
+    names: tuple[str, str]
+    source: str
+
+
+def read_mapping(lines: Iterable[str], skipped: Counter[str]) -> dict[int, DrugNames]:
+    """PubChem CID -> names, from the mapped rows; unmappable rows are counted in SKIPPED."""
+    rows = [row for row in (_parse(line, skipped) for line in lines) if row is not None]
+    generic_column = _learn_generic_column(rows)
+    by_cid: dict[int, list[_Row]] = defaultdict(list)
+    for row in rows:
+        by_cid[row.cid].append(row)
+    return {cid: _names(cid, by_cid[cid], generic_column) for cid in sorted(by_cid)}
+
+
+def _parse(line: str, skipped: Counter[str]) -> _Row | None:
+    fields = [f.strip() for f in line.split("\t")]
+    if len(fields) < 4:
+        skipped["mapping: ragged row"] += 1
+        return None
+    if fields[2]:
+        skipped[f"mapping: {_marker_reason(fields[2])}"] += 1
+        return None
+    flat = next((int(f) for f in fields[3:] if _NEGATIVE_ID.fullmatch(f)), None)
+    if flat is None or -flat <= STITCH_OFFSET:
+        skipped["mapping: no flat STITCH id"] += 1
+        return None
+    if not fields[0] and not fields[1]:
+        skipped["mapping: no name"] += 1
+        return None
+    label = fields[-1]
+    source = label.split("/", 1)[0] if "/" in label and "://" not in label else ""
+    return _Row(cid=-flat - STITCH_OFFSET, names=(fields[0], fields[1]), source=source)
+
+
+def _marker_reason(marker: str) -> str:
+    marker = marker.lower()
+    if marker.startswith(("mapping_conflict", "mapping conflict")):
+        return "mapping conflict"
+    if marker in ("combination", "not found", "template"):
+        return marker
+    return "unknown marker"
+
+
+def _learn_generic_column(rows: list[_Row]) -> dict[str, int]:
+    """Label source -> index of its generic-name column, by votes of names known to be generic."""
+    single = {name_key(r.names[0] or r.names[1]) for r in rows if _single_name(r)}
+    votes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row in rows:
+        if not _single_name(row):
+            for index in (0, 1):
+                votes[row.source][index] += name_key(row.names[index]) in single
+    return {source: 0 if v[0] > v[1] else 1 for source, v in votes.items()}
+
+
+def _single_name(row: _Row) -> bool:
+    first, second = row.names
+    return not first or not second or name_key(first) == name_key(second)
+
+
+def _names(cid: int, rows: list[_Row], generic_column: dict[str, int]) -> DrugNames:
+    generics: dict[str, Counter[str]] = defaultdict(Counter)  # key -> spellings
+    brands: dict[str, Counter[str]] = defaultdict(Counter)
+    for row in rows:
+        index = generic_column.get(row.source, DEFAULT_GENERIC_COLUMN)
+        generic, brand = row.names[index], row.names[1 - index]
+        if not generic:
+            generic, brand = brand, ""
+        generic = _without_salt_note(generic)
+        generics[name_key(generic)][generic] += 1
+        if brand and name_key(brand) != name_key(generic):
+            for part in _BRAND_SEPARATOR.split(brand):
+                if _LETTER.search(part):
+                    brands[name_key(part)][part.strip()] += 1
+    name = _pick(generics) or _pick(brands) or f"CID {cid}"
+    return DrugNames(name=name, brands=tuple(sorted(_spelling(s) for s in brands.values())))
+
+
+def _without_salt_note(name: str) -> str:
+    match = _SALT_NOTE.fullmatch(name)
+    if match and name_key(match[2]).startswith(name_key(match[1])):
+        return match[1]
+    return name
+
+
+def _pick(candidates: dict[str, Counter[str]]) -> str | None:
+    """The most frequent plausible name (then the shortest, then A-Z), in display form."""
+    ranked = sorted(candidates, key=lambda k: (-sum(candidates[k].values()), len(k), k))
+    for key in ranked:
+        if len(key) <= MAX_GENERIC_LENGTH and not _DEBRIS.search(key):
+            spelling = _spelling(candidates[key])
+            if spelling.isupper() or spelling.islower():
+                return spelling.capitalize()  # "CLONAZEPAM" -> "Clonazepam"
+            return spelling[:1].upper() + spelling[1:]
+    return None
+
+
+def _spelling(spellings: Counter[str]) -> str:
+    return min(spellings, key=lambda s: (-spellings[s], s))

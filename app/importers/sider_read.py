@@ -1,0 +1,152 @@
+"""Stream the SIDER files into per-pair aggregates; a malformed main-file row aborts with file:line.
+
+Only MedDRA preferred terms (PT rows) are kept; every side effect also appears as lower-level
+term (LLT) rows, which are counted and passed over. Nothing touches the database here.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.importers.sider_files import (
+    FILES,
+    FREQUENCIES,
+    INDICATIONS,
+    MAPPING,
+    SIDE_EFFECTS,
+    Progress,
+    SiderError,
+    SiderFiles,
+    read_lines,
+)
+from app.importers.sider_incidence import FreqRow
+from app.importers.sider_mapping import DrugNames, read_mapping
+
+_FLAT_ID = re.compile(r"CID1\d{8}")
+_CUI = re.compile(r"C\d{7}")
+MAX_TEXT = 100  # Evidence.frequency_text
+
+
+@dataclass
+class SiderData:
+    checksum: str
+    names: dict[int, DrugNames] = field(default_factory=dict)  # PubChem CID -> names
+    effects: dict[str, str] = field(default_factory=dict)  # PT UMLS CUI -> MedDRA name
+    pairs: dict[tuple[int, str], list[FreqRow]] = field(default_factory=dict)  # (CID, CUI)
+    indications: dict[tuple[int, str], str] = field(default_factory=dict)  # (CID, CUI) -> name
+    rows_read: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FILES, 0))
+    skipped: Counter[str] = field(default_factory=Counter)
+
+
+def read_sider(files: SiderFiles, progress: Progress | None = None) -> SiderData:
+    data = SiderData(checksum=files.checksum)
+    data.names = read_mapping(_counted(files.paths[MAPPING], data, progress), data.skipped)
+    _read_side_effects(files.paths[SIDE_EFFECTS], data, progress)
+    _read_frequencies(files.paths[FREQUENCIES], data, progress)
+    _read_indications(files.paths[INDICATIONS], data, progress)
+    return data
+
+
+def _counted(path: Path, data: SiderData, progress: Progress | None) -> list[str]:
+    lines = [line for _, line in read_lines(path, progress)]
+    data.rows_read[MAPPING] = len(lines)
+    return lines
+
+
+def _read_side_effects(path: Path, data: SiderData, progress: Progress | None) -> None:
+    for number, line in read_lines(path, progress):
+        data.rows_read[SIDE_EFFECTS] += 1
+        fields = _fields(line, 6, path, number)
+        cid = _cid(fields[0], path, number)
+        if _is_term(fields[3], SIDE_EFFECTS, data):
+            cui = _cui(fields[4], path, number)
+            if cid not in data.names:
+                data.skipped[f"{SIDE_EFFECTS}: drug not in the name mapping"] += 1
+                continue
+            data.effects.setdefault(cui, fields[5].strip() or cui)
+            data.pairs.setdefault((cid, cui), [])
+
+
+def _read_frequencies(path: Path, data: SiderData, progress: Progress | None) -> None:
+    texts: dict[str, str] = {}  # one string object per distinct text
+    for number, line in read_lines(path, progress):
+        data.rows_read[FREQUENCIES] += 1
+        fields = _fields(line, 10, path, number)
+        cid = _cid(fields[0], path, number)
+        if fields[3] not in ("", "placebo"):
+            placebo = fields[3][:40]
+            raise SiderError(
+                f"{_at(path, number)}: column 4 is '{placebo}', not 'placebo' or empty"
+            )
+        lower = _fraction(fields[5], "lower bound", path, number)
+        upper = _fraction(fields[6], "upper bound", path, number)
+        if not _is_term(fields[7], FREQUENCIES, data):
+            continue
+        cui = _cui(fields[8], path, number)
+        if cid not in data.names:
+            data.skipped[f"{FREQUENCIES}: drug not in the name mapping"] += 1
+            continue
+        text = fields[4].strip()[:MAX_TEXT]
+        row = FreqRow(texts.setdefault(text, text), lower, upper, fields[3] == "placebo")
+        data.effects.setdefault(cui, fields[9].strip() or cui)
+        data.pairs.setdefault((cid, cui), []).append(row)
+
+
+def _read_indications(path: Path, data: SiderData, progress: Progress | None) -> None:
+    with_effects = {cid for cid, _ in data.pairs}
+    for number, line in read_lines(path, progress):
+        data.rows_read[INDICATIONS] += 1
+        fields = _fields(line, 7, path, number)
+        cid = _cid(fields[0], path, number)
+        if not _is_term(fields[4], INDICATIONS, data):
+            continue
+        cui = _cui(fields[5], path, number)
+        if cid not in with_effects:
+            data.skipped[f"{INDICATIONS}: drug without side effects in this release"] += 1
+            continue
+        data.indications.setdefault((cid, cui), fields[6].strip() or cui)
+
+
+def _is_term(kind: str, file: str, data: SiderData) -> bool:
+    """PT rows are used; LLT rows (their PT rows follow) and untyped rows are counted."""
+    if kind == "PT":
+        return True
+    reason = "lower-level term (its PT row is used)" if kind == "LLT" else "not a MedDRA term"
+    data.skipped[f"{file}: {reason}"] += 1
+    return False
+
+
+def _at(path: Path, number: int) -> str:
+    return f"{path.name}:{number}"
+
+
+def _fields(line: str, expected: int, path: Path, number: int) -> list[str]:
+    fields = line.split("\t")
+    if len(fields) != expected:
+        raise SiderError(
+            f"{_at(path, number)}: expected {expected} tab-separated fields, found {len(fields)}"
+        )
+    return fields
+
+
+def _cid(value: str, path: Path, number: int) -> int:
+    if not _FLAT_ID.fullmatch(value):
+        raise SiderError(f"{_at(path, number)}: '{value[:40]}' is not a flat STITCH id (CID1...)")
+    return int(value[4:])
+
+
+def _cui(value: str, path: Path, number: int) -> str:
+    if not _CUI.fullmatch(value):
+        raise SiderError(f"{_at(path, number)}: '{value[:40]}' is not a UMLS CUI (C + 7 digits)")
+    return value
+
+
+def _fraction(value: str, what: str, path: Path, number: int) -> float:
+    try:
+        fraction = float(value)
+    except ValueError:
+        raise SiderError(f"{_at(path, number)}: {what} '{value[:40]}' is not a number") from None
+    if not 0 <= fraction <= 1:  # also rejects nan
+        raise SiderError(f"{_at(path, number)}: {what} {value} is not a fraction between 0 and 1")
+    return fraction
