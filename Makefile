@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test test-sqlite test-postgres lint format bench clean
+.PHONY: install run test lint format bench clean
 
 # uv lives in its own small venv so `uv sync` never removes it from the project venv.
 $(UV):
@@ -46,6 +46,14 @@ lint: install
 format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Real-scale benchmark (needs the SIDER files; default ../shared/data/sider) and wrk.
+SIDER ?= ../shared/data/sider
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(UV) sync --frozen --group bench
+	touch $(VENV)/.installed
+	$(BIN)/python benchmarks/run.py $(SIDER)
 
 clean:
 	rm -rf $(VENV) .tools var .pytest_cache .mypy_cache .ruff_cache

@@ -1,5 +1,7 @@
 """The `sidefx` command: db upgrade, seed, import sider, serve."""
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -113,6 +115,10 @@ def serve(
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
 ) -> None:
     """Serve the HTTP API with uvicorn."""
+    settings = get_settings()
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Each worker writes its metrics here so /metrics can sum them (prometheus_client).
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="sidefx-metrics-")
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -120,7 +126,10 @@ def serve(
         port=port,
         workers=workers,
         proxy_headers=True,
-        log_level=get_settings().log_level.lower(),
+        log_config=None,  # create_app() configures logging (JSON, with request ids)
+        access_log=False,  # our access log line carries the request id
+        log_level=settings.log_level.lower(),
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
     )
 
 

@@ -1,0 +1,13 @@
+-- wrk script: rotate over the request paths in $PATHS_FILE; send $IF_NONE_MATCH if set.
+local paths = {}
+local counter = 0
+init = function(args)
+  for line in io.lines(os.getenv("PATHS_FILE")) do paths[#paths + 1] = line end
+  local etag = os.getenv("IF_NONE_MATCH")
+  if etag and etag ~= "" then wrk.headers["If-None-Match"] = etag end
+  counter = math.random(#paths)
+end
+request = function()
+  counter = counter % #paths + 1
+  return wrk.format("GET", paths[counter])
+end

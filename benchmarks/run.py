@@ -1,0 +1,278 @@
+"""`make bench`: sidefx against the framework's ceiling and a generic peer, in one run.
+
+Builds a fresh SQLite database (curated seed + real SIDER files), then drives each server with
+wrk on loopback: a bare ASGI app (the ceiling), Datasette on the same file with an equivalent
+canned query (the peer), and sidefx scenarios with 1 and 2 workers at 64 and 128 connections.
+Throughput is reported as a ratio to the ceiling measured in the same run.
+"""
+
+import json
+import os
+import platform
+import re
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+OUT = ROOT / "benchmarks" / "out"
+DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
+CONNECTIONS = (64, 128)
+PORT = 8731
+
+
+@dataclass
+class Result:
+    name: str
+    workers: int
+    connections: int
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def sh(*args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run(args, check=True, env={**os.environ, **(env or {})}, cwd=ROOT)
+
+
+def build_database(sider: Path) -> Path:
+    OUT.mkdir(parents=True, exist_ok=True)
+    db = OUT / "bench.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    env = {"SIDEFX_DATABASE_URL": f"sqlite:///{db}", "SIDEFX_LOG_LEVEL": "WARNING"}
+    started = time.perf_counter()
+    sh(str(BIN / "sidefx"), "db", "upgrade", env=env)
+    sh(str(BIN / "sidefx"), "seed", env=env)
+    sh(str(BIN / "sidefx"), "import", "sider", str(sider), env=env)
+    log(f"database built in {time.perf_counter() - started:.0f} s")
+    return db
+
+
+def log(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
+def wait_ready(url: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server at {url} did not start")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (uvicorn workers)."""
+    pids, total = {pid}, 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            pids.add(int(stat.parent.name))
+    for p in pids:
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"VmRSS:\s+(\d+) kB", status)
+        total += int(match.group(1)) if match else 0
+    return total / 1024
+
+
+@contextmanager
+def server(args: list[str], env: dict[str, str], ready_path: str) -> Iterator[int]:
+    process = subprocess.Popen(
+        args, cwd=ROOT, env={**os.environ, **env},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        wait_ready(f"http://127.0.0.1:{PORT}{ready_path}")
+        yield process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wrk(paths: list[str], connections: int, etag: str = "") -> tuple[float, float, float, int]:
+    paths_file = OUT / "paths.txt"
+    paths_file.write_text("\n".join(paths) + "\n")
+    result = subprocess.run(
+        ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}s", "--latency", "--timeout", "5s",
+         "-s", str(ROOT / "benchmarks" / "rotate.lua"), f"http://127.0.0.1:{PORT}"],
+        capture_output=True, text=True, check=True,
+        env={**os.environ, "PATHS_FILE": str(paths_file), "IF_NONE_MATCH": etag},
+    )  # fmt: skip
+    return parse_wrk(result.stdout)
+
+
+def _ms(output: str, percentile: str) -> float:
+    match = re.search(percentile + r"%\s+([\d.]+)(us|ms|s|m)\b", output)
+    if match is None:
+        raise RuntimeError(f"cannot read the {percentile}th percentile from wrk:\n{output}")
+    return (
+        float(match.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[match.group(2)]
+    )
+
+
+def parse_wrk(output: str) -> tuple[float, float, float, int]:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50, p99 = _ms(output, "50"), _ms(output, "99")
+    errors = 0
+    if match := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(match.group(1))
+    if match := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        errors += sum(map(int, match.groups()))
+    return rps, p50, p99, errors
+
+
+def scenarios(db: Path) -> dict[str, list[str]]:
+    with sqlite3.connect(db) as conn:
+        drugs = [r[0] for r in conn.execute("SELECT slug FROM drug ORDER BY slug")]
+        shared = conn.execute(
+            "SELECT e.slug, count(DISTINCT de.drug_id) n FROM drug_effect de "
+            "JOIN effect e ON e.id = de.effect_id GROUP BY e.slug ORDER BY n DESC LIMIT 1"
+        ).fetchone()
+        names = [r[0] for r in conn.execute("SELECT name FROM drug ORDER BY id LIMIT 300")]
+    log(f"{len(drugs)} drugs; reverse lookup on '{shared[0]}' ({shared[1]} drugs)")
+    prefixes = sorted({n[:4].lower() for n in names if len(n) >= 4})
+    return {
+        "drug detail (hot)": ["/v1/drugs/clonazepam"],
+        "drug effects (hot)": ["/v1/drugs/clonazepam/effects"],
+        "drug effects (rotating)": [f"/v1/drugs/{d}/effects" for d in drugs],
+        "reverse lookup, page 1": [f"/v1/effects/{shared[0]}/drugs"],
+        "compare 3 drugs": ["/v1/compare?drugs=clonazepam,cyclobenzaprine,baclofen"],
+        "search prefix (rotating)": [f"/v1/search?q={p}" for p in prefixes],
+        "304 revalidation": ["/v1/drugs/clonazepam"],
+    }
+
+
+def run_sidefx(db: Path, workers: int, cache: bool, only: set[str] | None) -> list[Result]:
+    env = {"SIDEFX_DATABASE_URL": f"sqlite:///{db}", "SIDEFX_LOG_LEVEL": "WARNING",
+           "SIDEFX_RESPONSE_CACHE": str(cache).lower()}  # fmt: skip
+    args = [str(BIN / "sidefx"), "serve", "--port", str(PORT), "--workers", str(workers)]
+    results = []
+    with server(args, env, "/readyz") as pid:
+        for name, paths in scenarios(db).items():
+            if only is not None and name not in only:
+                continue
+            if not cache:
+                name = name.replace("(rotating)", "(uncached, rotating)")
+            etag = ""
+            if name.startswith("304"):
+                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{paths[0]}") as r:
+                    etag = r.headers["ETag"]
+            for connections in CONNECTIONS:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}{paths[0]}").read()  # warm
+                results.append(Result(name, workers, connections, *wrk(paths, connections, etag)))
+                log(f"  {results[-1]}")
+        results.append(Result(f"RSS MB ({'cache' if cache else 'no cache'})", workers, 0,
+                              rss_mb(pid), 0, 0, 0))  # fmt: skip
+    return results
+
+
+def run_ceiling() -> list[Result]:
+    args = [str(BIN / "uvicorn"), "benchmarks.ceiling:app", "--port", str(PORT), "--no-access-log",
+            "--log-level", "warning", "--lifespan", "off"]  # fmt: skip
+    with server(args, {}, "/"):
+        return [Result("ceiling: bare ASGI", 1, c, *wrk(["/"], c)) for c in CONNECTIONS]
+
+
+def run_datasette(db: Path) -> list[Result]:
+    metadata = OUT / "datasette.json"
+    metadata.write_text(
+        json.dumps(
+            {
+                "databases": {
+                    "bench": {
+                        "queries": {
+                            "drug_effects": {
+                                "sql": (
+                                    "SELECT e.slug, e.name, de.context, de.incidence_band, de.frequency, de.incidence_wording "
+                                    "FROM drug_effect de JOIN drug d ON d.id = de.drug_id JOIN effect e ON e.id = de.effect_id "
+                                    "WHERE d.slug = :drug ORDER BY de.incidence_rank DESC, de.frequency DESC LIMIT 20"
+                                )
+                            }
+                        }
+                    }
+                }
+            }
+        )
+    )
+    args = [str(BIN / "datasette"), "serve", str(db), "--immutable", str(db), "--port", str(PORT),
+            "--metadata", str(metadata), "--setting", "num_sql_threads", "3"]  # fmt: skip
+    with sqlite3.connect(db) as conn:
+        drugs = [r[0] for r in conn.execute("SELECT slug FROM drug ORDER BY slug")]
+    results = []
+    with server(args, {}, "/-/versions.json"):
+        for label, paths in (("hot", ["clonazepam"]), ("rotating", drugs)):
+            urls = [f"/bench/drug_effects.json?drug={d}&_shape=array" for d in paths]
+            for c in CONNECTIONS:
+                results.append(
+                    Result(f"peer: Datasette drug effects ({label})", 1, c, *wrk(urls, c))
+                )
+    return results
+
+
+def machine() -> str:
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), platform.processor())  # fmt: skip
+    mem = (
+        int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) // 1024**2
+    )  # type: ignore[union-attr]
+    return f"{os.cpu_count()} cores ({cpu}), {mem} GiB RAM, Python {platform.python_version()}, {platform.platform()}"
+
+
+def report(results: list[Result], seconds: float) -> str:
+    ceiling = {r.connections: r.rps for r in results if r.name.startswith("ceiling")}
+    lines = [
+        "# sidefx benchmark", "",
+        f"Machine: {machine()}.  ",
+        f"Command: `make bench` ({DURATION} s per run, wrk -t2 on loopback; total {seconds:.0f} s).  ",
+        "Ratio: requests/s divided by the bare-ASGI ceiling at the same connection count, same run.",
+        "", "| scenario | workers | conns | req/s | ratio | p50 ms | p99 ms | errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]  # fmt: skip
+    for r in results:
+        if r.name.startswith("RSS"):
+            lines.append(f"| {r.name} | {r.workers} | | {r.rps:.0f} MB | | | | |")
+            continue
+        ratio = r.rps / ceiling[r.connections] if ceiling.get(r.connections) else 0
+        lines.append(f"| {r.name} | {r.workers} | {r.connections} | {r.rps:.0f} | {ratio:.3f} | "
+                     f"{r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.errors} |")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    sider = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "sider"
+    if not sider.is_dir():
+        sys.exit(f"SIDER files not found at {sider}: pass the folder as the first argument")
+    started = time.perf_counter()
+    db = build_database(sider)
+    results = run_ceiling() + run_datasette(db)
+    for workers in (1, 2):
+        results += run_sidefx(db, workers, cache=True, only=None)
+        results += run_sidefx(db, workers, cache=False, only={"drug effects (rotating)"})
+    text = report(results, time.perf_counter() - started)
+    (ROOT / "benchmarks" / "results.md").write_text(text)
+    sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    main()
