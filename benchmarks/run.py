@@ -196,25 +196,14 @@ def run_ceiling() -> list[Result]:
 
 def run_datasette(db: Path) -> list[Result]:
     metadata = OUT / "datasette.json"
-    metadata.write_text(
-        json.dumps(
-            {
-                "databases": {
-                    "bench": {
-                        "queries": {
-                            "drug_effects": {
-                                "sql": (
-                                    "SELECT e.slug, e.name, de.context, de.incidence_band, de.frequency, de.incidence_wording "
-                                    "FROM drug_effect de JOIN drug d ON d.id = de.drug_id JOIN effect e ON e.id = de.effect_id "
-                                    "WHERE d.slug = :drug ORDER BY de.incidence_rank DESC, de.frequency DESC LIMIT 20"
-                                )
-                            }
-                        }
-                    }
-                }
-            }
-        )
+    sql = (
+        "SELECT e.slug, e.name, de.context, de.incidence_band, de.frequency, "
+        "de.incidence_wording FROM drug_effect de JOIN drug d ON d.id = de.drug_id "
+        "JOIN effect e ON e.id = de.effect_id WHERE d.slug = :drug "
+        "ORDER BY de.incidence_rank DESC, de.frequency DESC LIMIT 20"
     )
+    queries = {"drug_effects": {"sql": sql}}
+    metadata.write_text(json.dumps({"databases": {"bench": {"queries": queries}}}))
     args = [str(BIN / "datasette"), "serve", str(db), "--immutable", str(db), "--port", str(PORT),
             "--metadata", str(metadata), "--setting", "num_sql_threads", "3"]  # fmt: skip
     with sqlite3.connect(db) as conn:
@@ -231,12 +220,15 @@ def run_datasette(db: Path) -> list[Result]:
 
 
 def machine() -> str:
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor())  # fmt: skip
-    mem = (
-        int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) // 1024**2
-    )  # type: ignore[union-attr]
-    return f"{os.cpu_count()} cores ({cpu}), {mem} GiB RAM, Python {platform.python_version()}, {platform.platform()}"
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    models = [line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")]
+    meminfo = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
+    mem = int(meminfo.group(1)) // 1024**2 if meminfo else 0
+    cpu = models[0] if models else platform.processor()
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem} GiB RAM, "
+        f"Python {platform.python_version()}, {platform.platform()}"
+    )
 
 
 def report(results: list[Result], seconds: float) -> str:
@@ -244,8 +236,9 @@ def report(results: list[Result], seconds: float) -> str:
     lines = [
         "# sidefx benchmark", "",
         f"Machine: {machine()}.  ",
-        f"Command: `make bench` ({DURATION} s per run, wrk -t2 on loopback; total {seconds:.0f} s).  ",
-        "Ratio: requests/s divided by the bare-ASGI ceiling at the same connection count, same run.",
+        f"Command: `make bench` ({DURATION} s per run, wrk -t2 on loopback; "
+        f"total {seconds:.0f} s).  ",
+        "Ratio: requests/s over the bare-ASGI ceiling at the same connection count, same run.",
         "", "| scenario | workers | conns | req/s | ratio | p50 ms | p99 ms | errors |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]  # fmt: skip
