@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     graceful_shutdown_seconds: int = Field(10, ge=1, le=300)  # to finish in-flight requests
     metrics_enabled: bool = True
+    response_cache: bool = True  # serialised reads kept per process, keyed by data version
 
     @field_validator("database_url")
     @classmethod

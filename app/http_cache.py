@@ -6,6 +6,7 @@ If-None-Match is answered 304 before any route or query runs.
 
 import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Callable
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -32,12 +33,7 @@ class ConditionalGetMiddleware:
         self.app, self.version, self.cache_control = app, version, f"public, max-age={max_age}"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        cacheable = (
-            scope["type"] == "http"
-            and scope["method"] in ("GET", "HEAD")
-            and scope["path"].startswith("/v1/")
-        )
-        if not cacheable:
+        if not _is_read(scope):
             await self.app(scope, receive, send)
             return
         try:
@@ -95,3 +91,66 @@ async def _too_large(scope: Scope, send: Send, limit: int) -> None:
     ]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+class ResponseCacheMiddleware:
+    """Serialised 200 responses of /v1 reads, kept in process and keyed by data version + URL.
+
+    The version is re-read at most once a second (VersionCache), so a reload reaches every
+    worker within a second; the whole cache is dropped when the version changes.
+    """
+
+    def __init__(
+        self, app: ASGIApp, version: Callable[[Scope], str], max_entries: int = 4096
+    ) -> None:
+        self.app, self.version, self.max_entries = app, version, max_entries
+        self._version = ""
+        self._entries: OrderedDict[str, tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _is_read(scope):
+            await self.app(scope, receive, send)
+            return
+        try:
+            version = self.version(scope)
+        except Exception:  # database down: the route answers (503), nothing is cached
+            await self.app(scope, receive, send)
+            return
+        if version != self._version:
+            self._entries.clear()
+            self._version = version
+        key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+        hit = self._entries.get(key)
+        if hit is not None:
+            self._entries.move_to_end(key)
+            headers, body = hit
+            await send({"type": "http.response.start", "status": 200, "headers": list(headers)})
+            await send({"type": "http.response.body", "body": body})
+            return
+        await self.app(scope, receive, self._recorder(key, version, send))
+
+    def _recorder(self, key: str, version: str, send: Send) -> Send:
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def record(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif start is not None and start["status"] == 200:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body") and version == self._version:
+                    self._entries[key] = (list(start.get("headers", [])), b"".join(chunks))
+                    if len(self._entries) > self.max_entries:
+                        self._entries.popitem(last=False)
+            await send(message)
+
+        return record
+
+
+def _is_read(scope: Scope) -> bool:
+    return (
+        scope["type"] == "http"
+        and scope["method"] in ("GET", "HEAD")
+        and scope["path"].startswith("/v1/")
+    )

@@ -17,7 +17,7 @@ from app.api import api_router, health_router
 from app.config import Settings, get_settings
 from app.db import Database, make_engine, make_sessionmaker
 from app.errors import install_error_handlers
-from app.http_cache import BodyLimitMiddleware, ConditionalGetMiddleware
+from app.http_cache import BodyLimitMiddleware, ConditionalGetMiddleware, ResponseCacheMiddleware
 from app.logging_config import configure_logging
 from app.metrics import MetricsMiddleware
 from app.middleware import RequestContextMiddleware
@@ -95,6 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_router)
     app.include_router(health_router)
     # Outermost last: request ids and the disclaimer link wrap everything, 304s included.
+    if settings.response_cache:
+        app.add_middleware(ResponseCacheMiddleware, version=_data_version)
     app.add_middleware(
         ConditionalGetMiddleware, version=_data_version, max_age=settings.cache_max_age
     )

@@ -79,7 +79,8 @@ def session(session_factory: Callable[[], Session]) -> Iterator[Session]:
 
 @pytest.fixture
 def app(session_factory: Callable[[], Session], database_url: str) -> FastAPI:
-    app = create_app(Settings(database_url=database_url, data_version_ttl=0))
+    # The response cache is off here: tests change rows without a new data version.
+    app = create_app(Settings(database_url=database_url, data_version_ttl=0, response_cache=False))
     attach_database(app, Database(session_factory))
     return app
 

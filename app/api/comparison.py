@@ -1,8 +1,8 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from app.api.deps import Limit, Offset
+from app.api.deps import Limit, Offset, as_json
 from app.api.examples import COMPARE, example
 from app.db import DatabaseDep
 from app.enums import BodySystem, Context
@@ -53,18 +53,20 @@ def compare_drugs(
     ] = False,
     limit: Limit = 20,
     offset: Offset = 0,
-) -> ComparisonRead:
+) -> Response:
     """Drugs side by side: attribute rows (class, mechanism, dependence risk, use, sedation,
     controlled status, boxed warning, onset) and an effect matrix, paginated by effect rows
     (ordered by how many drugs share an effect, then by highest incidence), with a summary of
     shared and unique effects. Every cell names its sources."""
     names = comparison.parse_drug_list(",".join(drugs))
-    return db.run(
-        comparison.compare_drugs,
-        names,
-        context=context,
-        body_system=body_system,
-        shared_only=shared_only,
-        limit=limit,
-        offset=offset,
+    return as_json(
+        db.run(
+            comparison.compare_drugs,
+            names,
+            context=context,
+            body_system=body_system,
+            shared_only=shared_only,
+            limit=limit,
+            offset=offset,
+        )
     )

@@ -3,6 +3,7 @@
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Path, Query, Request, Response
+from pydantic import BaseModel
 
 from app.schemas.common import Page
 
@@ -61,15 +62,22 @@ Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1-100).")]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Records to skip.")]
 
 
-def paged(request: Request, response: Response, page: Page[Any]) -> None:
-    """Add RFC 8288 `next`/`prev` links to a list response."""
+def as_json(model: BaseModel, headers: dict[str, str] | None = None) -> Response:
+    """The model serialised once, by pydantic-core. Routes return this instead of the model so
+    FastAPI does not validate and serialise it a second time (`response_model` still documents
+    the shape)."""
+    body = model.__pydantic_serializer__.to_json(model)
+    return Response(body, media_type="application/json", headers=headers)
+
+
+def paged(request: Request, page: Page[Any]) -> Response:
+    """A list response with RFC 8288 `next`/`prev` links."""
     links = []
     if page.offset + page.limit < page.total:
         links.append(_link(request, page.offset + page.limit, page.limit, "next"))
     if page.offset > 0:
         links.append(_link(request, max(page.offset - page.limit, 0), page.limit, "prev"))
-    if links:
-        response.headers["Link"] = ", ".join(links)
+    return as_json(page, {"Link": ", ".join(links)} if links else None)
 
 
 def _link(request: Request, offset: int, limit: int, rel: str) -> str:

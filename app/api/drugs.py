@@ -10,6 +10,7 @@ from app.api.deps import (
     Offset,
     SourceFilter,
     TextQuery,
+    as_json,
     paged,
 )
 from app.api.examples import CONTEXTS, example
@@ -28,22 +29,20 @@ router = APIRouter(prefix="/drugs", tags=["drugs"])
 def list_drugs(
     db: DatabaseDep,
     request: Request,
-    response: Response,
     q: TextQuery = None,
     drug_class: DrugClassFilter = None,
     limit: Limit = 20,
     offset: Offset = 0,
-) -> Page[DrugSummary]:
+) -> Response:
     """Drugs by name, filtered by a name/brand fragment (`q`) or drug class."""
     page = db.run(drugs.list_drugs, q=q, drug_class=drug_class, limit=limit, offset=offset)
-    paged(request, response, page)
-    return page
+    return paged(request, page)
 
 
 @router.get("/{drug}", response_model=DrugDetail, responses=problem_responses(404, 422))
-def read_drug(drug: DrugName, db: DatabaseDep) -> DrugDetail:
+def read_drug(drug: DrugName, db: DatabaseDep) -> Response:
     """One drug: attributes, brand names, uses, warnings and effect counts per context."""
-    return db.run(drugs.get_drug_detail, drug)
+    return as_json(db.run(drugs.get_drug_detail, drug))
 
 
 @router.get(
@@ -53,7 +52,6 @@ def list_drug_effects(
     drug: DrugName,
     db: DatabaseDep,
     request: Request,
-    response: Response,
     context: Context | None = None,
     body_system: BodySystem | None = None,
     min_incidence: Annotated[
@@ -62,7 +60,7 @@ def list_drug_effects(
     source: SourceFilter = None,
     limit: Limit = 20,
     offset: Offset = 0,
-) -> Page[DrugEffectSummary]:
+) -> Response:
     """A drug's effects with their context, most frequent first."""
     page = db.run(
         drug_effects.list_drug_effects,
@@ -74,8 +72,7 @@ def list_drug_effects(
         limit=limit,
         offset=offset,
     )
-    paged(request, response, page)
-    return page
+    return paged(request, page)
 
 
 @router.get(
@@ -83,9 +80,9 @@ def list_drug_effects(
     response_model=DrugEffectDetail,
     responses=problem_responses(404, 422),
 )
-def read_drug_effect(drug: DrugName, effect: EffectName, db: DatabaseDep) -> DrugEffectDetail:
+def read_drug_effect(drug: DrugName, effect: EffectName, db: DatabaseDep) -> Response:
     """One drug x effect, every context side by side (side effect vs withdrawal), with evidence."""
-    return db.run(drug_effects.get_drug_effect_detail, drug, effect)
+    return as_json(db.run(drug_effects.get_drug_effect_detail, drug, effect))
 
 
 @router.get(
@@ -102,15 +99,17 @@ def read_drug_contexts(
     ] = False,
     limit: Limit = 20,
     offset: Offset = 0,
-) -> DrugContexts:
+) -> Response:
     """Side effect vs withdrawal (vs overdose) for each of a drug's effects, row by row:
     incidence, onset, severity, accompanying symptoms, management. Effects known in more
     contexts come first."""
-    return db.run(
-        contexts.drug_contexts,
-        drug,
-        body_system=body_system,
-        multi_context_only=multi_context_only,
-        limit=limit,
-        offset=offset,
+    return as_json(
+        db.run(
+            contexts.drug_contexts,
+            drug,
+            body_system=body_system,
+            multi_context_only=multi_context_only,
+            limit=limit,
+            offset=offset,
+        )
     )

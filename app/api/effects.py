@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.deps import EffectName, Limit, Offset, SourceFilter, TextQuery, paged
+from app.api.deps import EffectName, Limit, Offset, SourceFilter, TextQuery, as_json, paged
 from app.db import DatabaseDep
 from app.enums import BodySystem, Context, IncidenceBand
 from app.schemas.common import Page, problem_responses
@@ -16,22 +16,20 @@ router = APIRouter(prefix="/effects", tags=["effects"])
 def list_effects(
     db: DatabaseDep,
     request: Request,
-    response: Response,
     q: TextQuery = None,
     body_system: BodySystem | None = None,
     limit: Limit = 20,
     offset: Offset = 0,
-) -> Page[EffectSummary]:
+) -> Response:
     """Effects by name, filtered by a name/synonym fragment (`q`) or body system."""
     page = db.run(effects.list_effects, q=q, body_system=body_system, limit=limit, offset=offset)
-    paged(request, response, page)
-    return page
+    return paged(request, page)
 
 
 @router.get("/{effect}", response_model=EffectDetail, responses=problem_responses(404, 422))
-def read_effect(effect: EffectName, db: DatabaseDep) -> EffectDetail:
+def read_effect(effect: EffectName, db: DatabaseDep) -> Response:
     """One effect: description, synonyms, causes, management and related effects, cited."""
-    return db.run(effects.get_effect_detail, effect)
+    return as_json(db.run(effects.get_effect_detail, effect))
 
 
 @router.get(
@@ -41,7 +39,6 @@ def list_effect_drugs(
     effect: EffectName,
     db: DatabaseDep,
     request: Request,
-    response: Response,
     context: Context | None = None,
     min_incidence: Annotated[
         IncidenceBand | None, Query(description="Only this band or more frequent.")
@@ -49,7 +46,7 @@ def list_effect_drugs(
     source: SourceFilter = None,
     limit: Limit = 20,
     offset: Offset = 0,
-) -> Page[EffectDrugRow]:
+) -> Response:
     """Reverse lookup: which drugs have this effect, in which context, how often."""
     page = db.run(
         effects.drugs_for_effect,
@@ -60,5 +57,4 @@ def list_effect_drugs(
         limit=limit,
         offset=offset,
     )
-    paged(request, response, page)
-    return page
+    return paged(request, page)

@@ -2,6 +2,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
 from app import metrics
+from app.api.deps import as_json
 from app.db import DatabaseDep
 from app.errors import problem
 from app.schemas.common import Schema, problem_responses
@@ -18,9 +19,9 @@ class Health(Schema):
 
 
 @router.get("/meta", response_model=MetaRead)
-def read_meta(db: DatabaseDep) -> MetaRead:
+def read_meta(db: DatabaseDep) -> Response:
     """Data version, record counts, sources with licences, and the medical disclaimer."""
-    return db.run(meta.get_meta)
+    return as_json(db.run(meta.get_meta))
 
 
 @health_router.get("/healthz", response_model=Health)

@@ -1,8 +1,8 @@
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
-from app.api.deps import MAX_QUERY_LENGTH, PRINTABLE
+from app.api.deps import MAX_QUERY_LENGTH, PRINTABLE, as_json
 from app.db import DatabaseDep
 from app.schemas.common import problem_responses
 from app.schemas.search import SearchResults
@@ -29,8 +29,8 @@ def search_names(
         Literal["drug", "effect"] | None, Query(description="Only drugs or effects.")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=50, description="At most this many results (1-50).")] = 10,
-) -> SearchResults:
+) -> Response:
     """Ranked drugs and effects for a search box or autocomplete: exact names first, then brand
     names and synonyms, then names starting with the query, then misspellings and sound-alikes.
     Each result says which name matched and how."""
-    return db.run(search_service.search, q, type=type, limit=limit)
+    return as_json(db.run(search_service.search, q, type=type, limit=limit))

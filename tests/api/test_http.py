@@ -1,13 +1,18 @@
 """Caching, compression, CORS, size limits and offline docs."""
 
 import re
+from collections.abc import Callable
 
 import httpx
 import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from app.config import Settings
+from app.db import Database
+from app.main import attach_database, create_app
 from app.models import DataRelease
+from tests.builders import make_drug
 
 pytestmark = pytest.mark.anyio
 
@@ -90,3 +95,35 @@ async def test_docs_pages_use_only_local_assets(client: httpx.AsyncClient) -> No
         assert "cdn" not in html.lower()
         for asset in assets:
             assert (await client.get(asset)).status_code == 200, asset
+
+
+async def test_response_cache_serves_repeats_and_drops_on_new_data(
+    session_factory: Callable[[], Session], session: Session, database_url: str
+) -> None:
+    app = create_app(Settings(database_url=database_url, data_version_ttl=0))
+    attach_database(app, Database(session_factory))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        first = await client.get("/v1/search", params={"q": "testamine"})
+        assert first.json()["items"] == []
+        make_drug(session, name="Testamine")
+        cached = await client.get("/v1/search", params={"q": "testamine"})
+        assert cached.content == first.content  # same data version: served from the cache
+        assert cached.headers["etag"] == first.headers["etag"]
+        session.execute(update(DataRelease).values(checksum="reloaded"))
+        session.flush()
+        fresh = await client.get("/v1/search", params={"q": "testamine"})
+        assert fresh.json()["items"][0]["slug"] == "testamine"
+        assert fresh.headers["etag"] != first.headers["etag"]
+
+
+async def test_response_cache_never_stores_errors(
+    session_factory: Callable[[], Session], session: Session, database_url: str
+) -> None:
+    app = create_app(Settings(database_url=database_url, data_version_ttl=0))
+    attach_database(app, Database(session_factory))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        assert (await client.get("/v1/drugs/testamine")).status_code == 404
+        make_drug(session, name="Testamine")
+        assert (await client.get("/v1/drugs/testamine")).status_code == 200
