@@ -7,13 +7,14 @@ from pathlib import Path
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 from starlette.types import Scope
 
-from app.api import api_router, health_router
+from app.api import API_PREFIX, health_router, resource_routers
 from app.config import Settings, get_settings
 from app.db import Database, make_engine, make_sessionmaker
 from app.errors import install_error_handlers
@@ -23,6 +24,7 @@ from app.metrics import MetricsMiddleware
 from app.middleware import RequestContextMiddleware
 from app.openapi import install_openapi
 from app.schemas.common import DISCLAIMER
+from app.services import catalog
 from app.services.meta import VersionCache, data_version
 
 logger = logging.getLogger(__name__)
@@ -49,6 +51,7 @@ def attach_database(app: FastAPI, database: Database) -> None:
     """Give the app its database (the lifespan does this; tests hand in their own)."""
     settings: Settings = app.state.settings
     app.state.database = database
+    catalog.configure(settings.data_version_ttl)
     app.state.data_version = VersionCache(
         lambda: database.run(data_version), settings.data_version_ttl
     )
@@ -63,6 +66,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine = make_engine(settings.database_url, echo=settings.sql_echo, settings=settings)
     attach_database(app, Database(make_sessionmaker(engine)))
     app.state.engine = engine
+    # Fewer threads than Starlette's 40: the work is CPU-bound under one GIL, and every thread
+    # must find a pooled connection without waiting.
+    to_thread.current_default_thread_limiter().total_tokens = settings.threadpool_size
     logger.info("sidefx started", extra={"database": engine.url.render_as_string()})
     try:
         yield
@@ -92,7 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.migrations = migration_scripts()
-    app.include_router(api_router)
+    for router in resource_routers:
+        app.include_router(router, prefix=API_PREFIX)
     app.include_router(health_router)
     # Outermost last: request ids and the disclaimer link wrap everything, 304s included.
     if settings.response_cache:

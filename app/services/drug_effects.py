@@ -1,10 +1,10 @@
 """A drug's effects (list, filters) and one drug x effect across every context."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
@@ -21,10 +21,21 @@ from app.schemas.effect import (
     Incidence,
     Onset,
 )
+from app.services.catalog import catalog
 from app.services.pages import AnySelect, count
 from app.services.resolve import resolve_drug, resolve_effect
 
 EFFECT_COLUMNS = (Effect.slug, Effect.name, Effect.kind, Effect.body_system)
+
+
+# The summary columns of a drug effect; `incidence()` and `onset()` read rows of these.
+SUMMARY_COLUMNS = (
+    DrugEffect.id, DrugEffect.context, DrugEffect.severity, DrugEffect.incidence_band,
+    DrugEffect.frequency, DrugEffect.placebo_frequency, DrugEffect.incidence_wording,
+    DrugEffect.onset_text, DrugEffect.onset_relative_to, DrugEffect.onset_min_days,
+    DrugEffect.onset_max_days, DrugEffect.peak_text, DrugEffect.peak_min_days,
+    DrugEffect.peak_max_days,
+)  # fmt: skip
 
 
 def list_drug_effects(
@@ -39,8 +50,14 @@ def list_drug_effects(
     offset: int,
 ) -> Page[DrugEffectSummary]:
     ref = resolve_drug(session, drug)
+    conn = session.connection()  # Core rows: no ORM bookkeeping on the hot path
+    if not (context or body_system or min_incidence or source):
+        rows = conn.execute(
+            _FIRST_PAGES, {"drug_id": ref.id, "limit": limit, "offset": offset}
+        ).all()
+        return _summaries(session, rows, limit, offset, lambda: _count_for_drug(session, ref.id))
     stmt = (
-        select(DrugEffect, *EFFECT_COLUMNS)
+        select(*SUMMARY_COLUMNS, *EFFECT_COLUMNS, func.count().over().label("total"))
         .join(Effect, Effect.id == DrugEffect.effect_id)
         .where(DrugEffect.drug_id == ref.id)
     )
@@ -51,27 +68,41 @@ def list_drug_effects(
     if min_incidence:
         stmt = stmt.where(DrugEffect.incidence_rank >= INCIDENCE_RANK[min_incidence])
     if source:
-        source_id = source_id_for(session, source)
-        stmt = stmt.where(
-            DrugEffect.id.in_(
-                select(Evidence.drug_effect_id).where(Evidence.source_id == source_id)
-            )
-        )
-    total = count(session, stmt)
-    rows = session.execute(_by_incidence(stmt).limit(limit).offset(offset)).all()
-    sources = evidence_sources(session, [r.DrugEffect.id for r in rows])
+        stmt = stmt.where(DrugEffect.id.in_(backed_by(session, source)))
+    rows = conn.execute(_by_incidence(stmt).limit(limit).offset(offset)).all()
+    return _summaries(session, rows, limit, offset, lambda: count(session, stmt))
+
+
+def _summaries(
+    session: Session, rows: Sequence[Any], limit: int, offset: int, total: Callable[[], int]
+) -> Page[DrugEffectSummary]:
+    # The window count rides on every row; past the last page there is none to read it from.
+    found = rows[0].total if rows else (total() if offset else 0)
+    sources = evidence_sources(session, [r.id for r in rows])
     items = [
         DrugEffectSummary(
             effect=effect_summary(r),
-            context=r.DrugEffect.context,
-            incidence=incidence(r.DrugEffect),
-            onset=onset(r.DrugEffect),
-            severity=r.DrugEffect.severity,
-            sources=sources.get(r.DrugEffect.id, []),
+            context=r.context,
+            incidence=incidence(r),
+            onset=onset(r),
+            severity=r.severity,
+            sources=sources.get(r.id, []),
         )
         for r in rows
     ]
-    return Page(items=items, total=total, limit=limit, offset=offset)
+    return Page(items=items, total=found, limit=limit, offset=offset)
+
+
+def _count_for_drug(session: Session, drug_id: int) -> int:
+    stmt = select(func.count()).where(DrugEffect.drug_id == drug_id)
+    return int(session.connection().execute(stmt).scalar_one())
+
+
+def backed_by(session: Session, source: str) -> AnySelect:
+    """Ids of the drug effects a source backs (a subquery)."""
+    return select(Evidence.drug_effect_id).where(
+        Evidence.source_id == source_id_for(session, source)
+    )
 
 
 def get_drug_effect_detail(session: Session, drug: str, effect: str) -> DrugEffectDetail:
@@ -127,27 +158,33 @@ def source_id_for(session: Session, slug: str) -> int:
 
 
 def evidence_sources(session: Session, drug_effect_ids: list[int]) -> dict[int, list[str]]:
-    """Distinct source slugs backing each drug effect, in a stable order."""
+    """Distinct source slugs backing each drug effect, sorted (slugs from the catalog)."""
     if not drug_effect_ids:
         return {}
-    rows = session.execute(
-        select(Evidence.drug_effect_id, Source.slug)
-        .join(Source, Source.id == Evidence.source_id)
-        .where(Evidence.drug_effect_id.in_(drug_effect_ids))
-        .distinct()
-        .order_by(Evidence.drug_effect_id, Source.slug)
-    ).all()
-    out: dict[int, list[str]] = defaultdict(list)
-    for drug_effect_id, slug in rows:
-        out[drug_effect_id].append(slug)
-    return out
+    rows = session.connection().execute(_SOURCES_OF, {"ids": drug_effect_ids}).all()
+    slugs = catalog(session).sources
+    out: dict[int, set[str]] = defaultdict(set)
+    for drug_effect_id, source_id in rows:
+        out[drug_effect_id].add(slugs.get(source_id) or _source_slug(session, source_id))
+    return {k: sorted(v) for k, v in out.items()}
+
+
+_SOURCES_OF = (
+    select(Evidence.drug_effect_id, Evidence.source_id)
+    .where(Evidence.drug_effect_id.in_(bindparam("ids", expanding=True)))
+    .distinct()
+)
+
+
+def _source_slug(session: Session, source_id: int) -> str:
+    return session.execute(select(Source.slug).where(Source.id == source_id)).scalar_one()
 
 
 def effect_summary(row: Any) -> EffectSummary:
     return EffectSummary(slug=row.slug, name=row.name, kind=row.kind, body_system=row.body_system)
 
 
-def incidence(de: DrugEffect) -> Incidence:
+def incidence(de: Any) -> Incidence:
     return Incidence(
         band=de.incidence_band,
         frequency=de.frequency,
@@ -156,7 +193,7 @@ def incidence(de: DrugEffect) -> Incidence:
     )
 
 
-def onset(de: DrugEffect) -> Onset | None:
+def onset(de: Any) -> Onset | None:
     values = (de.onset_text, de.onset_relative_to, de.onset_min_days, de.onset_max_days,
               de.peak_text, de.peak_min_days, de.peak_max_days)  # fmt: skip
     if all(v is None for v in values):
@@ -180,6 +217,18 @@ def _by_incidence(stmt: AnySelect) -> AnySelect:
         Effect.name,
         DrugEffect.context,
     )
+
+
+# Built once: the unfiltered first pages are most of the traffic.
+_FIRST_PAGES = (
+    _by_incidence(
+        select(*SUMMARY_COLUMNS, *EFFECT_COLUMNS, func.count().over().label("total"))
+        .join(Effect, Effect.id == DrugEffect.effect_id)
+        .where(DrugEffect.drug_id == bindparam("drug_id"))
+    )
+    .limit(bindparam("limit"))
+    .offset(bindparam("offset"))
+)
 
 
 def accompanying_symptoms(session: Session, ids: list[int]) -> dict[int, list[EffectSummary]]:

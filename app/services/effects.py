@@ -14,7 +14,6 @@ from app.models import (
     EffectCitation,
     EffectFact,
     EffectRelation,
-    Evidence,
     Source,
 )
 from app.schemas.common import Citation, Page
@@ -29,10 +28,11 @@ from app.schemas.effect import (
 )
 from app.services.drug_effects import (
     EFFECT_COLUMNS,
+    SUMMARY_COLUMNS,
+    backed_by,
     effect_summary,
     evidence_sources,
     incidence,
-    source_id_for,
 )
 from app.services.pages import count
 from app.services.resolve import resolve_effect
@@ -123,7 +123,7 @@ def drugs_for_effect(
 ) -> Page[EffectDrugRow]:
     ref = resolve_effect(session, effect)
     stmt = (
-        select(DrugEffect, Drug.slug, Drug.name)
+        select(*SUMMARY_COLUMNS, Drug.slug, Drug.name, func.count().over().label("total"))
         .join(Drug, Drug.id == DrugEffect.drug_id)
         .where(DrugEffect.effect_id == ref.id)
     )
@@ -132,13 +132,7 @@ def drugs_for_effect(
     if min_incidence:
         stmt = stmt.where(DrugEffect.incidence_rank >= INCIDENCE_RANK[min_incidence])
     if source:
-        source_id = source_id_for(session, source)
-        stmt = stmt.where(
-            DrugEffect.id.in_(
-                select(Evidence.drug_effect_id).where(Evidence.source_id == source_id)
-            )
-        )
-    total = count(session, stmt)
+        stmt = stmt.where(DrugEffect.id.in_(backed_by(session, source)))
     rows = session.execute(
         stmt.order_by(
             DrugEffect.incidence_rank.desc(),
@@ -150,14 +144,15 @@ def drugs_for_effect(
         .limit(limit)
         .offset(offset)
     ).all()
-    sources = evidence_sources(session, [r.DrugEffect.id for r in rows])
+    total = rows[0].total if rows else (count(session, stmt) if offset else 0)
+    sources = evidence_sources(session, [r.id for r in rows])
     items = [
         EffectDrugRow(
             drug=DrugRef(slug=r.slug, name=r.name),
-            context=r.DrugEffect.context,
-            incidence=incidence(r.DrugEffect),
-            severity=r.DrugEffect.severity,
-            sources=sources.get(r.DrugEffect.id, []),
+            context=r.context,
+            incidence=incidence(r),
+            severity=r.severity,
+            sources=sources.get(r.id, []),
         )
         for r in rows
     ]

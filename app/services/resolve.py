@@ -4,25 +4,14 @@ Never fuzzy: a clinical tool must get the drug it asked for, or a 404 with sugge
 A slug match wins over an alias; an alias naming several records is a 404 listing them.
 """
 
-from dataclasses import dataclass
-
-from sqlalchemy import select, union_all
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import Session
 
 from app.errors import NotFound
-from app.models import Alias, Drug, Effect
-from app.services.search import name_index
+from app.services.catalog import Ref, catalog
 from app.text import name_key, slugify
 
 MAX_NAME_LENGTH = 200
-Model = type[Drug] | type[Effect]
-
-
-@dataclass(frozen=True, slots=True)
-class Ref:
-    id: int
-    slug: str
-    name: str
+__all__ = ["Ref", "resolve_drug", "resolve_drugs", "resolve_effect", "suggest"]
 
 
 def resolve_drug(session: Session, name: str) -> Ref:
@@ -30,38 +19,27 @@ def resolve_drug(session: Session, name: str) -> Ref:
 
 
 def resolve_effect(session: Session, name: str) -> Ref:
-    return _resolve(session, [name], Effect, Alias.effect_id, "effect")[0]
+    return _resolve(session, [name], "effect")[0]
 
 
 def resolve_drugs(session: Session, names: list[str]) -> list[Ref]:
     """Resolve several names in one statement (a comparison must not query per drug)."""
-    return _resolve(session, names, Drug, Alias.drug_id, "drug")
+    return _resolve(session, names, "drug")
 
 
-def _resolve(
-    session: Session,
-    names: list[str],
-    model: Model,
-    alias_fk: InstrumentedAttribute[int | None],
-    what: str,
-) -> list[Ref]:
-    keys = [name_key(n)[:MAX_NAME_LENGTH] for n in names]  # routes cap lengths already
-    by_slug = select(model.id.label("id"), model.slug.label("key")).where(
-        model.slug.in_({slugify(k) for k in keys})
+def _resolve(session: Session, names: list[str], what: str) -> list[Ref]:
+    cat = catalog(session)
+    by_slug, by_key = (
+        (cat.drug_slugs, cat.drugs) if what == "drug" else (cat.effect_slugs, cat.effects)
     )
-    by_alias = select(alias_fk, Alias.key).where(Alias.key.in_(set(keys)), alias_fk.isnot(None))
-    matched = union_all(by_slug, by_alias).subquery()
-    rows = session.execute(
-        select(matched.c.key, model.id, model.slug, model.name).join(
-            model, model.id == matched.c.id
-        )
-    ).all()
-    found: dict[str, dict[int, Ref]] = {}
-    for key, id_, slug, display in rows:
-        found.setdefault(key, {})[id_] = Ref(id_, slug, display)
     refs = []
-    for name, key in zip(names, keys, strict=True):
-        candidates = found.get(slugify(key)) or found.get(key) or {}
+    for name in names:
+        key = name_key(name)[:MAX_NAME_LENGTH]  # routes cap lengths already
+        exact = by_slug.get(slugify(key))
+        if exact is not None:
+            refs.append(exact)
+            continue
+        candidates = by_key.get(key, {})
         if len(candidates) == 1:
             refs.append(next(iter(candidates.values())))
             continue
@@ -79,7 +57,7 @@ def _resolve(
 
 def suggest(session: Session, key: str, what: str, limit: int = 5) -> list[str]:
     """Close slugs for a name that matched nothing (only on the 404 path)."""
-    return [m.entry.slug for m in name_index(session).search(key, type=what, limit=limit)]
+    return [m.entry.slug for m in catalog(session).index.search(key, type=what, limit=limit)]
 
 
 def _clip(text: str, length: int = 80) -> str:
