@@ -26,10 +26,8 @@ class Settings(BaseSettings):
     log_format: Literal["json", "text"] = "json"
     graceful_shutdown_seconds: int = Field(10, ge=1, le=300)  # to finish in-flight requests
     metrics_enabled: bool = True
-    response_cache: bool = True
-    threadpool_size: int = Field(
-        16, ge=1, le=200
-    )  # concurrent requests per worker  # serialised reads kept per process, keyed by data version
+    response_cache: bool = True  # serialised reads kept per process, keyed by data version
+    threadpool_size: int = Field(16, ge=1, le=200)  # concurrent requests per worker
 
     @field_validator("database_url")
     @classmethod

@@ -4,6 +4,8 @@ Every error is `application/problem+json` (FastAPI would also list `application/
 operation declares 500, and those that read the database declare 503 with `Retry-After`.
 """
 
+import json
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,6 +19,11 @@ RETRY_AFTER = {
     }
 }
 NO_DATABASE = {"/healthz"}
+# Real responses from the curated data, trimmed; tests/api/test_openapi.py validates each one
+# against its response model, so they cannot drift from the code.
+EXAMPLES: dict[str, Any] = json.loads(
+    (Path(__file__).parent / "api" / "openapi_examples.json").read_text()
+)
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -33,6 +40,7 @@ def install_openapi(app: FastAPI) -> None:
             for path, operations in spec["paths"].items():
                 for operation in operations.values():
                     _problem_responses(path, operation["responses"])
+                    _example(operation)
             app.openapi_schema = spec
         return app.openapi_schema
 
@@ -47,6 +55,13 @@ def _problem_responses(path: str, responses: dict[str, Any]) -> None:
     if path not in NO_DATABASE:
         responses.setdefault("503", _problem("The database is unavailable; retry later."))
         responses["503"]["headers"] = RETRY_AFTER
+
+
+def _example(operation: dict[str, Any]) -> None:
+    content = operation["responses"].get("200", {}).get("content", {}).get("application/json")
+    example = EXAMPLES.get(operation["operationId"])
+    if content is not None and example is not None and "example" not in content:
+        content["example"] = example
 
 
 def _problem(description: str) -> dict[str, Any]:

@@ -108,11 +108,14 @@ def server(args: list[str], env: dict[str, str], ready_path: str) -> Iterator[in
         process.wait(timeout=30)
 
 
-def wrk(paths: list[str], connections: int, etag: str = "") -> tuple[float, float, float, int]:
+def wrk(
+    paths: list[str], connections: int, etag: str = "", seconds: int | None = None
+) -> tuple[float, float, float, int]:
     paths_file = OUT / "paths.txt"
     paths_file.write_text("\n".join(paths) + "\n")
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}s", "--latency", "--timeout", "5s",
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds or DURATION}s", "--latency", "--timeout",
+         "5s",
          "-s", str(ROOT / "benchmarks" / "rotate.lua"), f"http://127.0.0.1:{PORT}"],
         capture_output=True, text=True, check=True,
         env={**os.environ, "PATHS_FILE": str(paths_file), "IF_NONE_MATCH": etag},

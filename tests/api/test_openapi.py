@@ -4,6 +4,11 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi.routing import APIRoute
+from pydantic import TypeAdapter
+
+from app.api import health_router, resource_routers
+from app.openapi import EXAMPLES
 
 pytestmark = pytest.mark.anyio
 
@@ -53,3 +58,19 @@ async def test_compare_declares_a_comma_separated_list(client: httpx.AsyncClient
 async def test_compare_also_accepts_repeated_parameters(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/compare", params={"drugs": ["Valium", "baclofen"]})
     assert [d["slug"] for d in response.json()["drugs"]] == ["diazepam", "baclofen"]
+
+
+async def test_every_operation_has_a_success_example(client: httpx.AsyncClient) -> None:
+    for path, ops in (await _spec(client)).items():
+        for op in ops.values():
+            content = op["responses"]["200"]["content"]["application/json"]
+            assert "example" in content, path
+
+
+def test_examples_match_their_response_models() -> None:
+    checked = 0
+    for route in [r for router in (*resource_routers, health_router) for r in router.routes]:
+        if isinstance(route, APIRoute) and route.name in EXAMPLES and route.response_model:
+            TypeAdapter(route.response_model).validate_python(EXAMPLES[route.name])
+            checked += 1
+    assert checked == len(EXAMPLES)
