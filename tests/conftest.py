@@ -4,7 +4,9 @@ SQLite by default; PostgreSQL when SIDEFX_TEST_DATABASE_URL is set (the Makefile
 """
 
 import os
+import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -12,6 +14,7 @@ import pytest
 from alembic import command
 from fastapi import FastAPI
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from app.cli import alembic_config
@@ -36,6 +39,25 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if POSTGRES_URL:
         return Settings(database_url=POSTGRES_URL).database_url
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@contextmanager
+def separate_database(database_url: str, directory: Path, label: str) -> Iterator[str]:
+    """An empty database of its own on the same backend (a file, or a new PostgreSQL database),
+    so tests that migrate or bulk-load never touch the shared test database."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{directory / f'{label}.db'}"
+        return
+    name = f"sidefx_{label}_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(database_url).execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def reset_postgres(url: str) -> None:

@@ -74,16 +74,12 @@ class VersionCache:
         self._lock = threading.Lock()
 
     def get(self) -> str:
-        """Raises only if the version was never read; a failed refresh keeps the last value
-        (the route itself then reports the outage)."""
+        """Raises when the database cannot be read: callers then let the route answer (503),
+        so cached responses outlive a database outage by at most `ttl` seconds."""
         now = time.monotonic()
         if now >= self._expires:
             with self._lock:
                 if now >= self._expires:
-                    try:
-                        self._value = self._read()
-                    except Exception:
-                        if not self._value:
-                            raise
+                    self._value = self._read()
                     self._expires = now + self._ttl
         return self._value

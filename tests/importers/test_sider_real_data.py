@@ -7,7 +7,6 @@ PostgreSQL database), next to the curated seed. Expected numbers come straight f
 
 import csv
 import gzip
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -15,8 +14,7 @@ from typing import Any
 import httpx
 import pytest
 from alembic import command
-from sqlalchemy import Engine, func, select, text, true
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, func, select, true
 from sqlalchemy.orm import Session
 
 from app.cli import alembic_config
@@ -29,7 +27,7 @@ from app.importers.sider_report import SiderReport
 from app.main import attach_database, create_app
 from app.models import Alias, Drug, DrugEffect, DrugUse, Effect, Evidence, Source
 from app.text import name_key
-from tests.conftest import ROOT, SEED_DIR
+from tests.conftest import ROOT, SEED_DIR, separate_database
 
 SIDER_DIR = ROOT.parent / "shared" / "data" / "sider"
 CLONAZEPAM = "CID100002802"
@@ -68,19 +66,8 @@ def _rows(name: str) -> Iterator[list[str]]:
 
 @pytest.fixture(scope="module")
 def sider_url(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path_factory.mktemp('sider') / 'sider.db'}"
-        return
-    name = f"sidefx_sider_{uuid.uuid4().hex[:8]}"
-    admin = make_engine(database_url).execution_options(isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with separate_database(database_url, tmp_path_factory.mktemp("sider"), "sider") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
