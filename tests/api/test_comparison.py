@@ -25,22 +25,22 @@ async def test_compare_reproduces_the_source_table_with_citations(
     client: httpx.AsyncClient,
 ) -> None:
     body = (await client.get("/v1/compare", params={"drugs": TABLE_DRUGS})).json()
-    expected = {
-        "drug_class": (
-            "Benzodiazepine",
-            "Skeletal Muscle Relaxant",
-            "GABA-mimetic Muscle Relaxant",
-        ),
+    expected = {  # attribute: (clonazepam, cyclobenzaprine, baclofen)
         "dependence_risk": ("high", "low", "unknown"),
+        "sedation_potential": (
+            "Common, dose-dependent",
+            "Common, potentially high",
+            "Common, dose-dependent",
+        ),
         "common_use": (
             "Anxiety, seizures, nocturnal spasms",
             "Short-term relief of muscle spasms",
             "Long-term management of spasticity",
         ),
-        "sedation_potential": (
-            "Common, dose-dependent",
-            "Common, potentially high",
-            "Common, dose-dependent",
+        "drug_class": (
+            "Benzodiazepine",
+            "Skeletal Muscle Relaxant",
+            "GABA-mimetic Muscle Relaxant",
         ),
     }
     for attribute, values in expected.items():

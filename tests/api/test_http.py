@@ -1,7 +1,7 @@
 """Caching, compression, CORS, size limits and offline docs."""
 
 import re
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
@@ -97,33 +97,39 @@ async def test_docs_pages_use_only_local_assets(client: httpx.AsyncClient) -> No
             assert (await client.get(asset)).status_code == 200, asset
 
 
-async def test_response_cache_serves_repeats_and_drops_on_new_data(
-    session_factory: Callable[[], Session], session: Session, database_url: str
-) -> None:
+@pytest.fixture
+async def cached_client(
+    session_factory: Callable[[], Session], database_url: str
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of an app with the response cache on (the shared `app` fixture has it off)."""
     app = create_app(Settings(database_url=database_url, data_version_ttl=0))
     attach_database(app, Database(session_factory))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        first = await client.get("/v1/search", params={"q": "testamine"})
-        assert first.json()["items"] == []
-        make_drug(session, name="Testamine")
-        cached = await client.get("/v1/search", params={"q": "testamine"})
-        assert cached.content == first.content  # same data version: served from the cache
-        assert cached.headers["etag"] == first.headers["etag"]
-        session.execute(update(DataRelease).values(checksum="reloaded"))
-        session.flush()
-        fresh = await client.get("/v1/search", params={"q": "testamine"})
-        assert fresh.json()["items"][0]["slug"] == "testamine"
-        assert fresh.headers["etag"] != first.headers["etag"]
+        yield client
+
+
+async def test_response_cache_serves_repeats_and_drops_on_new_data(
+    cached_client: httpx.AsyncClient, session: Session
+) -> None:
+    client = cached_client
+    first = await client.get("/v1/search", params={"q": "testamine"})
+    assert first.json()["items"] == []
+    make_drug(session, name="Testamine")
+    cached = await client.get("/v1/search", params={"q": "testamine"})
+    assert cached.content == first.content  # same data version: served from the cache
+    assert cached.headers["etag"] == first.headers["etag"]
+    session.execute(update(DataRelease).values(checksum="reloaded"))
+    session.flush()
+    fresh = await client.get("/v1/search", params={"q": "testamine"})
+    assert fresh.json()["items"][0]["slug"] == "testamine"
+    assert fresh.headers["etag"] != first.headers["etag"]
 
 
 async def test_response_cache_never_stores_errors(
-    session_factory: Callable[[], Session], session: Session, database_url: str
+    cached_client: httpx.AsyncClient, session: Session
 ) -> None:
-    app = create_app(Settings(database_url=database_url, data_version_ttl=0))
-    attach_database(app, Database(session_factory))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        assert (await client.get("/v1/drugs/testamine")).status_code == 404
-        make_drug(session, name="Testamine")
-        assert (await client.get("/v1/drugs/testamine")).status_code == 200
+    client = cached_client
+    assert (await client.get("/v1/drugs/testamine")).status_code == 404
+    make_drug(session, name="Testamine")
+    assert (await client.get("/v1/drugs/testamine")).status_code == 200
