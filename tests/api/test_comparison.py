@@ -25,29 +25,31 @@ async def test_compare_reproduces_the_source_table_with_citations(
     client: httpx.AsyncClient,
 ) -> None:
     body = (await client.get("/v1/compare", params={"drugs": TABLE_DRUGS})).json()
-    expected = {  # attribute: (clonazepam, cyclobenzaprine, baclofen)
-        "dependence_risk": ("high", "low", "unknown"),
-        "sedation_potential": (
-            "Common, dose-dependent",
-            "Common, potentially high",
-            "Common, dose-dependent",
-        ),
-        "common_use": (
-            "Anxiety, seizures, nocturnal spasms",
-            "Short-term relief of muscle spasms",
-            "Long-term management of spasticity",
-        ),
-        "drug_class": (
-            "Benzodiazepine",
-            "Skeletal Muscle Relaxant",
-            "GABA-mimetic Muscle Relaxant",
-        ),
+    expected = {  # the table's cells, drug by drug
+        "clonazepam": {
+            "drug_class": "Benzodiazepine",
+            "dependence_risk": "high",
+            "common_use": "Anxiety, seizures, nocturnal spasms",
+            "sedation_potential": "Common, dose-dependent",
+        },
+        "cyclobenzaprine": {
+            "sedation_potential": "Common, potentially high",
+            "drug_class": "Skeletal Muscle Relaxant",
+            "common_use": "Short-term relief of muscle spasms",
+            "dependence_risk": "low",
+        },
+        "baclofen": {
+            "common_use": "Long-term management of spasticity",
+            "dependence_risk": "unknown",
+            "drug_class": "GABA-mimetic Muscle Relaxant",
+            "sedation_potential": "Common, dose-dependent",
+        },
     }
-    for attribute, values in expected.items():
-        cells = _row(body, attribute)
-        for drug, value in zip(TABLE_DRUGS.split(","), values, strict=True):
-            assert cells[drug]["value"] == value, (attribute, drug)
-            sections = {(s["source"], s["section"]) for s in cells[drug]["sources"]}
+    for drug, cells in expected.items():
+        for attribute, value in cells.items():
+            cell = _row(body, attribute)[drug]
+            assert cell["value"] == value, (attribute, drug)
+            sections = {(s["source"], s["section"]) for s in cell["sources"]}
             assert ("clonazepam-muscle-spasms", TABLE_SECTION) in sections, (attribute, drug)
     mechanism = _row(body, "mechanism")
     assert all(cell["value"] and cell["sources"] for cell in mechanism.values())
