@@ -27,7 +27,7 @@ from app.schemas.comparison import (
     MatrixRow,
     UniqueEffects,
 )
-from app.services.drug_effects import EFFECT_COLUMNS, effect_summary, evidence_sources, incidence
+from app.services.records import EFFECT_COLUMNS, effect_summary, evidence_sources, incidence
 from app.services.resolve import MAX_NAME_LENGTH, Ref, resolve_drugs
 
 MIN_DRUGS, MAX_DRUGS = 2, 10

@@ -9,7 +9,7 @@ from app.enums import BodySystem, Context
 from app.models import DrugEffect, Effect
 from app.schemas.comparison import ContextRow, DrugContexts
 from app.schemas.drug import DrugRef
-from app.services.drug_effects import EFFECT_COLUMNS, context_records, effect_summary
+from app.services.records import EFFECT_COLUMNS, context_records, effect_summary
 from app.services.resolve import resolve_drug
 
 

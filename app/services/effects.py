@@ -26,15 +26,15 @@ from app.schemas.effect import (
     ProfileFact,
     ProfileSection,
 )
-from app.services.drug_effects import (
+from app.services.drug_effects import backed_by
+from app.services.pages import count
+from app.services.records import (
     EFFECT_COLUMNS,
     SUMMARY_COLUMNS,
-    backed_by,
     effect_summary,
     evidence_sources,
     incidence,
 )
-from app.services.pages import count
 from app.services.resolve import resolve_effect
 from app.text import like_pattern
 
