@@ -19,15 +19,19 @@ class SeedIds:
     drugs: dict[str, int]
 
 
+def _keyed_ids(session: Session, ids: SeedIds) -> dict[tuple[int, int, Any], int]:
+    """(drug, effect, context) -> id of every drug effect of the seeded drugs."""
+    rows = session.execute(
+        select(DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context).where(
+            DrugEffect.drug_id.in_(ids.drugs.values())
+        )
+    ).all()
+    return {(d, e, c): i for i, d, e, c in rows}
+
+
 def load_drug_effects(session: Session, records: list[SeedDrugEffect], ids: SeedIds) -> None:
     curated = list(ids.sources.values())
-    existing = {
-        (d, e, c): i
-        for i, d, e, c in session.execute(
-            select(DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context)
-            .where(DrugEffect.drug_id.in_(ids.drugs.values()))
-        ).all()
-    }  # fmt: skip
+    existing = _keyed_ids(session, ids)
     wanted = {(ids.drugs[r.drug], ids.effects[r.effect], r.context): r for r in records}
     stale = [
         i for key, i in existing.items() if key not in wanted
@@ -45,13 +49,7 @@ def load_drug_effects(session: Session, records: list[SeedDrugEffect], ids: Seed
     insert_rows(
         session, DrugEffect, [row for k, row in zip(wanted, rows, strict=True) if k not in existing]
     )
-    id_of = {
-        (d, e, c): i
-        for i, d, e, c in session.execute(
-            select(DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context)
-            .where(DrugEffect.drug_id.in_(ids.drugs.values()))
-        ).all()
-    }  # fmt: skip
+    id_of = _keyed_ids(session, ids)  # again: the inserts above have new ids
     de_ids = [id_of[k] for k in wanted]
     session.execute(delete(DrugEffectSymptom).where(DrugEffectSymptom.drug_effect_id.in_(de_ids)))
     session.execute(delete(ManagementStep).where(ManagementStep.drug_effect_id.in_(de_ids)))
