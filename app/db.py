@@ -1,10 +1,12 @@
 """Engine and session factory, shared by the app, the CLI, migrations and tests."""
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -27,7 +29,9 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(conn: Any) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # Straight to the driver: this runs once per request, and SQLAlchemy's statement machinery
+    # would double its cost.
+    conn.connection.driver_connection.execute("BEGIN")
 
 
 def make_engine(url: str, *, echo: bool = False, settings: Settings | None = None) -> Engine:
@@ -59,19 +63,35 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
 class Database:
     """Runs one service call in its own short session.
 
-    The connection goes back to the pool before FastAPI validates and serialises the response,
-    so slow clients never hold pooled connections.
+    The connection goes back to the pool before the response is serialised, so slow clients
+    never hold pooled connections.
+
+    Routes `await call(...)`. With `inline` (SQLite) the sync service runs on the event loop:
+    an embedded read is CPU work on the page cache, and handing it to a worker thread costs
+    more than the query (GIL hand-offs; see benchmarks/results.md). Over a network (PostgreSQL)
+    a call waits on I/O, so it runs in the threadpool and never blocks the loop.
     """
 
-    def __init__(self, factory: Callable[[], Session]) -> None:
-        self._factory = factory
+    def __init__(self, factory: Callable[[], Session], *, inline: bool = False) -> None:
+        self._factory, self.inline = factory, inline
+
+    @classmethod
+    def for_engine(cls, engine: Engine) -> "Database":
+        return cls(make_sessionmaker(engine), inline=engine.dialect.name == "sqlite")
 
     def run(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
         with self._factory() as session:
             return fn(session, *args, **kwargs)
 
+    async def call(
+        self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> T:
+        if self.inline:
+            return self.run(fn, *args, **kwargs)
+        return await run_in_threadpool(partial(self.run, fn, *args, **kwargs))
 
-def get_database(request: Request) -> Database:
+
+async def get_database(request: Request) -> Database:
     db: Database = request.app.state.database
     return db
 

@@ -1,20 +1,14 @@
-"""Conditional GETs and request-size limits, as pure ASGI middleware.
+"""Conditional GETs and the response cache, as pure ASGI middleware.
 
 Reads under /v1 carry a weak ETag made of the data version and the URL, so a matching
 If-None-Match is answered 304 before any route or query runs.
 """
 
 import hashlib
-import json
 from collections import OrderedDict
 from collections.abc import Callable
 
-from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from app.errors import PROBLEM_JSON
-
-MAX_BODY_BYTES = 64 * 1024
 
 
 def etag_for(version: str, scope: Scope) -> str:
@@ -30,7 +24,11 @@ def _matches(if_none_match: str, etag: str) -> bool:
 
 class ConditionalGetMiddleware:
     def __init__(self, app: ASGIApp, version: Callable[[Scope], str], max_age: int) -> None:
-        self.app, self.version, self.cache_control = app, version, f"public, max-age={max_age}"
+        self.app, self.version, self.cache_control = (
+            app,
+            version,
+            f"public, max-age={max_age}".encode(),
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not _is_read(scope):
@@ -41,56 +39,19 @@ class ConditionalGetMiddleware:
         except Exception:  # database down: let the route answer (503), uncached
             await self.app(scope, receive, send)
             return
-        if _matches(Headers(scope=scope).get("if-none-match", ""), etag):
-            headers = [(b"etag", etag.encode()), (b"cache-control", self.cache_control.encode())]
-            await send({"type": "http.response.start", "status": 304, "headers": headers})
+        validators = [(b"etag", etag.encode()), (b"cache-control", self.cache_control)]
+        if_none_match = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
+        if if_none_match is not None and _matches(if_none_match.decode("latin-1"), etag):
+            await send({"type": "http.response.start", "status": 304, "headers": validators})
             await send({"type": "http.response.body", "body": b""})
             return
 
         async def send_with_etag(message: Message) -> None:
             if message["type"] == "http.response.start" and message["status"] == 200:
-                headers = MutableHeaders(scope=message)
-                headers["ETag"] = etag
-                headers["Cache-Control"] = self.cache_control
+                message["headers"] = [*message.get("headers", []), *validators]
             await send(message)
 
         await self.app(scope, receive, send_with_etag)
-
-
-class BodyLimitMiddleware:
-    """Reject request bodies over MAX_BODY_BYTES with a 413 problem (no route takes a body)."""
-
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
-        self.app, self.limit = app, limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        length = Headers(scope=scope).get("content-length", "0")
-        if not length.isdigit() or int(length) > self.limit:
-            await _too_large(scope, send, self.limit)
-            return
-        await self.app(scope, receive, send)
-
-
-async def _too_large(scope: Scope, send: Send, limit: int) -> None:
-    body = json.dumps(
-        {
-            "type": "about:blank",
-            "title": "Content Too Large",
-            "status": 413,
-            "detail": f"Request bodies are limited to {limit} bytes.",
-            "instance": scope["path"],
-            "request_id": scope.get("state", {}).get("request_id"),
-        }
-    ).encode()
-    headers = [
-        (b"content-type", PROBLEM_JSON.encode()),
-        (b"content-length", str(len(body)).encode()),
-    ]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
 
 
 class ResponseCacheMiddleware:
@@ -130,17 +91,18 @@ class ResponseCacheMiddleware:
         await self.app(scope, receive, self._recorder(key, version, send))
 
     def _recorder(self, key: str, version: str, send: Send) -> Send:
-        start: Message | None = None
+        headers: list[tuple[bytes, bytes]] | None = None  # None: not a 200, nothing to keep
         chunks: list[bytes] = []
 
         async def record(message: Message) -> None:
-            nonlocal start
+            nonlocal headers
             if message["type"] == "http.response.start":
-                start = message
-            elif start is not None and start["status"] == 200:
+                # A copy as the route made it: outer layers add their headers to every answer.
+                headers = list(message.get("headers", [])) if message["status"] == 200 else None
+            elif headers is not None:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body") and version == self._version:
-                    self._entries[key] = (list(start.get("headers", [])), b"".join(chunks))
+                    self._entries[key] = (headers, b"".join(chunks))
                     if len(self._entries) > self.max_entries:
                         self._entries.popitem(last=False)
             await send(message)

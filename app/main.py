@@ -16,12 +16,11 @@ from starlette.types import Scope
 
 from app.api import API_PREFIX, health_router, resource_routers
 from app.config import Settings, get_settings
-from app.db import Database, make_engine, make_sessionmaker
+from app.db import Database, make_engine
 from app.errors import install_error_handlers
-from app.http_cache import BodyLimitMiddleware, ConditionalGetMiddleware, ResponseCacheMiddleware
+from app.http_cache import ConditionalGetMiddleware, ResponseCacheMiddleware
 from app.logging_config import configure_logging
-from app.metrics import MetricsMiddleware
-from app.middleware import RequestContextMiddleware
+from app.middleware import EdgeMiddleware
 from app.openapi import install_openapi
 from app.schemas.common import DISCLAIMER
 from app.services import catalog
@@ -64,7 +63,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         return
     settings: Settings = app.state.settings
     engine = make_engine(settings.database_url, echo=settings.sql_echo, settings=settings)
-    attach_database(app, Database(make_sessionmaker(engine)))
+    attach_database(app, Database.for_engine(engine))
     app.state.engine = engine
     # Fewer threads than Starlette's 40: the work is CPU-bound under one GIL, and every thread
     # must find a pooled connection without waiting.
@@ -107,7 +106,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         ConditionalGetMiddleware, version=_data_version, max_age=settings.cache_max_age
     )
-    app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(
         CORSMiddleware,
@@ -117,9 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         expose_headers=["ETag", "Link", "X-Request-ID"],
         max_age=600,
     )
-    if settings.metrics_enabled:
-        app.add_middleware(MetricsMiddleware)
-    app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(EdgeMiddleware, metrics_enabled=settings.metrics_enabled)
     install_error_handlers(app)
     install_openapi(app)
     return app

@@ -2,7 +2,7 @@
 (`sidefx serve --workers N` sets PROMETHEUS_MULTIPROC_DIR)."""
 
 import os
-import time
+from functools import cache
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -14,7 +14,7 @@ from prometheus_client import (
     multiprocess,
 )
 from sqlalchemy import Engine
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 REQUESTS = Counter("sidefx_requests", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -37,10 +37,33 @@ def render() -> tuple[bytes, str]:
     return generate_latest(), CONTENT_TYPE_LATEST
 
 
+_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"})
+_pool_seen: dict[int, tuple[int, int]] = {}
+
+
 def observe_pool(engine: Engine) -> None:
     pool = engine.pool
-    POOL_IN_USE.set(getattr(pool, "checkedout", lambda: 0)())
-    POOL_SIZE.set(getattr(pool, "size", lambda: 0)())
+    values = (getattr(pool, "checkedout", lambda: 0)(), getattr(pool, "size", lambda: 0)())
+    if _pool_seen.get(id(engine)) != values:  # gauges write shared files with several workers
+        _pool_seen[id(engine)] = values
+        POOL_IN_USE.set(values[0])
+        POOL_SIZE.set(values[1])
+
+
+@cache  # bounded: a few methods x route templates x status codes
+def _series(method: str, route: str, status: int) -> tuple[Counter, Histogram]:
+    return REQUESTS.labels(method, route, str(status)), LATENCY.labels(route)
+
+
+def record(scope: Scope, status: int, seconds: float) -> None:
+    """Count one answered request and its latency, by route template (EdgeMiddleware calls)."""
+    method = scope["method"] if scope["method"] in _METHODS else "other"
+    requests, latency = _series(method, route_template(scope), status)
+    requests.inc()
+    latency.observe(seconds)
+    engine = getattr(scope["app"].state, "engine", None)
+    if engine is not None:
+        observe_pool(engine)
 
 
 def route_template(scope: Scope) -> str:
@@ -56,30 +79,3 @@ def route_template(scope: Scope) -> str:
     segments = raw.rstrip("/").split("/")
     prefix = segments[: max(len(segments) - (len(route.rstrip("/").split("/")) - 1), 1)]
     return "/".join(prefix) + route
-
-
-class MetricsMiddleware:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started, status = time.perf_counter(), 500
-
-        async def send_and_record(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_and_record)
-        finally:
-            route = route_template(scope)
-            engine = getattr(scope["app"].state, "engine", None)
-            if engine is not None:
-                observe_pool(engine)
-            REQUESTS.labels(scope["method"], route, str(status)).inc()
-            LATENCY.labels(route).observe(time.perf_counter() - started)

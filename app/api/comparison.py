@@ -43,7 +43,7 @@ DrugList = Annotated[list[str], Query(max_length=MAX_LIST_LENGTH, include_in_sch
     responses={**problem_responses(404, 422), **example(COMPARE)},
     openapi_extra={"parameters": [DRUGS_PARAMETER]},
 )
-def compare_drugs(
+async def compare_drugs(
     drugs: DrugList,
     db: DatabaseDep,
     context: Context | None = None,
@@ -60,7 +60,7 @@ def compare_drugs(
     shared and unique effects. Every cell names its sources."""
     names = comparison.parse_drug_list(",".join(drugs))
     return as_json(
-        db.run(
+        await db.call(
             comparison.compare_drugs,
             names,
             context=context,

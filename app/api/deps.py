@@ -1,17 +1,21 @@
 """Shared parameter types, pagination and the Link header."""
 
 from typing import Annotated, Any, TypeVar
+from urllib.parse import parse_qsl, urlencode
 
+import orjson
 from fastapi import Path, Query, Request, Response
 from pydantic import BaseModel
 
 from app.schemas.common import Page
+from app.services.pages import RawPage
 
 T = TypeVar("T")
 
 MAX_QUERY_LENGTH = 100
 MAX_NAME_LENGTH = 200
 MAX_OFFSET = 1_000_000
+_PAGING = frozenset({"offset", "limit"})
 # No control characters (NUL breaks PostgreSQL text, the rest is never a name).
 PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
 
@@ -70,16 +74,25 @@ def as_json(model: BaseModel, headers: dict[str, str] | None = None) -> Response
     return Response(body, media_type="application/json", headers=headers)
 
 
-def paged(request: Request, page: Page[Any]) -> Response:
+def paged(request: Request, page: Page[Any] | RawPage) -> Response:
     """A list response with RFC 8288 `next`/`prev` links."""
     links = []
     if page.offset + page.limit < page.total:
         links.append(_link(request, page.offset + page.limit, page.limit, "next"))
     if page.offset > 0:
         links.append(_link(request, max(page.offset - page.limit, 0), page.limit, "prev"))
-    return as_json(page, {"Link": ", ".join(links)} if links else None)
+    headers = {"Link": ", ".join(links)} if links else None
+    if isinstance(page, RawPage):
+        body = orjson.dumps(
+            {"items": page.items, "total": page.total, "limit": page.limit, "offset": page.offset}
+        )
+        return Response(body, media_type="application/json", headers=headers)
+    return as_json(page, headers)
 
 
 def _link(request: Request, offset: int, limit: int, rel: str) -> str:
-    url = request.url.include_query_params(offset=offset, limit=limit)
-    return f'<{url.path}?{url.query}>; rel="{rel}"'
+    # From the raw scope: parsing the whole URL into objects cost more than this list's query.
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in _PAGING]
+    params += [("offset", str(offset)), ("limit", str(limit))]
+    return f'<{request.scope["path"]}?{urlencode(params)}>; rel="{rel}"'

@@ -26,7 +26,7 @@ router = APIRouter(prefix="/drugs", tags=["drugs"])
 
 
 @router.get("", response_model=Page[DrugSummary], responses=problem_responses(422))
-def list_drugs(
+async def list_drugs(
     db: DatabaseDep,
     request: Request,
     q: TextQuery = None,
@@ -35,20 +35,20 @@ def list_drugs(
     offset: Offset = 0,
 ) -> Response:
     """Drugs by name, filtered by a name/brand fragment (`q`) or drug class."""
-    page = db.run(drugs.list_drugs, q=q, drug_class=drug_class, limit=limit, offset=offset)
+    page = await db.call(drugs.list_drugs, q=q, drug_class=drug_class, limit=limit, offset=offset)
     return paged(request, page)
 
 
 @router.get("/{drug}", response_model=DrugDetail, responses=problem_responses(404, 422))
-def read_drug(drug: DrugName, db: DatabaseDep) -> Response:
+async def read_drug(drug: DrugName, db: DatabaseDep) -> Response:
     """One drug: attributes, brand names, uses, warnings and effect counts per context."""
-    return as_json(db.run(drugs.get_drug_detail, drug))
+    return as_json(await db.call(drugs.get_drug_detail, drug))
 
 
 @router.get(
     "/{drug}/effects", response_model=Page[DrugEffectSummary], responses=problem_responses(404, 422)
 )
-def list_drug_effects(
+async def list_drug_effects(
     drug: DrugName,
     db: DatabaseDep,
     request: Request,
@@ -62,7 +62,7 @@ def list_drug_effects(
     offset: Offset = 0,
 ) -> Response:
     """A drug's effects with their context, most frequent first."""
-    page = db.run(
+    page = await db.call(
         drug_effects.list_drug_effects,
         drug,
         context=context,
@@ -80,9 +80,9 @@ def list_drug_effects(
     response_model=DrugEffectDetail,
     responses=problem_responses(404, 422),
 )
-def read_drug_effect(drug: DrugName, effect: EffectName, db: DatabaseDep) -> Response:
+async def read_drug_effect(drug: DrugName, effect: EffectName, db: DatabaseDep) -> Response:
     """One drug x effect, every context side by side (side effect vs withdrawal), with evidence."""
-    return as_json(db.run(drug_effects.get_drug_effect_detail, drug, effect))
+    return as_json(await db.call(drug_effects.get_drug_effect_detail, drug, effect))
 
 
 @router.get(
@@ -90,7 +90,7 @@ def read_drug_effect(drug: DrugName, effect: EffectName, db: DatabaseDep) -> Res
     response_model=DrugContexts,
     responses={**problem_responses(404, 422), **example(CONTEXTS)},
 )
-def read_drug_contexts(
+async def read_drug_contexts(
     drug: DrugName,
     db: DatabaseDep,
     body_system: BodySystem | None = None,
@@ -104,7 +104,7 @@ def read_drug_contexts(
     incidence, onset, severity, accompanying symptoms, management. Effects known in more
     contexts come first."""
     return as_json(
-        db.run(
+        await db.call(
             contexts.drug_contexts,
             drug,
             body_system=body_system,

@@ -13,7 +13,7 @@ router = APIRouter(prefix="/effects", tags=["effects"])
 
 
 @router.get("", response_model=Page[EffectSummary], responses=problem_responses(422))
-def list_effects(
+async def list_effects(
     db: DatabaseDep,
     request: Request,
     q: TextQuery = None,
@@ -22,20 +22,22 @@ def list_effects(
     offset: Offset = 0,
 ) -> Response:
     """Effects by name, filtered by a name/synonym fragment (`q`) or body system."""
-    page = db.run(effects.list_effects, q=q, body_system=body_system, limit=limit, offset=offset)
+    page = await db.call(
+        effects.list_effects, q=q, body_system=body_system, limit=limit, offset=offset
+    )
     return paged(request, page)
 
 
 @router.get("/{effect}", response_model=EffectDetail, responses=problem_responses(404, 422))
-def read_effect(effect: EffectName, db: DatabaseDep) -> Response:
+async def read_effect(effect: EffectName, db: DatabaseDep) -> Response:
     """One effect: description, synonyms, causes, management and related effects, cited."""
-    return as_json(db.run(effects.get_effect_detail, effect))
+    return as_json(await db.call(effects.get_effect_detail, effect))
 
 
 @router.get(
     "/{effect}/drugs", response_model=Page[EffectDrugRow], responses=problem_responses(404, 422)
 )
-def list_effect_drugs(
+async def list_effect_drugs(
     effect: EffectName,
     db: DatabaseDep,
     request: Request,
@@ -48,7 +50,7 @@ def list_effect_drugs(
     offset: Offset = 0,
 ) -> Response:
     """Reverse lookup: which drugs have this effect, in which context, how often."""
-    page = db.run(
+    page = await db.call(
         effects.drugs_for_effect,
         effect,
         context=context,

@@ -19,13 +19,13 @@ class Health(Schema):
 
 
 @router.get("/meta", response_model=MetaRead)
-def read_meta(db: DatabaseDep) -> Response:
+async def read_meta(db: DatabaseDep) -> Response:
     """Data version, record counts, sources with licences, and the medical disclaimer."""
-    return as_json(db.run(meta.get_meta))
+    return as_json(await db.call(meta.get_meta))
 
 
 @health_router.get("/healthz", response_model=Health)
-def healthz() -> Health:
+async def healthz() -> Health:
     """Liveness: the process answers."""
     return Health(status="ok")
 
@@ -38,10 +38,10 @@ def read_metrics() -> Response:
 
 
 @health_router.get("/readyz", response_model=Health, responses=problem_responses(503))
-def readyz(request: Request, db: DatabaseDep) -> Health | JSONResponse:
+async def readyz(request: Request, db: DatabaseDep) -> Health | JSONResponse:
     """Readiness: the database answers and its schema is at the code's migration head."""
     try:
-        at_head, detail = db.run(meta.migration_state, request.app.state.migrations)
+        at_head, detail = await db.call(meta.migration_state, request.app.state.migrations)
     except Exception:  # any driver error means "not ready", never a 500
         return problem(request, 503, "Service Unavailable", "The database is not reachable.")
     if not at_head:

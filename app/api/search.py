@@ -12,7 +12,7 @@ router = APIRouter(tags=["search"])
 
 
 @router.get("/search", response_model=SearchResults, responses=problem_responses(422))
-def search_names(
+async def search_names(
     q: Annotated[
         str,
         Query(
@@ -33,4 +33,4 @@ def search_names(
     """Ranked drugs and effects for a search box or autocomplete: exact names first, then brand
     names and synonyms, then names starting with the query, then misspellings and sound-alikes.
     Each result says which name matched and how."""
-    return as_json(db.run(search_service.search, q, type=type, limit=limit))
+    return as_json(await db.call(search_service.search, q, type=type, limit=limit))

@@ -11,15 +11,15 @@ router = APIRouter(prefix="/sources", tags=["sources"])
 
 
 @router.get("", response_model=Page[SourceSummary], responses=problem_responses(422))
-def list_sources(
+async def list_sources(
     db: DatabaseDep, request: Request, limit: Limit = 20, offset: Offset = 0
 ) -> Response:
     """The documents and datasets behind the data, with their licences."""
-    page = db.run(sources.list_sources, limit=limit, offset=offset)
+    page = await db.call(sources.list_sources, limit=limit, offset=offset)
     return paged(request, page)
 
 
 @router.get("/{source}", response_model=SourceDetail, responses=problem_responses(404, 422))
-def read_source(source: SourceSlug, db: DatabaseDep) -> Response:
+async def read_source(source: SourceSlug, db: DatabaseDep) -> Response:
     """One source and what it backs."""
-    return as_json(db.run(sources.get_source_detail, source))
+    return as_json(await db.call(sources.get_source_detail, source))

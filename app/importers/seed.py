@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.importers.list_order import rank_drug_effects
 from app.importers.seed_drug_effects import SeedIds, insert_rows, load_drug_effects
 from app.importers.seed_files import SeedData
 from app.models import (
@@ -60,6 +61,7 @@ def load_seed(session: Session, seed: SeedData, *, force: bool = False) -> SeedR
     _replace_drug_children(session, seed, ids)
     _replace_effect_children(session, seed, ids)
     load_drug_effects(session, seed.drug_effects, ids)
+    rank_drug_effects(session)
     now = datetime.now(UTC)
     if release is None:
         session.add(DataRelease(name="seed", checksum=seed.checksum, loaded_at=now))

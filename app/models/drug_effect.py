@@ -18,6 +18,8 @@ class DrugEffect(Base):
         UniqueConstraint("drug_id", "effect_id", "context"),
         # "Which drugs have this effect, in which context".
         Index("ix_drug_effect_effect_id_context", "effect_id", "context"),
+        # "This drug's effects in list order": a page is an index range, with no sort.
+        Index("ix_drug_effect_drug_id_list_rank", "drug_id", "list_rank"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +32,9 @@ class DrugEffect(Base):
         vocab(IncidenceBand, "incidence_band"), default=IncidenceBand.unknown
     )
     incidence_rank: Mapped[int] = mapped_column(default=0)  # denormalised for ORDER BY / filters
+    # Position in the drug's effect list (most frequent first); the loaders set it after every
+    # write (app/importers/list_order.py), so listing pages need no sort.
+    list_rank: Mapped[int] = mapped_column(default=0, server_default="0")
     frequency: Mapped[float | None] = mapped_column(Float)  # fraction 0..1
     placebo_frequency: Mapped[float | None] = mapped_column(Float)
     incidence_wording: Mapped[str | None] = mapped_column(Text)

@@ -4,26 +4,23 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
 from app.errors import NotFound
 from app.models import DrugEffect, Effect, Evidence, Source
-from app.schemas.common import Page
 from app.schemas.drug import DrugRef
 from app.schemas.effect import (
     DrugEffectDetail,
-    DrugEffectSummary,
 )
-from app.services.pages import AnySelect, count
+from app.services.pages import AnySelect, RawPage, count
 from app.services.records import (
     EFFECT_COLUMNS,
-    SUMMARY_COLUMNS,
+    LIST_COLUMNS,
     context_records,
     effect_summary,
-    evidence_sources,
-    incidence,
-    onset,
+    source_slug_reader,
+    summary_item,
 )
 from app.services.resolve import resolve_drug, resolve_effect
 
@@ -38,16 +35,14 @@ def list_drug_effects(
     source: str | None,
     limit: int,
     offset: int,
-) -> Page[DrugEffectSummary]:
+) -> RawPage:
     ref = resolve_drug(session, drug)
     conn = session.connection()  # Core rows: no ORM bookkeeping on the hot path
     if not (context or body_system or min_incidence or source):
-        rows = conn.execute(
-            _FIRST_PAGES, {"drug_id": ref.id, "limit": limit, "offset": offset}
-        ).all()
+        rows = conn.execute(_PAGE, {"drug_id": ref.id, "limit": limit, "offset": offset}).all()
         return _summaries(session, rows, limit, offset, lambda: _count_for_drug(session, ref.id))
     stmt = (
-        select(*SUMMARY_COLUMNS, *EFFECT_COLUMNS, func.count().over().label("total"))
+        select(*LIST_COLUMNS, func.count().over().label("total"))
         .join(Effect, Effect.id == DrugEffect.effect_id)
         .where(DrugEffect.drug_id == ref.id)
     )
@@ -59,28 +54,18 @@ def list_drug_effects(
         stmt = stmt.where(DrugEffect.incidence_rank >= INCIDENCE_RANK[min_incidence])
     if source:
         stmt = stmt.where(DrugEffect.id.in_(backed_by(session, source)))
-    rows = conn.execute(_by_incidence(stmt).limit(limit).offset(offset)).all()
+    rows = conn.execute(_in_list_order(stmt).limit(limit).offset(offset)).all()
     return _summaries(session, rows, limit, offset, lambda: count(session, stmt))
 
 
 def _summaries(
     session: Session, rows: Sequence[Any], limit: int, offset: int, total: Callable[[], int]
-) -> Page[DrugEffectSummary]:
-    # The window count rides on every row; past the last page there is none to read it from.
+) -> RawPage:
+    # The total rides on every row; past the last page there is none to read it from.
     found = rows[0].total if rows else (total() if offset else 0)
-    sources = evidence_sources(session, [r.id for r in rows])
-    items = [
-        DrugEffectSummary(
-            effect=effect_summary(r),
-            context=r.context,
-            incidence=incidence(r),
-            onset=onset(r),
-            severity=r.severity,
-            sources=sources.get(r.id, []),
-        )
-        for r in rows
-    ]
-    return Page(items=items, total=found, limit=limit, offset=offset)
+    source_slugs = source_slug_reader(session)
+    items = [summary_item(r, source_slugs) for r in rows]
+    return RawPage(items=items, total=found, limit=limit, offset=offset)
 
 
 def _count_for_drug(session: Session, drug_id: int) -> int:
@@ -125,20 +110,24 @@ def source_id_for(session: Session, slug: str) -> int:
     return source_id
 
 
-def _by_incidence(stmt: AnySelect) -> AnySelect:
-    return stmt.order_by(
-        DrugEffect.incidence_rank.desc(),
-        DrugEffect.frequency.is_(None),
-        DrugEffect.frequency.desc(),
-        Effect.name,
-        DrugEffect.context,
-    )
+def _in_list_order(stmt: AnySelect) -> AnySelect:
+    # list_rank is the precomputed order (app/importers/list_order.py); id breaks no real tie.
+    return stmt.order_by(DrugEffect.list_rank, DrugEffect.id)
 
 
-# Built once: the unfiltered first pages are most of the traffic.
-_FIRST_PAGES = (
-    _by_incidence(
-        select(*SUMMARY_COLUMNS, *EFFECT_COLUMNS, func.count().over().label("total"))
+_OTHER = aliased(DrugEffect)
+# Built once, for most of the traffic: an unfiltered page is a range of the
+# (drug_id, list_rank) index, and its total is one count on the same index.
+_PAGE = (
+    _in_list_order(
+        select(
+            *LIST_COLUMNS,
+            select(func.count())
+            .select_from(_OTHER)
+            .where(_OTHER.drug_id == bindparam("drug_id"))
+            .scalar_subquery()
+            .label("total"),
+        )
         .join(Effect, Effect.id == DrugEffect.effect_id)
         .where(DrugEffect.drug_id == bindparam("drug_id"))
     )

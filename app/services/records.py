@@ -2,10 +2,10 @@
 records (symptoms, management, evidence) and the sources behind them."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Enum, String, bindparam, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.models import DrugEffect, DrugEffectSymptom, Effect, Evidence, ManagementStep, Source
@@ -23,6 +23,61 @@ SUMMARY_COLUMNS = (
     DrugEffect.onset_max_days, DrugEffect.peak_text, DrugEffect.peak_min_days,
     DrugEffect.peak_max_days,
 )  # fmt: skip
+
+
+# The sources behind a record, as "1,3,1" (deduplicated by `summary_item`): one correlated
+# lookup per row instead of a second statement.
+SOURCE_IDS = (
+    select(func.aggregate_strings(cast(Evidence.source_id, String), ","))
+    .where(Evidence.drug_effect_id == DrugEffect.id)
+    .scalar_subquery()
+    .label("source_ids")
+)
+# A list row, unpacked by `summary_item`. Vocabulary columns come back as the stored strings
+# (CHECK constraints hold them to the vocabulary), which is exactly what the JSON carries.
+LIST_COLUMNS = (
+    *(
+        type_coerce(c, String).label(c.key) if isinstance(c.type, Enum) else c
+        for c in (*SUMMARY_COLUMNS, *EFFECT_COLUMNS)
+    ),
+    SOURCE_IDS,
+)
+
+
+SlugReader = Callable[[str | None], list[str]]
+
+
+def summary_item(row: Sequence[Any], source_slugs: SlugReader) -> dict[str, Any]:
+    """A DrugEffectSummary as plain JSON data, fields in the model's order (see RawPage)."""
+    (_, context, severity, band, frequency, placebo, wording, onset_text, relative_to, min_days,
+     max_days, peak_text, peak_min, peak_max, slug, name, kind, body_system,
+     source_ids) = row[:19]  # fmt: skip
+    timing = (onset_text, relative_to, min_days, max_days, peak_text, peak_min, peak_max)
+    return {
+        "effect": {"slug": slug, "name": name, "kind": kind, "body_system": body_system},
+        "context": context,
+        "incidence": {
+            "band": band, "frequency": frequency, "placebo_frequency": placebo, "wording": wording
+        },
+        "onset": None if all(v is None for v in timing) else {
+            "text": onset_text, "relative_to": relative_to, "min_days": min_days,
+            "max_days": max_days, "peak_text": peak_text, "peak_min_days": peak_min,
+            "peak_max_days": peak_max,
+        },
+        "severity": severity,
+        "sources": source_slugs(source_ids),
+    }  # fmt: skip
+
+
+def source_slug_reader(session: Session) -> SlugReader:
+    """Reads SOURCE_IDS values into sorted, distinct source slugs (slugs from the catalog)."""
+    slugs = catalog(session).sources
+
+    def read(source_ids: str | None) -> list[str]:
+        ids = {int(i) for i in source_ids.split(",")} if source_ids else set()
+        return sorted(slugs.get(i) or _source_slug(session, i) for i in ids)
+
+    return read
 
 
 def context_records(session: Session, records: Sequence[DrugEffect]) -> list[ContextRecord]:

@@ -1,0 +1,52 @@
+"""drug effect list rank: each drug's effect list in order, so a page needs no sort.
+
+Existing rows are numbered here with the same order as app/importers/list_order.py (which the
+loaders run after every write); the statement is derived from the rows, it adds no data.
+
+Revision ID: c1b460bd6f51
+Revises: c2cb2a3e464d
+Create Date: 2026-11-21 09:53:47.685365+00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "c1b460bd6f51"
+down_revision: str | None = "c2cb2a3e464d"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("drug_effect", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("list_rank", sa.Integer(), server_default="0", nullable=False)
+        )
+        batch_op.create_index(
+            "ix_drug_effect_drug_id_list_rank", ["drug_id", "list_rank"], unique=False
+        )
+
+    op.execute(RANK_EXISTING_ROWS)
+
+
+RANK_EXISTING_ROWS = """
+UPDATE drug_effect SET list_rank = ranked.rank
+FROM (
+    SELECT de.id, row_number() OVER (
+        PARTITION BY de.drug_id
+        ORDER BY de.incidence_rank DESC, de.frequency IS NULL, de.frequency DESC, e.name,
+                 de.context, de.id
+    ) AS rank
+    FROM drug_effect AS de JOIN effect AS e ON e.id = de.effect_id
+) AS ranked
+WHERE drug_effect.id = ranked.id
+"""
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("drug_effect", schema=None) as batch_op:
+        batch_op.drop_index("ix_drug_effect_drug_id_list_rank")
+        batch_op.drop_column("list_rank")
+
