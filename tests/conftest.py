@@ -103,7 +103,9 @@ def session(session_factory: Callable[[], Session]) -> Iterator[Session]:
 def app(session_factory: Callable[[], Session], database_url: str) -> FastAPI:
     # The response cache is off here: tests change rows without a new data version.
     app = create_app(Settings(database_url=database_url, data_version_ttl=0, response_cache=False))
-    attach_database(app, Database(session_factory))
+    # As in production: SQLite calls run on the event loop, PostgreSQL calls in the threadpool.
+    inline = not database_url.startswith("postgresql")
+    attach_database(app, Database(session_factory, inline=inline))
     return app
 
 
