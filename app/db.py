@@ -3,9 +3,9 @@
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -91,9 +91,8 @@ class Database:
         return await run_in_threadpool(partial(self.run, fn, *args, **kwargs))
 
 
-async def get_database(request: Request) -> Database:
+def database(request: Request) -> Database:
+    """The app's database (attached at startup). A plain call, not a FastAPI dependency: on the
+    hottest routes resolving a sub-dependency cost more than the query (benchmarks/)."""
     db: Database = request.app.state.database
     return db
-
-
-DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -1,10 +1,10 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import Limit, Offset, as_json
 from app.api.examples import COMPARE, example
-from app.db import DatabaseDep
+from app.db import database
 from app.enums import BodySystem, Context
 from app.schemas.common import problem_responses
 from app.schemas.comparison import ComparisonRead
@@ -45,7 +45,7 @@ DrugList = Annotated[list[str], Query(max_length=MAX_LIST_LENGTH, include_in_sch
 )
 async def compare_drugs(
     drugs: DrugList,
-    db: DatabaseDep,
+    request: Request,
     context: Context | None = None,
     body_system: BodySystem | None = None,
     shared_only: Annotated[
@@ -60,7 +60,7 @@ async def compare_drugs(
     shared and unique effects. Every cell names its sources."""
     names = comparison.parse_drug_list(",".join(drugs))
     return as_json(
-        await db.call(
+        await database(request).call(
             comparison.compare_drugs,
             names,
             context=context,

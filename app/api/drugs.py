@@ -14,7 +14,7 @@ from app.api.deps import (
     paged,
 )
 from app.api.examples import CONTEXTS, example
-from app.db import DatabaseDep
+from app.db import database
 from app.enums import BodySystem, Context, IncidenceBand
 from app.schemas.common import Page, problem_responses
 from app.schemas.comparison import DrugContexts
@@ -27,7 +27,6 @@ router = APIRouter(prefix="/drugs", tags=["drugs"])
 
 @router.get("", response_model=Page[DrugSummary], responses=problem_responses(422))
 async def list_drugs(
-    db: DatabaseDep,
     request: Request,
     q: TextQuery = None,
     drug_class: DrugClassFilter = None,
@@ -35,14 +34,16 @@ async def list_drugs(
     offset: Offset = 0,
 ) -> Response:
     """Drugs by name, filtered by a name/brand fragment (`q`) or drug class."""
-    page = await db.call(drugs.list_drugs, q=q, drug_class=drug_class, limit=limit, offset=offset)
+    page = await database(request).call(
+        drugs.list_drugs, q=q, drug_class=drug_class, limit=limit, offset=offset
+    )
     return paged(request, page)
 
 
 @router.get("/{drug}", response_model=DrugDetail, responses=problem_responses(404, 422))
-async def read_drug(drug: DrugName, db: DatabaseDep) -> Response:
+async def read_drug(drug: DrugName, request: Request) -> Response:
     """One drug: attributes, brand names, uses, warnings and effect counts per context."""
-    return as_json(await db.call(drugs.get_drug_detail, drug))
+    return as_json(await database(request).call(drugs.get_drug_detail, drug))
 
 
 @router.get(
@@ -50,7 +51,6 @@ async def read_drug(drug: DrugName, db: DatabaseDep) -> Response:
 )
 async def list_drug_effects(
     drug: DrugName,
-    db: DatabaseDep,
     request: Request,
     context: Context | None = None,
     body_system: BodySystem | None = None,
@@ -62,7 +62,7 @@ async def list_drug_effects(
     offset: Offset = 0,
 ) -> Response:
     """A drug's effects with their context, most frequent first."""
-    page = await db.call(
+    page = await database(request).call(
         drug_effects.list_drug_effects,
         drug,
         context=context,
@@ -80,9 +80,9 @@ async def list_drug_effects(
     response_model=DrugEffectDetail,
     responses=problem_responses(404, 422),
 )
-async def read_drug_effect(drug: DrugName, effect: EffectName, db: DatabaseDep) -> Response:
+async def read_drug_effect(drug: DrugName, effect: EffectName, request: Request) -> Response:
     """One drug x effect, every context side by side (side effect vs withdrawal), with evidence."""
-    return as_json(await db.call(drug_effects.get_drug_effect_detail, drug, effect))
+    return as_json(await database(request).call(drug_effects.get_drug_effect_detail, drug, effect))
 
 
 @router.get(
@@ -92,7 +92,7 @@ async def read_drug_effect(drug: DrugName, effect: EffectName, db: DatabaseDep) 
 )
 async def read_drug_contexts(
     drug: DrugName,
-    db: DatabaseDep,
+    request: Request,
     body_system: BodySystem | None = None,
     multi_context_only: Annotated[
         bool, Query(description="Only effects known in two or more contexts.")
@@ -104,7 +104,7 @@ async def read_drug_contexts(
     incidence, onset, severity, accompanying symptoms, management. Effects known in more
     contexts come first."""
     return as_json(
-        await db.call(
+        await database(request).call(
             contexts.drug_contexts,
             drug,
             body_system=body_system,

@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import EffectName, Limit, Offset, SourceFilter, TextQuery, as_json, paged
-from app.db import DatabaseDep
+from app.db import database
 from app.enums import BodySystem, Context, IncidenceBand
 from app.schemas.common import Page, problem_responses
 from app.schemas.effect import EffectDetail, EffectDrugRow, EffectSummary
@@ -14,7 +14,6 @@ router = APIRouter(prefix="/effects", tags=["effects"])
 
 @router.get("", response_model=Page[EffectSummary], responses=problem_responses(422))
 async def list_effects(
-    db: DatabaseDep,
     request: Request,
     q: TextQuery = None,
     body_system: BodySystem | None = None,
@@ -22,16 +21,16 @@ async def list_effects(
     offset: Offset = 0,
 ) -> Response:
     """Effects by name, filtered by a name/synonym fragment (`q`) or body system."""
-    page = await db.call(
+    page = await database(request).call(
         effects.list_effects, q=q, body_system=body_system, limit=limit, offset=offset
     )
     return paged(request, page)
 
 
 @router.get("/{effect}", response_model=EffectDetail, responses=problem_responses(404, 422))
-async def read_effect(effect: EffectName, db: DatabaseDep) -> Response:
+async def read_effect(effect: EffectName, request: Request) -> Response:
     """One effect: description, synonyms, causes, management and related effects, cited."""
-    return as_json(await db.call(effects.get_effect_detail, effect))
+    return as_json(await database(request).call(effects.get_effect_detail, effect))
 
 
 @router.get(
@@ -39,7 +38,6 @@ async def read_effect(effect: EffectName, db: DatabaseDep) -> Response:
 )
 async def list_effect_drugs(
     effect: EffectName,
-    db: DatabaseDep,
     request: Request,
     context: Context | None = None,
     min_incidence: Annotated[
@@ -50,7 +48,7 @@ async def list_effect_drugs(
     offset: Offset = 0,
 ) -> Response:
     """Reverse lookup: which drugs have this effect, in which context, how often."""
-    page = await db.call(
+    page = await database(request).call(
         effects.drugs_for_effect,
         effect,
         context=context,

@@ -3,7 +3,7 @@ from fastapi.responses import JSONResponse
 
 from app import metrics
 from app.api.deps import as_json
-from app.db import DatabaseDep
+from app.db import database
 from app.errors import problem
 from app.schemas.common import Schema, problem_responses
 from app.schemas.source import MetaRead
@@ -19,9 +19,9 @@ class Health(Schema):
 
 
 @router.get("/meta", response_model=MetaRead)
-async def read_meta(db: DatabaseDep) -> Response:
+async def read_meta(request: Request) -> Response:
     """Data version, record counts, sources with licences, and the medical disclaimer."""
-    return as_json(await db.call(meta.get_meta))
+    return as_json(await database(request).call(meta.get_meta))
 
 
 @health_router.get("/healthz", response_model=Health)
@@ -38,10 +38,12 @@ def read_metrics() -> Response:
 
 
 @health_router.get("/readyz", response_model=Health, responses=problem_responses(503))
-async def readyz(request: Request, db: DatabaseDep) -> Health | JSONResponse:
+async def readyz(request: Request) -> Health | JSONResponse:
     """Readiness: the database answers and its schema is at the code's migration head."""
     try:
-        at_head, detail = await db.call(meta.migration_state, request.app.state.migrations)
+        at_head, detail = await database(request).call(
+            meta.migration_state, request.app.state.migrations
+        )
     except Exception:  # any driver error means "not ready", never a 500
         return problem(request, 503, "Service Unavailable", "The database is not reachable.")
     if not at_head:

@@ -1,9 +1,9 @@
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from app.api.deps import MAX_QUERY_LENGTH, PRINTABLE, as_json
-from app.db import DatabaseDep
+from app.db import database
 from app.schemas.common import problem_responses
 from app.schemas.search import SearchResults
 from app.services import search as search_service
@@ -24,7 +24,7 @@ async def search_names(
             examples=["klonopn"],
         ),
     ],
-    db: DatabaseDep,
+    request: Request,
     type: Annotated[
         Literal["drug", "effect"] | None, Query(description="Only drugs or effects.")
     ] = None,
@@ -33,4 +33,4 @@ async def search_names(
     """Ranked drugs and effects for a search box or autocomplete: exact names first, then brand
     names and synonyms, then names starting with the query, then misspellings and sound-alikes.
     Each result says which name matched and how."""
-    return as_json(await db.call(search_service.search, q, type=type, limit=limit))
+    return as_json(await database(request).call(search_service.search, q, type=type, limit=limit))

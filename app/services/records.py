@@ -5,7 +5,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Enum, String, bindparam, cast, func, select, type_coerce
+from sqlalchemy import Enum, String, bindparam, cast, func, literal_column, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.models import DrugEffect, DrugEffectSymptom, Effect, Evidence, ManagementStep, Source
@@ -28,7 +28,8 @@ SUMMARY_COLUMNS = (
 # The sources behind a record, as "1,3,1" (deduplicated by `summary_item`): one correlated
 # lookup per row instead of a second statement.
 SOURCE_IDS = (
-    select(func.aggregate_strings(cast(Evidence.source_id, String), ","))
+    # A literal separator: a bound one is re-rendered into the SQL on every execution.
+    select(func.aggregate_strings(cast(Evidence.source_id, String), literal_column("','")))  # type: ignore[arg-type]
     .where(Evidence.drug_effect_id == DrugEffect.id)
     .scalar_subquery()
     .label("source_ids")
@@ -59,7 +60,7 @@ def summary_item(row: Sequence[Any], source_slugs: SlugReader) -> dict[str, Any]
         "incidence": {
             "band": band, "frequency": frequency, "placebo_frequency": placebo, "wording": wording
         },
-        "onset": None if all(v is None for v in timing) else {
+        "onset": None if timing.count(None) == len(timing) else {
             "text": onset_text, "relative_to": relative_to, "min_days": min_days,
             "max_days": max_days, "peak_text": peak_text, "peak_min_days": peak_min,
             "peak_max_days": peak_max,
@@ -70,12 +71,17 @@ def summary_item(row: Sequence[Any], source_slugs: SlugReader) -> dict[str, Any]
 
 
 def source_slug_reader(session: Session) -> SlugReader:
-    """Reads SOURCE_IDS values into sorted, distinct source slugs (slugs from the catalog)."""
-    slugs = catalog(session).sources
+    """Reads SOURCE_IDS values into sorted, distinct source slugs (slugs from the catalog).
+
+    Most records of a page share one value ("6", "6,6"), so each value is read once."""
+    slugs, seen = catalog(session).sources, dict[str | None, list[str]]()
 
     def read(source_ids: str | None) -> list[str]:
+        if (known := seen.get(source_ids)) is not None:
+            return known
         ids = {int(i) for i in source_ids.split(",")} if source_ids else set()
-        return sorted(slugs.get(i) or _source_slug(session, i) for i in ids)
+        seen[source_ids] = sorted(slugs.get(i) or _source_slug(session, i) for i in ids)
+        return seen[source_ids]
 
     return read
 
