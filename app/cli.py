@@ -20,6 +20,7 @@ from app.importers.seed_files import SeedError, read_seed
 from app.importers.sider import import_sider
 from app.importers.sider_files import SiderError
 from app.importers.sider_report import summary_table
+from app.serving import NoDelayHttpToolsProtocol
 
 ROOT = Path(__file__).resolve().parent.parent
 console = Console(stderr=True)
@@ -128,6 +129,7 @@ def serve(
         # asyncio, not uvloop: under saturation uvloop left some connections waiting seconds
         # (p99 2-4 s, wrk timeouts) where asyncio kept p99 near twice the median.
         loop="asyncio",
+        http=NoDelayHttpToolsProtocol,
         proxy_headers=True,
         log_config=None,  # create_app() configures logging (JSON, with request ids)
         access_log=False,  # our access log line carries the request id
