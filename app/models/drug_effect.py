@@ -87,11 +87,13 @@ class Evidence(Base):
     """
 
     __tablename__ = "evidence"
+    __table_args__ = (
+        # Covers "which sources back these records" (list pages) without reading the rows.
+        Index("ix_evidence_drug_effect_id_source_id", "drug_effect_id", "source_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    drug_effect_id: Mapped[int] = mapped_column(
-        ForeignKey("drug_effect.id", ondelete="CASCADE"), index=True
-    )
+    drug_effect_id: Mapped[int] = mapped_column(ForeignKey("drug_effect.id", ondelete="CASCADE"))
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), index=True)
     section: Mapped[str | None] = mapped_column(String(200))
     incidence_band: Mapped[IncidenceBand | None] = mapped_column(
