@@ -8,7 +8,6 @@ Throughput is reported as a ratio to the ceiling measured in the same run.
 
 import json
 import os
-import platform
 import re
 import sqlite3
 import subprocess
@@ -17,8 +16,9 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
+
+from benchmarks.report import Result, report
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -26,17 +26,6 @@ OUT = ROOT / "benchmarks" / "out"
 DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
 CONNECTIONS = (64, 128)
 PORT = 8731
-
-
-@dataclass
-class Result:
-    name: str
-    workers: int
-    connections: int
-    rps: float
-    p50_ms: float
-    p99_ms: float
-    errors: int
 
 
 def sh(*args: str, env: dict[str, str] | None = None) -> None:
@@ -163,6 +152,8 @@ def scenarios(db: Path) -> dict[str, list[str]]:
         "compare 3 drugs": ["/v1/compare?drugs=clonazepam,cyclobenzaprine,baclofen"],
         "search prefix (rotating)": [f"/v1/search?q={p}" for p in prefixes],
         "304 revalidation": ["/v1/drugs/clonazepam"],
+        # No database and no cache: what the framework and middleware cost on their own.
+        "floor: /healthz": ["/healthz"],
     }
 
 
@@ -222,39 +213,6 @@ def run_datasette(db: Path) -> list[Result]:
     return results
 
 
-def machine() -> str:
-    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
-    models = [line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name")]
-    meminfo = re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())
-    mem = int(meminfo.group(1)) // 1024**2 if meminfo else 0
-    cpu = models[0] if models else platform.processor()
-    return (
-        f"{os.cpu_count()} cores ({cpu}), {mem} GiB RAM, "
-        f"Python {platform.python_version()}, {platform.platform()}"
-    )
-
-
-def report(results: list[Result], seconds: float) -> str:
-    ceiling = {r.connections: r.rps for r in results if r.name.startswith("ceiling")}
-    lines = [
-        "# sidefx benchmark", "",
-        f"Machine: {machine()}.  ",
-        f"Command: `make bench` ({DURATION} s per run, wrk -t2 on loopback; "
-        f"total {seconds:.0f} s).  ",
-        "Ratio: requests/s over the bare-ASGI ceiling at the same connection count, same run.",
-        "", "| scenario | workers | conns | req/s | ratio | p50 ms | p99 ms | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
-    ]  # fmt: skip
-    for r in results:
-        if r.name.startswith("RSS"):
-            lines.append(f"| {r.name} | {r.workers} | | {r.rps:.0f} MB | | | | |")
-            continue
-        ratio = r.rps / ceiling[r.connections] if ceiling.get(r.connections) else 0
-        lines.append(f"| {r.name} | {r.workers} | {r.connections} | {r.rps:.0f} | {ratio:.3f} | "
-                     f"{r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.errors} |")  # fmt: skip
-    return "\n".join(lines) + "\n"
-
-
 def main() -> None:
     sider = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "sider"
     if not sider.is_dir():
@@ -265,7 +223,7 @@ def main() -> None:
     for workers in (1, 2):
         results += run_sidefx(db, workers, cache=True, only=None)
         results += run_sidefx(db, workers, cache=False, only={"drug effects (rotating)"})
-    text = report(results, time.perf_counter() - started)
+    text = report(results, time.perf_counter() - started, DURATION)
     (ROOT / "benchmarks" / "results.md").write_text(text)
     sys.stdout.write(text)
 
