@@ -74,6 +74,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        app.state.database.close()
         engine.dispose()
         logger.info("sidefx stopped")
 

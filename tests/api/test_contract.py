@@ -10,7 +10,7 @@ from hypothesis import seed as fixed_seed
 from sqlalchemy import Engine
 
 from app.config import Settings
-from app.db import Database, make_sessionmaker
+from app.db import Database
 from app.main import attach_database, create_app
 
 EXAMPLES = 60
@@ -25,7 +25,7 @@ schema.config.generation.update(modes=list(schemathesis.GenerationMode))
 
 @pytest.fixture(scope="module", autouse=True)
 def seeded_database(engine: Engine) -> None:
-    attach_database(app, Database(make_sessionmaker(engine)))
+    attach_database(app, Database.for_engine(engine))  # as in production
 
 
 @schema.parametrize()
