@@ -30,8 +30,9 @@ _id_counter = itertools.count(1)
 
 class EdgeMiddleware:
     """Echo a sane `X-Request-ID` (or make one); refuse bodies over MAX_BODY_BYTES (no route
-    takes one) with a 413 problem; link every response to /v1/meta, where the medical
-    disclaimer lives; log one access line and record metrics per request."""
+    takes one) with a 413 problem; answer HEAD like GET without the body; link every response
+    to /v1/meta, where the medical disclaimer lives; log one access line and record metrics
+    per request."""
 
     def __init__(self, app: ASGIApp, *, metrics_enabled: bool = True) -> None:
         self.app, self.metrics_enabled = app, metrics_enabled
@@ -47,6 +48,9 @@ class EdgeMiddleware:
             elif key == b"content-length":
                 length = value
         request_id = incoming if incoming and _SANE_ID.match(incoming) else _new_id()
+        head = scope["method"] == "HEAD"
+        if head:  # answered as the GET it asks about, without the body (RFC 9110 9.3.2)
+            scope = {**scope, "method": "GET"}
         scope.setdefault("state", {})["request_id"] = request_id
         token = current_request_id.set(request_id)
         started, status = time.perf_counter(), 500
@@ -57,6 +61,8 @@ class EdgeMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 message["headers"] = _with_links(list(message.get("headers", [])), id_header)
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         try:
@@ -66,10 +72,11 @@ class EdgeMiddleware:
                 await self.app(scope, receive, send_with_headers)
         finally:
             elapsed = time.perf_counter() - started
+            original = {**scope, "method": "HEAD"} if head else scope
             if access_log.isEnabledFor(logging.INFO):
-                _log_access(scope, status, elapsed)
+                _log_access(original, status, elapsed)
             if self.metrics_enabled:
-                metrics.record(scope, status, elapsed)
+                metrics.record(original, status, elapsed)
             current_request_id.reset(token)
 
 

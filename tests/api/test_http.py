@@ -133,3 +133,13 @@ async def test_response_cache_never_stores_errors(
     assert (await client.get("/v1/drugs/testamine")).status_code == 404
     make_drug(session, name="Testamine")
     assert (await client.get("/v1/drugs/testamine")).status_code == 200
+
+
+async def test_head_answers_like_get_without_the_body(client: httpx.AsyncClient) -> None:
+    get = await client.get("/v1/drugs/clonazepam")
+    head = await client.head("/v1/drugs/clonazepam")
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert head.headers["etag"] == get.headers["etag"]
+    assert (await client.head("/v1/drugs/unknownium")).status_code == 404
