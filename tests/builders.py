@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import INCIDENCE_RANK, Context, IncidenceBand
-from app.importers.list_order import rank_drug_effects
+from app.importers.list_order import refresh_drug_effect_lists
 from app.models import Drug, DrugEffect, Effect, Evidence, Source
 from app.text import slugify
 
@@ -53,5 +53,5 @@ def make_drug_effect(
     session.flush()
     session.add(Evidence(drug_effect_id=record.id, source_id=sid, incidence_band=band))
     session.flush()
-    rank_drug_effects(session)  # as the loaders do after every write
+    refresh_drug_effect_lists(session)  # as the loaders do after every write
     return record

@@ -3,7 +3,6 @@
 from typing import Annotated, Any, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
-import orjson
 from fastapi import Path, Query, Request, Response
 from pydantic import BaseModel
 
@@ -83,9 +82,8 @@ def paged(request: Request, page: Page[Any] | RawPage) -> Response:
         links.append(_link(request, max(page.offset - page.limit, 0), page.limit, "prev"))
     headers = {"Link": ", ".join(links)} if links else None
     if isinstance(page, RawPage):
-        body = orjson.dumps(
-            {"items": page.items, "total": page.total, "limit": page.limit, "offset": page.offset}
-        )
+        tail = f',"total":{page.total},"limit":{page.limit},"offset":{page.offset}}}'
+        body = b'{"items":' + page.items_json + tail.encode()
         return Response(body, media_type="application/json", headers=headers)
     return as_json(page, headers)
 

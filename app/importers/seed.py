@@ -12,7 +12,11 @@ from typing import Any
 from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from app.importers.list_order import rank_drug_effects
+from app.importers.list_order import (
+    first_pages_current,
+    refresh_drug_effect_lists,
+    store_first_pages,
+)
 from app.importers.seed_drug_effects import SeedIds, insert_rows, load_drug_effects
 from app.importers.seed_files import SeedData
 from app.models import (
@@ -50,6 +54,8 @@ def load_seed(session: Session, seed: SeedData, *, force: bool = False) -> SeedR
     counts = (len(seed.sources), len(seed.drugs), len(seed.effects), len(seed.drug_effects))
     release = session.get(DataRelease, "seed")
     if release is not None and release.checksum == seed.checksum and not force:
+        if not first_pages_current(session):  # written by older code, or a new migration
+            store_first_pages(session)
         return SeedReport(False, *counts)
     source_ids = _upsert(session, Source, [s.model_dump() for s in seed.sources])
     effect_ids = _upsert(
@@ -61,7 +67,7 @@ def load_seed(session: Session, seed: SeedData, *, force: bool = False) -> SeedR
     _replace_drug_children(session, seed, ids)
     _replace_effect_children(session, seed, ids)
     load_drug_effects(session, seed.drug_effects, ids)
-    rank_drug_effects(session)
+    refresh_drug_effect_lists(session)
     now = datetime.now(UTC)
     if release is None:
         session.add(DataRelease(name="seed", checksum=seed.checksum, loaded_at=now))

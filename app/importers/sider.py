@@ -20,7 +20,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.enums import INCIDENCE_RANK, Context, IncidenceBand, LineOfTherapy, SourceKind
-from app.importers.list_order import rank_drug_effects
+from app.importers.list_order import refresh_drug_effect_lists
 from app.importers.sider_aliases import alias_rows
 from app.importers.sider_files import Progress, locate_files
 from app.importers.sider_incidence import FreqRow, row_band, summarise
@@ -101,7 +101,7 @@ def _write(session: Session, data: SiderData, progress: Progress) -> SiderReport
     skipped = data.skipped.copy()
     aliases = _insert(session, Alias, alias_rows(session, data, drugs.ids, source_id, skipped))
     prune_orphans(session, *owned)
-    rank_drug_effects(session)
+    refresh_drug_effect_lists(session)
     return SiderReport(
         changed=True,
         rows_read=dict(data.rows_read),

@@ -3,7 +3,13 @@
 from app.models.alias import Alias
 from app.models.base import Base
 from app.models.drug import Drug, DrugCitation, DrugUse, DrugWarning
-from app.models.drug_effect import DrugEffect, DrugEffectSymptom, Evidence, ManagementStep
+from app.models.drug_effect import (
+    DrugEffect,
+    DrugEffectPage,
+    DrugEffectSymptom,
+    Evidence,
+    ManagementStep,
+)
 from app.models.effect import Effect, EffectCitation, EffectFact, EffectRelation
 from app.models.meta import DataRelease
 from app.models.source import Source
@@ -15,6 +21,7 @@ __all__ = [
     "Drug",
     "DrugCitation",
     "DrugEffect",
+    "DrugEffectPage",
     "DrugEffectSymptom",
     "DrugUse",
     "DrugWarning",

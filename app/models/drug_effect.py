@@ -54,6 +54,24 @@ class DrugEffect(Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
+class DrugEffectPage(Base):
+    """A drug's first effect-list page (no filters, default size), serialised at load time.
+
+    The most requested read, answered with one lookup instead of being assembled. Loaders
+    rewrite every page after writing (app/importers/list_order.py); a page written by other
+    code (another `format`) is ignored until then.
+    """
+
+    __tablename__ = "drug_effect_page"
+
+    drug_id: Mapped[int] = mapped_column(
+        ForeignKey("drug.id", ondelete="CASCADE"), primary_key=True
+    )
+    format: Mapped[str] = mapped_column(String(32))
+    total: Mapped[int]
+    items: Mapped[str] = mapped_column(Text)  # the JSON array of the page's items
+
+
 class DrugEffectSymptom(Base):
     """Symptoms that accompany a drug effect (links to other effects), in the source's order."""
 

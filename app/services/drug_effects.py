@@ -1,22 +1,25 @@
 """A drug's effects (list, filters) and one drug x effect across every context."""
 
-from collections.abc import Callable, Sequence
+import hashlib
+import inspect
+import json
+from collections.abc import Sequence
 from typing import Any
 
+import orjson
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
 from app.errors import NotFound
-from app.models import DrugEffect, Effect, Evidence, Source
+from app.models import DrugEffect, DrugEffectPage, Effect, Evidence, Source
 from app.schemas.drug import DrugRef
-from app.schemas.effect import (
-    DrugEffectDetail,
-)
+from app.schemas.effect import DrugEffectDetail, DrugEffectSummary
 from app.services.pages import AnySelect, RawPage, count
 from app.services.records import (
     EFFECT_COLUMNS,
     LIST_COLUMNS,
+    SlugReader,
     context_records,
     effect_summary,
     source_slug_reader,
@@ -39,8 +42,12 @@ def list_drug_effects(
     ref = resolve_drug(session, drug)
     conn = session.connection()  # Core rows: no ORM bookkeeping on the hot path
     if not (context or body_system or min_incidence or source):
+        if offset == 0 and limit == FIRST_PAGE_SIZE:
+            stored = conn.execute(_STORED_PAGE, {"drug_id": ref.id}).first()
+            if stored is not None:
+                return RawPage(stored.items.encode(), stored.total, limit, offset)
         rows = conn.execute(_PAGE, {"drug_id": ref.id, "limit": limit, "offset": offset}).all()
-        return _summaries(session, rows, limit, offset, lambda: _count_for_drug(session, ref.id))
+        return _summaries(rows, limit, offset, source_slug_reader(session), session, ref.id)
     stmt = (
         select(*LIST_COLUMNS, func.count().over().label("total"))
         .join(Effect, Effect.id == DrugEffect.effect_id)
@@ -55,17 +62,33 @@ def list_drug_effects(
     if source:
         stmt = stmt.where(DrugEffect.id.in_(backed_by(session, source)))
     rows = conn.execute(_in_list_order(stmt).limit(limit).offset(offset)).all()
-    return _summaries(session, rows, limit, offset, lambda: count(session, stmt))
+    total = rows[0].total if rows else (count(session, stmt) if offset else 0)
+    items = [summary_item(r, source_slug_reader(session)) for r in rows]
+    return RawPage(orjson.dumps(items), total, limit, offset)
+
+
+def first_page(session: Session, drug_id: int, source_slugs: SlugReader) -> RawPage:
+    """A drug's first page as `list_drug_effects` assembles it (the loaders store these)."""
+    rows = (
+        session.connection()
+        .execute(_PAGE, {"drug_id": drug_id, "limit": FIRST_PAGE_SIZE, "offset": 0})
+        .all()
+    )
+    return _summaries(rows, FIRST_PAGE_SIZE, 0, source_slugs, session, drug_id)
 
 
 def _summaries(
-    session: Session, rows: Sequence[Any], limit: int, offset: int, total: Callable[[], int]
+    rows: Sequence[Any],
+    limit: int,
+    offset: int,
+    source_slugs: SlugReader,
+    session: Session,
+    drug_id: int,
 ) -> RawPage:
     # The total rides on every row; past the last page there is none to read it from.
-    found = rows[0].total if rows else (total() if offset else 0)
-    source_slugs = source_slug_reader(session)
+    total = rows[0].total if rows else (_count_for_drug(session, drug_id) if offset else 0)
     items = [summary_item(r, source_slugs) for r in rows]
-    return RawPage(items=items, total=found, limit=limit, offset=offset)
+    return RawPage(orjson.dumps(items), total, limit, offset)
 
 
 def _count_for_drug(session: Session, drug_id: int) -> int:
@@ -133,4 +156,23 @@ _PAGE = (
     )
     .limit(bindparam("limit"))
     .offset(bindparam("offset"))
+)
+
+
+FIRST_PAGE_SIZE = 20  # the routes' default page size: the page most requests ask for
+
+
+def _page_format() -> str:
+    """Names the code that writes pages: the item builder and the published item schema."""
+    parts = (
+        inspect.getsource(summary_item),
+        json.dumps(DrugEffectSummary.model_json_schema(), sort_keys=True),
+        str(FIRST_PAGE_SIZE),
+    )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+PAGE_FORMAT = _page_format()
+_STORED_PAGE = select(DrugEffectPage.total, DrugEffectPage.items).where(
+    DrugEffectPage.drug_id == bindparam("drug_id"), DrugEffectPage.format == PAGE_FORMAT
 )

@@ -16,13 +16,13 @@ def count(session: Session, stmt: AnySelect) -> int:
 
 @dataclass(frozen=True, slots=True)
 class RawPage:
-    """A page whose items are already plain JSON data in the response model's shape.
+    """A page whose items are already serialised, in the response model's shape.
 
     For the hottest list only (a drug's effects): building models to serialise them at once
     costs more than the query. Tests hold its output to the published schema.
     """
 
-    items: list[dict[str, Any]]
+    items_json: bytes  # a JSON array
     total: int
     limit: int
     offset: int

@@ -1,14 +1,22 @@
-"""A drug's effect list: served from plain data (not models) in the precomputed list order,
-so both are held here to the published schema and to the full records."""
+"""A drug's effect list: served from plain data (not models) in the precomputed list order, its
+first page stored at load time, so all of it is held here to the published schema and to the
+full records."""
 
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
 from app.enums import INCIDENCE_RANK, IncidenceBand
+from app.importers.list_order import first_pages_current
+from app.importers.seed import load_seed
+from app.importers.seed_files import read_seed
+from app.models import Drug, DrugEffectPage
 from app.schemas.common import Page
 from app.schemas.effect import DrugEffectSummary
+from tests.conftest import SEED_DIR
 
 pytestmark = pytest.mark.anyio
 
@@ -66,3 +74,36 @@ async def test_lists_are_most_frequent_first_and_pages_tile(client: httpx.AsyncC
             assert page["total"] == whole["total"], drug
             pages += page["items"]
         assert pages == items, drug
+
+
+async def test_first_pages_are_stored_and_match_the_assembled_lists(
+    client: httpx.AsyncClient, session: Session
+) -> None:
+    assert first_pages_current(session)
+    for drug in await _curated_drugs(client):
+        default = await client.get(f"/v1/drugs/{drug}/effects")  # the stored page
+        Page[DrugEffectSummary].model_validate_json(default.content)
+        whole = (await client.get(f"/v1/drugs/{drug}/effects", params={"limit": 100})).json()
+        expected = {"items": whole["items"][:20], "total": whole["total"], "limit": 20, "offset": 0}
+        assert default.json() == expected, drug
+
+
+async def test_the_default_page_is_served_from_the_stored_page(
+    client: httpx.AsyncClient, session: Session
+) -> None:
+    stored = select(DrugEffectPage).join(Drug).where(Drug.slug == "clonazepam")
+    session.scalars(stored).one().items = "[]"
+    session.flush()
+    assert (await client.get("/v1/drugs/clonazepam/effects")).json()["items"] == []
+
+
+async def test_pages_from_other_code_are_ignored_until_the_seed_rewrites_them(
+    client: httpx.AsyncClient, session: Session
+) -> None:
+    session.execute(update(DrugEffectPage).values(format="older-code", items="[]"))
+    session.flush()
+    assert not first_pages_current(session)
+    assert (await client.get("/v1/drugs/clonazepam/effects")).json()["items"]  # assembled
+    report = load_seed(session, read_seed(SEED_DIR))  # unchanged data: only the pages
+    assert not report.changed
+    assert first_pages_current(session)

@@ -1,5 +1,6 @@
 """`drug_effect.list_rank`: every loader leaves each drug's list numbered 1..n in list order,
-and the migration numbers existing rows exactly as the loaders do."""
+and the migration numbers existing rows exactly as the loaders do; every loader rewrites the
+stored first pages."""
 
 import importlib.util
 from pathlib import Path
@@ -8,9 +9,11 @@ from types import ModuleType
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
-from app.importers.list_order import rank_drug_effects
+from app.importers.list_order import first_pages_current, rank_drug_effects
 from app.importers.sider import import_sider
-from app.models import DrugEffect
+from app.models import DrugEffect, DrugEffectPage
+from app.services.drug_effects import first_page
+from app.services.records import source_slug_reader
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures" / "sider"
@@ -57,3 +60,12 @@ def test_the_migration_numbers_existing_rows_as_the_loaders_do(session: Session)
     session.execute(update(DrugEffect).values(list_rank=0))
     session.execute(text(_migration("drug_effect_list_rank").RANK_EXISTING_ROWS))
     assert _ranks(session) == expected
+
+
+def test_an_import_rewrites_the_first_pages(session: Session) -> None:
+    import_sider(session, FIXTURES)
+    assert first_pages_current(session)
+    read = source_slug_reader(session)
+    for page in session.scalars(select(DrugEffectPage)):
+        assembled = first_page(session, page.drug_id, read)
+        assert (page.items.encode(), page.total) == (assembled.items_json, assembled.total)

@@ -30,13 +30,15 @@ SIDER = "sider-4-1"
 
 
 def _dump(session: Session) -> dict[str, list[str]]:
-    """Every table as a user could observe it: no surrogate ids, load times or list positions
-    (derived: new records take their place in a drug's list), and rows that point at a drug
-    effect name it by (drug, effect, context) instead of its id."""
+    """Every table as a user could observe it: no surrogate ids, load times, list positions or
+    stored first pages (derived: new records take their place in a drug's list), and rows that
+    point at a drug effect name it by (drug, effect, context) instead of its id."""
     columns = (DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context)
     record = {i: (d, e, c) for i, d, e, c in session.execute(select(*columns))}
     out = {}
     for table in Base.metadata.sorted_tables:
+        if table.name == "drug_effect_page":  # derived, like list_rank
+            continue
         names = [c.name for c in table.columns if c.name not in {"id", "loaded_at", "list_rank"}]
         rows = []
         for row in session.execute(select(*(table.c[n] for n in names))):
