@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.models import DrugEffect, DrugEffectPage, Effect, Source
 from app.services.drug_effects import PAGE_FORMAT, first_page
+from app.services.records import source_slug_reader
 
 # Most frequent first: band, then the number when there is one, then the name; ties by context.
 LIST_ORDER = (
@@ -46,10 +47,8 @@ def rank_drug_effects(session: Session) -> int:
 
 def store_first_pages(session: Session) -> int:
     """Rewrite every drug's first page from the current rows; returns how many were written."""
-    slugs: dict[int, str] = dict(session.execute(select(Source.id, Source.slug)).all())
-
-    def read(source_ids: str | None) -> list[str]:
-        return sorted({slugs[int(i)] for i in source_ids.split(",")} if source_ids else set())
+    # Slugs read in this transaction: the process-wide catalog may predate what was just written.
+    read = source_slug_reader(session, dict(session.execute(select(Source.id, Source.slug)).all()))
 
     session.execute(delete(DrugEffectPage))
     rows = []

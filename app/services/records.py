@@ -2,7 +2,7 @@
 records (symptoms, management, evidence) and the sources behind them."""
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Enum, String, bindparam, cast, func, literal_column, select, type_coerce
@@ -70,11 +70,14 @@ def summary_item(row: Sequence[Any], source_slugs: SlugReader) -> dict[str, Any]
     }  # fmt: skip
 
 
-def source_slug_reader(session: Session) -> SlugReader:
-    """Reads SOURCE_IDS values into sorted, distinct source slugs (slugs from the catalog).
+def source_slug_reader(session: Session, slugs: Mapping[int, str] | None = None) -> SlugReader:
+    """Reads SOURCE_IDS values into sorted, distinct source slugs (by default from the catalog).
 
     Most records of a page share one value ("6", "6,6"), so each value is read once."""
-    slugs, seen = catalog(session).sources, dict[str | None, list[str]]()
+    slugs, seen = (
+        catalog(session).sources if slugs is None else slugs,
+        dict[str | None, list[str]](),
+    )
 
     def read(source_ids: str | None) -> list[str]:
         if (known := seen.get(source_ids)) is not None:
