@@ -3,7 +3,7 @@
 import hashlib
 import inspect
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import orjson
@@ -47,7 +47,8 @@ def list_drug_effects(
             if stored is not None:
                 return RawPage(stored.items.encode(), stored.total, limit, offset)
         rows = conn.execute(_PAGE, {"drug_id": ref.id, "limit": limit, "offset": offset}).all()
-        return _summaries(rows, limit, offset, source_slug_reader(session), session, ref.id)
+        slugs = source_slug_reader(session)
+        return _summaries(rows, limit, offset, slugs, lambda: _count_for_drug(session, ref.id))
     stmt = (
         select(*LIST_COLUMNS, func.count().over().label("total"))
         .join(Effect, Effect.id == DrugEffect.effect_id)
@@ -62,9 +63,9 @@ def list_drug_effects(
     if source:
         stmt = stmt.where(DrugEffect.id.in_(backed_by(session, source)))
     rows = conn.execute(_in_list_order(stmt).limit(limit).offset(offset)).all()
-    total = rows[0].total if rows else (count(session, stmt) if offset else 0)
-    items = [summary_item(r, source_slug_reader(session)) for r in rows]
-    return RawPage(orjson.dumps(items), total, limit, offset)
+    return _summaries(
+        rows, limit, offset, source_slug_reader(session), lambda: count(session, stmt)
+    )
 
 
 def first_page(session: Session, drug_id: int, source_slugs: SlugReader) -> RawPage:
@@ -74,7 +75,7 @@ def first_page(session: Session, drug_id: int, source_slugs: SlugReader) -> RawP
         .execute(_PAGE, {"drug_id": drug_id, "limit": FIRST_PAGE_SIZE, "offset": 0})
         .all()
     )
-    return _summaries(rows, FIRST_PAGE_SIZE, 0, source_slugs, session, drug_id)
+    return _summaries(rows, FIRST_PAGE_SIZE, 0, source_slugs, lambda: 0)  # offset 0: no count
 
 
 def _summaries(
@@ -82,11 +83,10 @@ def _summaries(
     limit: int,
     offset: int,
     source_slugs: SlugReader,
-    session: Session,
-    drug_id: int,
+    total_past_the_end: Callable[[], int],
 ) -> RawPage:
     # The total rides on every row; past the last page there is none to read it from.
-    total = rows[0].total if rows else (_count_for_drug(session, drug_id) if offset else 0)
+    total = rows[0].total if rows else (total_past_the_end() if offset else 0)
     items = [summary_item(r, source_slugs) for r in rows]
     return RawPage(orjson.dumps(items), total, limit, offset)
 
