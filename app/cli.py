@@ -1,6 +1,7 @@
 """The `sidefx` command: db upgrade, seed, import sider, serve."""
 
 import os
+import socket
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -20,7 +21,7 @@ from app.importers.seed_files import SeedError, read_seed
 from app.importers.sider import import_sider
 from app.importers.sider_files import SiderError
 from app.importers.sider_report import summary_table
-from app.serving import NoDelayHttpToolsProtocol
+from app.serving import NoDelayHttpToolsProtocol, run_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 console = Console(stderr=True)
@@ -120,7 +121,7 @@ def serve(
     if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # Each worker writes its metrics here so /metrics can sum them (prometheus_client).
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="sidefx-metrics-")
-    uvicorn.run(
+    config = uvicorn.Config(
         "app.main:create_app",
         factory=True,
         host=host,
@@ -136,6 +137,13 @@ def serve(
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
     )
+    if workers > 1 and hasattr(socket, "SO_REUSEPORT"):
+        run_workers(config)  # a listener per worker: connections spread evenly
+        return
+    server = uvicorn.Server(config)
+    server.run()
+    if not server.started:
+        raise typer.Exit(3)  # as uvicorn.run: the app or the socket failed at startup
 
 
 def main() -> None:

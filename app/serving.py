@@ -1,15 +1,62 @@
-"""uvicorn's HTTP protocol with TCP_NODELAY on every connection, whatever the listening socket.
+"""uvicorn's HTTP protocol, tuned for small JSON responses over keep-alive connections.
 
-asyncio sets TCP_NODELAY only on sockets whose protocol number is TCP; the listening socket
-uvicorn binds itself for `--workers N` has protocol 0, so its connections kept Nagle's algorithm.
-A response written as headers then body then waited for the client's delayed ACK: every request
-took 44 ms at 2 workers (benchmarks/results.md) until this.
+- TCP_NODELAY on every connection, whatever the listening socket. asyncio sets it only on
+  sockets whose protocol number is TCP; the listening socket uvicorn binds itself for
+  `--workers N` has protocol 0, so its connections kept Nagle's algorithm. A response written
+  as headers then body then waited for the client's delayed ACK: every request took 44 ms at
+  2 workers (benchmarks/results.md) until this.
+- One send per response. uvicorn writes the status line and headers, then the body, as two
+  writes; with Nagle off that is two TCP segments and two syscalls on each side. Writes made
+  in one turn of the event loop are joined and sent at the end of that turn.
+- A listening socket per worker (`run_workers`), so the kernel shares connections out evenly.
 """
 
 import asyncio
+import logging
 import socket
+import sys
+from typing import Any, cast
 
+from uvicorn import Config
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.supervisors import Multiprocess
+
+logger = logging.getLogger("uvicorn.error")
+
+
+class CoalescingTransport:
+    """A transport whose writes within one event-loop turn leave as one send.
+
+    Everything else is the wrapped transport's; `close` sends what is held first.
+    """
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: list[bytes] = []
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not data:
+            return
+        if not self._held:
+            self._loop.call_soon(self.flush)
+        self._held.append(bytes(data))
+
+    def flush(self) -> None:
+        if not self._held:
+            return
+        data = self._held[0] if len(self._held) == 1 else b"".join(self._held)
+        self._held.clear()
+        if not self._transport.is_closing():
+            self._transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 class NoDelayHttpToolsProtocol(HttpToolsProtocol):
@@ -17,4 +64,62 @@ class NoDelayHttpToolsProtocol(HttpToolsProtocol):
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        super().connection_made(transport)
+        coalescing = CoalescingTransport(transport, asyncio.get_running_loop())
+        super().connection_made(cast(asyncio.Transport, coalescing))
+
+
+class ReusePortSocket(socket.socket):
+    """A listening address that every worker process binds for itself, with SO_REUSEPORT.
+
+    uvicorn's workers share one listening socket, and asyncio accepts every waiting connection
+    at once, so after a burst of connections one worker can hold nearly all of them while the
+    other idles (the 2-worker benchmark saw 6 s of CPU against 0.4 s). With a socket per
+    worker the kernel spreads new connections across the workers.
+
+    The parent holds it bound but never listens on it; passed to a worker process, it arrives
+    as that worker's own socket on the same address.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return worker_listener, (self.family, self.getsockname())
+
+
+def worker_listener(family: int, address: tuple[Any, ...]) -> ReusePortSocket:
+    sock = ReusePortSocket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past connections in TIME_WAIT
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    sock.bind(address)
+    return sock
+
+
+def claim_address(family: int, address: tuple[Any, ...]) -> ReusePortSocket:
+    """Fail if anything already listens on the address, then hold it for the workers.
+
+    Without the probe, a second `sidefx serve` on the same port would quietly join the first
+    and take half its connections, instead of failing as a port in use should. (Until the
+    first instance's workers listen, a few seconds at startup, the probe cannot see it.)
+    """
+    # The probe has no SO_REUSEPORT, so any listener on the address makes it fail.
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind(address)
+        address = probe.getsockname()
+    return worker_listener(family, address)
+
+
+def run_workers(config: Config) -> None:
+    """Serve with `config.workers` processes under uvicorn's supervisor, one listener each."""
+    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    try:
+        address = claim_address(family, (config.host, config.port))
+    except OSError as exc:
+        logger.error("cannot listen on %s port %d: %s", config.host, config.port, exc)
+        sys.exit(STARTUP_FAILURE)
+    host, port = address.getsockname()[:2]
+    logger.info("Uvicorn running on http://%s:%d with %d workers", host, port, config.workers)
+    try:
+        Multiprocess(config, sockets=[address]).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        address.close()

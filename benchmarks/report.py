@@ -18,6 +18,13 @@ class Result:
     p50_ms: float
     p99_ms: float
     errors: int
+    server_cores: float = 0.0  # CPU seconds per second: the server's processes
+    client_cores: float = 0.0  # the same for wrk
+
+    @property
+    def server_us(self) -> float:
+        """Server CPU per request, in microseconds."""
+        return self.server_cores * 1e6 / self.rps if self.rps else 0.0
 
 
 def machine() -> str:
@@ -41,17 +48,21 @@ def report(results: list[Result], seconds: float, duration: int) -> str:
         f"total {seconds:.0f} s).  ",
         "Ratio: requests/s over the bare-ASGI ceiling at the same connection count, same run "
         "(the mean of its runs at the start and at the end).",
-        "", "| scenario | workers | conns | req/s | ratio | p50 ms | p99 ms | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "CPU: the server's CPU time per request, and the cores busy during the run (server + wrk;"
+        " the machine has " f"{os.cpu_count()}).",
+        "", "| scenario | workers | conns | req/s | ratio | p50 ms | p99 ms | errors "
+        "| server CPU µs/req | cores: server + wrk |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]  # fmt: skip
     for r in results:
         if r.name.startswith("RSS"):
-            lines.append(f"| {r.name} | {r.workers} | | {r.rps:.0f} MB | | | | |")
+            lines.append(f"| {r.name} | {r.workers} | | {r.rps:.0f} MB | | | | | | |")
             continue
         ratio = r.rps / ceiling[r.connections] if ceiling.get(r.connections) else 0
         lines.append(f"| {r.name} | {r.workers} | {r.connections} | {r.rps:.0f} | {ratio:.3f} | "
-                     f"{r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.errors} |")  # fmt: skip
-    return "\n".join(lines + targets(results)) + "\n"
+                     f"{r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.errors} | {r.server_us:.0f} | "
+                     f"{r.server_cores:.2f} + {r.client_cores:.2f} |")  # fmt: skip
+    return "\n".join(lines + targets(results) + scaling_note(results)) + "\n"
 
 
 def ceilings(results: list[Result]) -> dict[int, float]:
@@ -98,3 +109,22 @@ def targets(results: list[Result]) -> list[str]:
         lines.append(f"| {label} | {wanted} | {shown} | {met} |")
     lines.append(f"| errors, all runs | 0 | {errors} | {'yes' if errors == 0 else '**no**'} |")
     return lines
+
+
+def scaling_note(results: list[Result]) -> list[str]:
+    """Why hot reads may not double with a second worker: the cores left over for it."""
+    lines = ["", "## Hot reads with 2 workers: where the CPU went", ""]
+    for c in sorted({r.connections for r in results if r.name == "drug effects (hot)"}):
+        one = [r for r in results if r.name == "drug effects (hot)" and r.connections == c]
+        by_workers = {r.workers: r for r in one}
+        if 1 not in by_workers or 2 not in by_workers:
+            continue
+        w1, w2 = by_workers[1], by_workers[2]
+        lines.append(
+            f"- {c} connections: 1 worker used {w1.server_cores:.2f} cores at "
+            f"{w1.server_us:.0f} µs/request (wrk {w1.client_cores:.2f}); 2 workers used "
+            f"{w2.server_cores:.2f} cores at {w2.server_us:.0f} µs/request "
+            f"(wrk {w2.client_cores:.2f}), so {w2.server_cores + w2.client_cores:.2f} of "
+            f"{os.cpu_count()} cores were busy."
+        )
+    return lines if len(lines) > 3 else []

@@ -9,6 +9,7 @@ Throughput is reported as a ratio to the ceiling measured in the same run.
 import json
 import os
 import re
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -63,9 +64,9 @@ def wait_ready(url: str, timeout: float = 60) -> None:
     raise RuntimeError(f"server at {url} did not start")
 
 
-def rss_mb(pid: int) -> float:
-    """Resident memory of a process and its children (uvicorn workers)."""
-    pids, total = {pid}, 0
+def process_tree(pid: int) -> set[int]:
+    """A process and its children (uvicorn's workers)."""
+    pids = {pid}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
@@ -73,7 +74,12 @@ def rss_mb(pid: int) -> float:
             continue
         if int(fields[1]) == pid:
             pids.add(int(stat.parent.name))
-    for p in pids:
+    return pids
+
+
+def rss_mb(pid: int) -> float:
+    total = 0
+    for p in process_tree(pid):
         try:
             status = Path(f"/proc/{p}/status").read_text()
         except OSError:
@@ -83,14 +89,37 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU used so far by a process and its children."""
+    total = 0
+    for p in process_tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def listeners_on(port: int) -> int:
+    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
+    return sum(1 for r in rows if r.split()[1].endswith(f":{port:04X}") and r.split()[3] == "0A")
+
+
 @contextmanager
-def server(args: list[str], env: dict[str, str], ready_path: str) -> Iterator[int]:
+def server(
+    args: list[str], env: dict[str, str], ready_path: str, workers: int = 1
+) -> Iterator[int]:
     process = subprocess.Popen(
         args, cwd=ROOT, env={**os.environ, **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         wait_ready(f"http://127.0.0.1:{PORT}{ready_path}")
+        # sidefx workers each listen once their startup is done: wait for all of them.
+        deadline = time.monotonic() + 60
+        while workers > 1 and listeners_on(PORT) < workers and time.monotonic() < deadline:
+            time.sleep(0.2)
         yield process.pid
     finally:
         process.terminate()
@@ -98,18 +127,28 @@ def server(args: list[str], env: dict[str, str], ready_path: str) -> Iterator[in
 
 
 def wrk(
-    paths: list[str], connections: int, etag: str = "", seconds: int | None = None
-) -> tuple[float, float, float, int]:
+    name: str, workers: int, connections: int, paths: list[str], server_pid: int, etag: str = ""
+) -> Result:
     paths_file = OUT / "paths.txt"
     paths_file.write_text("\n".join(paths) + "\n")
+    client_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = cpu_seconds(server_pid)
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds or DURATION}s", "--latency", "--timeout",
-         "5s",
+        ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}s", "--latency", "--timeout", "5s",
          "-s", str(ROOT / "benchmarks" / "rotate.lua"), f"http://127.0.0.1:{PORT}"],
         capture_output=True, text=True, check=True,
         env={**os.environ, "PATHS_FILE": str(paths_file), "IF_NONE_MATCH": etag},
     )  # fmt: skip
-    return parse_wrk(result.stdout)
+    server_cpu = cpu_seconds(server_pid) - server_before
+    client_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client_cpu = sum(
+        getattr(client_after, f) - getattr(client_before, f) for f in ("ru_utime", "ru_stime")
+    )
+    rps, p50, p99, errors = parse_wrk(result.stdout)
+    return Result(
+        name, workers, connections, rps, p50, p99, errors,
+        server_cores=server_cpu / DURATION, client_cores=client_cpu / DURATION,
+    )  # fmt: skip
 
 
 def _ms(output: str, percentile: str) -> float:
@@ -162,7 +201,7 @@ def run_sidefx(db: Path, workers: int, cache: bool, only: set[str] | None) -> li
            "SIDEFX_RESPONSE_CACHE": str(cache).lower()}  # fmt: skip
     args = [str(BIN / "sidefx"), "serve", "--port", str(PORT), "--workers", str(workers)]
     results = []
-    with server(args, env, "/readyz") as pid:
+    with server(args, env, "/readyz", workers) as pid:
         for name, paths in scenarios(db).items():
             if only is not None and name not in only:
                 continue
@@ -174,7 +213,7 @@ def run_sidefx(db: Path, workers: int, cache: bool, only: set[str] | None) -> li
                     etag = r.headers["ETag"]
             for connections in CONNECTIONS:
                 urllib.request.urlopen(f"http://127.0.0.1:{PORT}{paths[0]}").read()  # warm
-                results.append(Result(name, workers, connections, *wrk(paths, connections, etag)))
+                results.append(wrk(name, workers, connections, paths, pid, etag))
                 log(f"  {results[-1]}")
         results.append(Result(f"RSS MB ({'cache' if cache else 'no cache'})", workers, 0,
                               rss_mb(pid), 0, 0, 0))  # fmt: skip
@@ -184,8 +223,8 @@ def run_sidefx(db: Path, workers: int, cache: bool, only: set[str] | None) -> li
 def run_ceiling(when: str) -> list[Result]:
     args = [str(BIN / "uvicorn"), "benchmarks.ceiling:app", "--port", str(PORT), "--no-access-log",
             "--log-level", "warning", "--lifespan", "off"]  # fmt: skip
-    with server(args, {}, "/"):
-        return [Result(f"ceiling: bare ASGI ({when})", 1, c, *wrk(["/"], c)) for c in CONNECTIONS]
+    with server(args, {}, "/") as pid:
+        return [wrk(f"ceiling: bare ASGI ({when})", 1, c, ["/"], pid) for c in CONNECTIONS]
 
 
 def run_datasette(db: Path) -> list[Result]:
@@ -203,13 +242,11 @@ def run_datasette(db: Path) -> list[Result]:
     with sqlite3.connect(db) as conn:
         drugs = [r[0] for r in conn.execute("SELECT slug FROM drug ORDER BY slug")]
     results = []
-    with server(args, {}, "/-/versions.json"):
+    with server(args, {}, "/-/versions.json") as pid:
         for label, paths in (("hot", ["clonazepam"]), ("rotating", drugs)):
             urls = [f"/bench/drug_effects.json?drug={d}&_shape=array" for d in paths]
             for c in CONNECTIONS:
-                results.append(
-                    Result(f"peer: Datasette drug effects ({label})", 1, c, *wrk(urls, c))
-                )
+                results.append(wrk(f"peer: Datasette drug effects ({label})", 1, c, urls, pid))
     return results
 
 
