@@ -1,7 +1,7 @@
 """The `sidefx` command: db upgrade, seed, import sider, serve."""
 
 import os
-import socket
+import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -137,8 +137,10 @@ def serve(
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
     )
-    if workers > 1 and hasattr(socket, "SO_REUSEPORT"):
-        run_workers(config)  # a listener per worker: connections spread evenly
+    if workers > 1 and sys.platform == "linux":
+        # A listener per worker: Linux spreads connections across them (other systems' SO_REUSEPORT
+        # does not balance, so they keep uvicorn's shared socket).
+        run_workers(config)
         return
     server = uvicorn.Server(config)
     server.run()

@@ -16,7 +16,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from benchmarks.report import Result, report
@@ -108,17 +108,17 @@ def listeners_on(port: int) -> int:
 
 @contextmanager
 def server(
-    args: list[str], env: dict[str, str], ready_path: str, workers: int = 1
+    args: list[str], env: dict[str, str], ready_path: str, port: int = PORT, workers: int = 1
 ) -> Iterator[int]:
     process = subprocess.Popen(
         args, cwd=ROOT, env={**os.environ, **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        wait_ready(f"http://127.0.0.1:{PORT}{ready_path}")
+        wait_ready(f"http://127.0.0.1:{port}{ready_path}")
         # sidefx workers each listen once their startup is done: wait for all of them.
         deadline = time.monotonic() + 60
-        while workers > 1 and listeners_on(PORT) < workers and time.monotonic() < deadline:
+        while workers > 1 and listeners_on(port) < workers and time.monotonic() < deadline:
             time.sleep(0.2)
         yield process.pid
     finally:
@@ -127,7 +127,13 @@ def server(
 
 
 def wrk(
-    name: str, workers: int, connections: int, paths: list[str], server_pid: int, etag: str = ""
+    name: str,
+    workers: int,
+    connections: int,
+    paths: list[str],
+    server_pid: int,
+    etag: str = "",
+    port: int = PORT,
 ) -> Result:
     paths_file = OUT / "paths.txt"
     paths_file.write_text("\n".join(paths) + "\n")
@@ -135,7 +141,7 @@ def wrk(
     server_before = cpu_seconds(server_pid)
     result = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{DURATION}s", "--latency", "--timeout", "5s",
-         "-s", str(ROOT / "benchmarks" / "rotate.lua"), f"http://127.0.0.1:{PORT}"],
+         "-s", str(ROOT / "benchmarks" / "rotate.lua"), f"http://127.0.0.1:{port}"],
         capture_output=True, text=True, check=True,
         env={**os.environ, "PATHS_FILE": str(paths_file), "IF_NONE_MATCH": etag},
     )  # fmt: skip
@@ -196,27 +202,37 @@ def scenarios(db: Path) -> dict[str, list[str]]:
     }
 
 
-def run_sidefx(db: Path, workers: int, cache: bool, only: set[str] | None) -> list[Result]:
+def run_sidefx(db: Path, cache: bool, only: set[str] | None) -> list[Result]:
+    """Each scenario on 1 worker and then at once on 2 (both servers up, each idle while the
+    other is measured): the machine's speed drifts over minutes, so a pair measured seconds
+    apart gives a fairer 2 / 1 worker ratio than two blocks of runs minutes apart."""
     env = {"SIDEFX_DATABASE_URL": f"sqlite:///{db}", "SIDEFX_LOG_LEVEL": "WARNING",
            "SIDEFX_RESPONSE_CACHE": str(cache).lower()}  # fmt: skip
-    args = [str(BIN / "sidefx"), "serve", "--port", str(PORT), "--workers", str(workers)]
+    ports = {1: PORT, 2: PORT + 1}
     results = []
-    with server(args, env, "/readyz", workers) as pid:
+    with ExitStack() as stack:
+        pids = {}
+        for workers, port in ports.items():
+            args = [str(BIN / "sidefx"), "serve", "--port", str(port), "--workers", str(workers)]
+            pids[workers] = stack.enter_context(server(args, env, "/readyz", port, workers))
         for name, paths in scenarios(db).items():
             if only is not None and name not in only:
                 continue
             if not cache:
                 name = name.replace("(rotating)", "(uncached, rotating)")
-            etag = ""
-            if name.startswith("304"):
-                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{paths[0]}") as r:
-                    etag = r.headers["ETag"]
             for connections in CONNECTIONS:
-                urllib.request.urlopen(f"http://127.0.0.1:{PORT}{paths[0]}").read()  # warm
-                results.append(wrk(name, workers, connections, paths, pid, etag))
-                log(f"  {results[-1]}")
-        results.append(Result(f"RSS MB ({'cache' if cache else 'no cache'})", workers, 0,
-                              rss_mb(pid), 0, 0, 0))  # fmt: skip
+                for workers, port in ports.items():
+                    etag = ""
+                    if name.startswith("304"):
+                        with urllib.request.urlopen(f"http://127.0.0.1:{port}{paths[0]}") as r:
+                            etag = r.headers["ETag"]
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{paths[0]}").read()  # warm
+                    results.append(
+                        wrk(name, workers, connections, paths, pids[workers], etag, port)
+                    )
+                    log(f"  {results[-1]}")
+        label = f"RSS MB ({'cache' if cache else 'no cache'})"
+        results += [Result(label, w, 0, rss_mb(pid), 0, 0, 0) for w, pid in pids.items()]
     return results
 
 
@@ -258,9 +274,8 @@ def main() -> None:
     db = build_database(sider)
     # The ceiling first and last: on a shared machine it drifts, and ratios use the mean.
     results = run_ceiling("start") + run_datasette(db)
-    for workers in (1, 2):
-        results += run_sidefx(db, workers, cache=True, only=None)
-        results += run_sidefx(db, workers, cache=False, only={"drug effects (rotating)"})
+    results += run_sidefx(db, cache=True, only=None)
+    results += run_sidefx(db, cache=False, only={"drug effects (rotating)"})
     results += run_ceiling("end")
     text = report(results, time.perf_counter() - started, DURATION)
     (ROOT / "benchmarks" / "results.md").write_text(text)
