@@ -1,19 +1,36 @@
 """Conditional GETs and the response cache, as pure ASGI middleware.
 
-Reads under /v1 carry a weak ETag made of the data version and the URL, so a matching
-If-None-Match is answered 304 before any route or query runs.
+Reads under /v1 carry a weak ETag made of the data version, the code that answers and the
+URL, so a matching If-None-Match is answered 304 before any route or query runs.
 """
 
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def code_digest(package: Path = PACKAGE) -> str:
+    """A digest of the package's source. In the ETag it makes a deploy that changes what a
+    response says (its shape, its order) change the ETag too, so clients refetch rather than
+    keep a body the new code would not send."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:8]
+
+
+CODE_DIGEST = code_digest()
 
 
 def etag_for(version: str, scope: Scope) -> str:
     url = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
-    return f'W/"{version}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"'
+    return f'W/"{version}.{CODE_DIGEST}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"'
 
 
 def _matches(if_none_match: str, etag: str) -> bool:

@@ -1,10 +1,8 @@
--- wrk script: rotate over the request paths in $PATHS_FILE; send $IF_NONE_MATCH if set.
+-- wrk script: rotate over the request paths in $PATHS_FILE (one URL needs no script).
 local paths = {}
 local counter = 0
 init = function(args)
   for line in io.lines(os.getenv("PATHS_FILE")) do paths[#paths + 1] = line end
-  local etag = os.getenv("IF_NONE_MATCH")
-  if etag and etag ~= "" then wrk.headers["If-None-Match"] = etag end
   counter = math.random(#paths)
 end
 request = function()

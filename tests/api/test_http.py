@@ -1,7 +1,9 @@
 """Caching, compression, CORS, size limits and offline docs."""
 
 import re
+import shutil
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -10,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings
 from app.db import Database
+from app.http_cache import PACKAGE, code_digest
 from app.main import attach_database, create_app
 from app.models import DataRelease
 from tests.builders import make_drug
@@ -47,6 +50,16 @@ async def test_etag_changes_when_the_data_changes(
     response = await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": old})
     assert response.status_code == 200
     assert response.headers["etag"] != old
+
+
+async def test_etag_names_the_code_that_answered(client: httpx.AsyncClient, tmp_path: Path) -> None:
+    # After a deploy that changes a response's shape, an old ETag must not earn a 304.
+    etag = (await client.get("/v1/drugs/clonazepam")).headers["etag"]
+    assert f".{code_digest(PACKAGE)}-" in etag
+    deployed = shutil.copytree(PACKAGE, tmp_path / "app")
+    schema = deployed / "schemas" / "drug.py"
+    schema.write_text(schema.read_text() + "\n# a new release\n")
+    assert code_digest(deployed) != code_digest(PACKAGE)
 
 
 async def test_errors_are_not_cached(client: httpx.AsyncClient) -> None:
