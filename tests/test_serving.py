@@ -96,6 +96,18 @@ async def test_writes_in_one_turn_leave_as_one_send() -> None:
     assert sent.sends[1:] == [b"next"]
 
 
+async def test_a_body_that_never_yields_is_sent_as_it_grows() -> None:
+    sent = RecordingTransport()
+    transport = CoalescingTransport(sent, asyncio.get_running_loop())  # type: ignore[arg-type]
+    chunk = b"x" * 1000
+    for _ in range(200):  # 200 kB written without the loop turning
+        transport.write(chunk)
+    assert len(sent.sends) == 3
+    assert all(len(s) <= CoalescingTransport.MAX_HELD + len(chunk) for s in sent.sends)
+    await _next_turn()
+    assert b"".join(sent.sends) == chunk * 200
+
+
 async def test_close_sends_what_is_held_first_and_nothing_after() -> None:
     sent = RecordingTransport()
     transport = CoalescingTransport(sent, asyncio.get_running_loop())  # type: ignore[arg-type]
