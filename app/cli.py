@@ -1,7 +1,6 @@
 """The `sidefx` command: db upgrade, seed, import sider, serve."""
 
 import os
-import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated
@@ -118,9 +117,6 @@ def serve(
 ) -> None:
     """Serve the HTTP API with uvicorn."""
     settings = get_settings()
-    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        # Each worker writes its metrics here so /metrics can sum them (prometheus_client).
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="sidefx-metrics-")
     config = uvicorn.Config(
         "app.main:create_app",
         factory=True,
@@ -137,10 +133,14 @@ def serve(
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
     )
-    if workers > 1 and sys.platform == "linux":
-        # A listener per worker: Linux spreads connections across them (other systems' SO_REUSEPORT
-        # does not balance, so they keep uvicorn's shared socket).
-        run_workers(config)
+    if workers > 1:
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            run_workers(config)
+            return
+        # Each worker writes its metrics here so /metrics can sum them (prometheus_client).
+        with tempfile.TemporaryDirectory(prefix="sidefx-metrics-") as metrics_dir:
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+            run_workers(config)
         return
     server = uvicorn.Server(config)
     server.run()

@@ -121,18 +121,25 @@ def claim_address(family: int, address: tuple[Any, ...]) -> ReusePortSocket:
 
 
 def run_workers(config: Config) -> None:
-    """Serve with `config.workers` processes under uvicorn's supervisor, one listener each."""
-    family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+    """Serve with `config.workers` processes under uvicorn's supervisor.
+
+    On Linux each worker gets its own listener; elsewhere `SO_REUSEPORT` does not balance
+    connections, so the workers share uvicorn's one socket.
+    """
+    if sys.platform != "linux":
+        listener = config.bind_socket()  # exits with STARTUP_FAILURE if the port is taken
+    else:
+        family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+        try:
+            listener = claim_address(family, (config.host, config.port))
+        except OSError as exc:
+            logger.error("cannot listen on %s port %d: %s", config.host, config.port, exc)
+            sys.exit(STARTUP_FAILURE)
+        host, port = listener.getsockname()[:2]
+        logger.info("Uvicorn running on http://%s:%d with %d workers", host, port, config.workers)
     try:
-        address = claim_address(family, (config.host, config.port))
-    except OSError as exc:
-        logger.error("cannot listen on %s port %d: %s", config.host, config.port, exc)
-        sys.exit(STARTUP_FAILURE)
-    host, port = address.getsockname()[:2]
-    logger.info("Uvicorn running on http://%s:%d with %d workers", host, port, config.workers)
-    try:
-        Multiprocess(config, sockets=[address]).run()
+        Multiprocess(config, sockets=[listener]).run()
     except KeyboardInterrupt:
         pass
     finally:
-        address.close()
+        listener.close()

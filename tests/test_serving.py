@@ -211,8 +211,10 @@ def _listeners_on(port: int) -> int:
 @pytest.mark.skipif(sys.platform != "linux", reason="reads listening sockets from /proc")
 def test_serve_with_two_workers_listens_twice_answers_and_stops(tmp_path: Path) -> None:
     port = _free_port()
+    (tmp := tmp_path / "tmp").mkdir()
     env = {**os.environ, "SIDEFX_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
-           "SIDEFX_LOG_LEVEL": "WARNING"}  # fmt: skip
+           "SIDEFX_LOG_LEVEL": "WARNING", "TMPDIR": str(tmp)}  # fmt: skip
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     command = [str(Path(sys.executable).parent / "sidefx"), "serve", "--port", str(port)]
     serving = subprocess.Popen([*command, "--workers", "2"], env=env, stderr=subprocess.PIPE)
     try:
@@ -221,6 +223,7 @@ def test_serve_with_two_workers_listens_twice_answers_and_stops(tmp_path: Path) 
             time.sleep(0.2)
         assert _listeners_on(port) == 2  # one per worker, each after its startup
         assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+        assert len(list(tmp.glob("sidefx-metrics-*"))) == 1  # where the workers sum metrics
         second = subprocess.run([*command, "--workers", "2"], env=env, capture_output=True)
         assert second.returncode == 3
         assert b"Address already in use" in second.stderr
@@ -229,3 +232,4 @@ def test_serve_with_two_workers_listens_twice_answers_and_stops(tmp_path: Path) 
         _, stderr = serving.communicate(timeout=30)
     assert serving.returncode == 0, stderr.decode()
     assert _listeners_on(port) == 0
+    assert list(tmp.iterdir()) == []  # the metrics folder went with the server
