@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -134,12 +135,11 @@ def serve(
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
     )
     if workers > 1:
-        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-            run_workers(config)
-            return
-        # Each worker writes its metrics here so /metrics can sum them (prometheus_client).
-        with tempfile.TemporaryDirectory(prefix="sidefx-metrics-") as metrics_dir:
-            os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
+        with ExitStack() as stack:
+            if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+                # Each worker writes its metrics here so /metrics can sum them (prometheus_client).
+                metrics_dir = tempfile.TemporaryDirectory(prefix="sidefx-metrics-")
+                os.environ["PROMETHEUS_MULTIPROC_DIR"] = stack.enter_context(metrics_dir)
             run_workers(config)
         return
     server = uvicorn.Server(config)

@@ -24,6 +24,7 @@ from uvicorn.server import ServerState
 from app.serving import CoalescingTransport, NoDelayHttpToolsProtocol, claim_address
 from benchmarks.ceiling import BODY
 from benchmarks.ceiling import app as bare_app
+from benchmarks.run import listeners_on
 
 pytestmark = pytest.mark.anyio
 ROOT = Path(__file__).resolve().parent.parent
@@ -203,11 +204,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _listeners_on(port: int) -> int:
-    rows = Path("/proc/net/tcp").read_text().splitlines()[1:]
-    return sum(1 for r in rows if r.split()[1].endswith(f":{port:04X}") and r.split()[3] == "0A")
-
-
 @pytest.mark.skipif(sys.platform != "linux", reason="reads listening sockets from /proc")
 def test_serve_with_two_workers_listens_twice_answers_and_stops(tmp_path: Path) -> None:
     port = _free_port()
@@ -219,9 +215,9 @@ def test_serve_with_two_workers_listens_twice_answers_and_stops(tmp_path: Path) 
     serving = subprocess.Popen([*command, "--workers", "2"], env=env, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
-        while _listeners_on(port) < 2 and time.monotonic() < deadline:
+        while listeners_on(port) < 2 and time.monotonic() < deadline:
             time.sleep(0.2)
-        assert _listeners_on(port) == 2  # one per worker, each after its startup
+        assert listeners_on(port) == 2  # one per worker, each after its startup
         assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
         assert len(list(tmp.glob("sidefx-metrics-*"))) == 1  # where the workers sum metrics
         second = subprocess.run([*command, "--workers", "2"], env=env, capture_output=True)
@@ -231,5 +227,5 @@ def test_serve_with_two_workers_listens_twice_answers_and_stops(tmp_path: Path) 
         serving.send_signal(signal.SIGTERM)
         _, stderr = serving.communicate(timeout=30)
     assert serving.returncode == 0, stderr.decode()
-    assert _listeners_on(port) == 0
+    assert listeners_on(port) == 0
     assert list(tmp.iterdir()) == []  # the metrics folder went with the server
