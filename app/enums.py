@@ -1,6 +1,7 @@
 """Controlled vocabularies (leaf module: imports nothing from the app).
 
 Members have ``name == value`` because SQLAlchemy stores member names in non-native enums.
+Each vocabulary's labels and definitions, as clients see them, are in app/vocabularies.py.
 """
 
 from enum import StrEnum
@@ -15,7 +16,7 @@ class Context(StrEnum):
 
 
 class IncidenceBand(StrEnum):
-    """CIOMS frequency bands; ``unknown`` when a source gives no number."""
+    """CIOMS frequency bands; ``unknown`` when no source gives a frequency."""
 
     very_common = "very_common"  # >= 10%
     common = "common"  # 1-10%
@@ -36,6 +37,15 @@ INCIDENCE_RANK: dict[IncidenceBand, int] = {
 }
 
 
+class IncidenceBasis(StrEnum):
+    """Which evidence a record's summary incidence comes from (the summary rule, best first)."""
+
+    measured = "measured"  # percentages or ranges from labels: median of the rows
+    label_words = "label_words"  # frequency words from labels ("common", "rare"): a band only
+    document_wording = "document_wording"  # a curated document's own words: no band, no number
+    listed_without_frequency = "listed_without_frequency"  # a label lists it, gives no frequency
+
+
 class Severity(StrEnum):
     mild = "mild"
     moderate = "moderate"
@@ -48,7 +58,7 @@ class DependenceRisk(StrEnum):
     low = "low"
     moderate = "moderate"
     high = "high"
-    unknown = "unknown"
+    unknown = "unknown"  # a source discusses dependence but gives no level
 
 
 class AliasKind(StrEnum):
@@ -56,7 +66,6 @@ class AliasKind(StrEnum):
     synonym = "synonym"
     abbreviation = "abbreviation"
     misspelling = "misspelling"
-    generic = "generic"
 
 
 class SourceKind(StrEnum):
@@ -64,6 +73,16 @@ class SourceKind(StrEnum):
     blog_post = "blog_post"
     drug_label = "drug_label"
     database_release = "database_release"
+    curation = "curation"  # cross-references added by the sidefx curators
+
+
+class AnchorKind(StrEnum):
+    """Where in a source a statement is: a heading, a paragraph number, a file, a section."""
+
+    heading = "heading"  # a heading of the document, quoted exactly
+    paragraph = "paragraph"  # the n-th non-blank line of a document without headings
+    file = "file"  # a file of a dataset release
+    section = "section"  # a part of the curators' own notes
 
 
 class EffectKind(StrEnum):
@@ -81,6 +100,13 @@ class BodySystem(StrEnum):
     metabolic = "metabolic"
     general = "general"
     other = "other"
+
+
+class MeddraLevel(StrEnum):
+    """The MedDRA level of an effect's code."""
+
+    pt = "pt"  # preferred term: the concept SIDER codes effects with
+    llt = "llt"  # lowest level term: narrower, sits under one preferred term
 
 
 class OnsetAnchor(StrEnum):
@@ -127,10 +153,55 @@ class ProfileAspect(StrEnum):
     when_to_seek_care = "when_to_seek_care"
 
 
+class ItemKind(StrEnum):
+    """The list parts of a drug-effect record."""
+
+    accompanying = "accompanying"  # a symptom that comes with it (links to another effect)
+    management = "management"  # what helps, in order
+    note = "note"  # anything else the source says about it
+
+
+class Flag(StrEnum):
+    """Why an imported record is probably not an effect of the drug (left out by default)."""
+
+    procedure_or_therapy = "procedure_or_therapy"
+    indication = "indication"
+    not_above_placebo = "not_above_placebo"
+    other_substance_withdrawal = "other_substance_withdrawal"
+
+
+class Release(StrEnum):
+    """Which loader wrote a row: the curated seed or an imported dataset."""
+
+    seed = "seed"
+    sider = "sider"
+
+
 class MatchKind(StrEnum):
     """How a search result matched the query."""
 
     exact = "exact"  # the canonical name or slug
-    alias = "alias"  # a brand name or synonym, exactly
+    alias = "alias"  # a brand name, synonym or MedDRA term, exactly
     prefix = "prefix"  # the start of a name, or of one of its words (autocomplete)
     fuzzy = "fuzzy"  # a misspelling or a sound-alike
+
+
+class TermMatch(StrEnum):
+    """How an answer about an effect relates to the effect asked for."""
+
+    exact = "exact"
+    broader_term = "broader_term"  # recorded under the broader MedDRA term
+    narrower_term = "narrower_term"  # recorded under a narrower curated term
+
+
+class MedicationStatus(StrEnum):
+    taking = "taking"
+    stopped = "stopped"
+    dose_reduced = "dose_reduced"
+
+
+class TimingVerdict(StrEnum):
+    fits = "fits"
+    too_early = "too_early"
+    too_late = "too_late"
+    unknown = "unknown"

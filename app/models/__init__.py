@@ -2,34 +2,29 @@
 
 from app.models.alias import Alias
 from app.models.base import Base
-from app.models.drug import Drug, DrugCitation, DrugUse, DrugWarning
-from app.models.drug_effect import (
-    DrugEffect,
-    DrugEffectPage,
-    DrugEffectSymptom,
-    Evidence,
-    ManagementStep,
-)
-from app.models.effect import Effect, EffectCitation, EffectFact, EffectRelation
+from app.models.citation import Citation
+from app.models.drug import Drug, DrugClass, DrugClassMember, DrugUse, DrugWarning
+from app.models.drug_effect import DrugEffect, DrugEffectItem, DrugEffectSource, Evidence
+from app.models.effect import Effect, EffectFact
 from app.models.meta import DataRelease
-from app.models.source import Source
+from app.models.source import Source, SourceAnchor
 
 __all__ = [
     "Alias",
     "Base",
+    "Citation",
     "DataRelease",
     "Drug",
-    "DrugCitation",
+    "DrugClass",
+    "DrugClassMember",
     "DrugEffect",
-    "DrugEffectPage",
-    "DrugEffectSymptom",
+    "DrugEffectItem",
+    "DrugEffectSource",
     "DrugUse",
     "DrugWarning",
     "Effect",
-    "EffectCitation",
     "EffectFact",
-    "EffectRelation",
     "Evidence",
-    "ManagementStep",
     "Source",
+    "SourceAnchor",
 ]

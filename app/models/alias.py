@@ -1,21 +1,25 @@
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.enums import AliasKind
+from app.enums import AliasKind, Release
 from app.models.base import Base, vocab
 
 
 class Alias(Base):
-    """Another name of a drug (brand, synonym) or of an effect (leg cramps ~ charley horse).
-
-    ``key`` is the normalised name (lower case, single spaces) that lookups compare against.
-    """
+    """Another name of a drug (brand, synonym), of an effect (charley horse) or of a drug
+    class (benzo). ``key`` is the normalised name (app.text.name_key) lookups compare."""
 
     __tablename__ = "alias"
     __table_args__ = (
-        CheckConstraint("(drug_id IS NULL) <> (effect_id IS NULL)", name="one_target"),
+        CheckConstraint(
+            "(CASE WHEN drug_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN effect_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN class_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_target",
+        ),
         Index("ix_alias_key_drug", "key", "drug_id", unique=True),
         Index("ix_alias_key_effect", "key", "effect_id", unique=True),
+        Index("ix_alias_key_class", "key", "class_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -28,6 +32,7 @@ class Alias(Base):
     effect_id: Mapped[int | None] = mapped_column(
         ForeignKey("effect.id", ondelete="CASCADE"), index=True
     )
-    source_id: Mapped[int | None] = mapped_column(
-        ForeignKey("source.id", ondelete="CASCADE"), index=True
+    class_id: Mapped[int | None] = mapped_column(
+        ForeignKey("drug_class.id", ondelete="CASCADE"), index=True
     )
+    release: Mapped[Release] = mapped_column(vocab(Release, "release"))

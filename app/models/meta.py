@@ -7,7 +7,7 @@ from app.models.base import Base
 
 
 class DataRelease(Base):
-    """What was loaded and when; its checksums make the public data version (and ETags)."""
+    """What was loaded and when; checksums and load times make the public data version."""
 
     __tablename__ = "data_release"
 

@@ -1,14 +1,14 @@
 from datetime import date
 
-from sqlalchemy import Date, String, Text
+from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.enums import SourceKind
+from app.enums import AnchorKind, SourceKind
 from app.models.base import Base, vocab
 
 
 class Source(Base):
-    """A document or dataset release that backs records."""
+    """A document, a dataset release or the curators' notes: what backs the statements."""
 
     __tablename__ = "source"
 
@@ -22,3 +22,18 @@ class Source(Base):
     licence: Mapped[str | None] = mapped_column(String(200))
     document: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[str | None] = mapped_column(Text)
+
+
+class SourceAnchor(Base):
+    """A place in a source a citation can point at: a heading (quoted exactly), a paragraph
+    number (documents without headings), a file of a dataset, a section of the curators' notes."""
+
+    __tablename__ = "source_anchor"
+    __table_args__ = (UniqueConstraint("source_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(120))  # `managing-and-preventing-leg-cramps`, `p5`
+    kind: Mapped[AnchorKind] = mapped_column(vocab(AnchorKind, "anchor_kind"))
+    label: Mapped[str] = mapped_column(String(300))  # the heading, or what the paragraph is about
+    position: Mapped[int]
