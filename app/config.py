@@ -13,21 +13,33 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///./var/sidefx.db"
     sql_echo: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
-    docs_enabled: bool = True
-    cache_max_age: int = 300  # seconds clients and proxies may reuse a read
-    data_version_ttl: float = 1.0  # seconds a worker trusts its cached data version
-    # Connection pool, per worker process. Requests wait at most pool_timeout for a connection,
-    # then answer 503; a dead server is noticed within connect_timeout.
-    pool_size: int = Field(20, ge=1, le=200)
-    pool_max_overflow: int = Field(10, ge=0, le=200)
-    pool_timeout: float = Field(5.0, gt=0, le=60)
-    connect_timeout: int = Field(3, ge=1, le=60)
-    statement_timeout_ms: int = Field(10_000, ge=100, le=600_000)  # PostgreSQL only
     log_format: Literal["json", "text"] = "json"
+    # Docs pages and the OpenAPI document; off in production if the API is not public.
+    docs_enabled: bool = True
+    cache_max_age: int = Field(300, ge=0, le=86_400)  # seconds clients may reuse a read
+    data_version_ttl: float = Field(1.0, ge=0, le=60)  # seconds between data-version checks
+    response_cache: bool = True  # serialised reads kept per worker, keyed by data version
+    response_cache_bytes: int = Field(64 * 1024 * 1024, ge=0, le=4 * 1024**3)
+    # The database, per worker. A request waits at most `db_timeout` seconds for its database
+    # work (a connection, its statements), then answers 503: a hung or unreachable database
+    # never holds a request longer. Statements are cut at `statement_timeout_ms` on both
+    # databases (PostgreSQL: its statement_timeout; SQLite: a progress handler).
+    db_timeout: float = Field(5.0, gt=0, le=120)
+    statement_timeout_ms: int = Field(3_000, ge=100, le=600_000)
+    # Loaders (seed, imports) run long statements in one transaction: their own limit.
+    load_statement_timeout_ms: int = Field(600_000, ge=1_000, le=86_400_000)
+    pool_size: int = Field(10, ge=1, le=200)
+    pool_max_overflow: int = Field(10, ge=0, le=200)
+    connect_timeout: int = Field(3, ge=1, le=60)
+    threadpool_size: int = Field(16, ge=1, le=200)  # database calls a worker runs at once
     graceful_shutdown_seconds: int = Field(10, ge=1, le=300)  # to finish in-flight requests
-    metrics_enabled: bool = True
-    response_cache: bool = True  # serialised reads kept per process, keyed by data version
-    threadpool_size: int = Field(16, ge=1, le=200)  # concurrent requests per worker
+    # HTTP limits enforced by the server (app/serving.py).
+    max_header_bytes: int = Field(16 * 1024, ge=1024, le=1024 * 1024)
+    header_timeout: float = Field(10.0, gt=0, le=300)  # to send a request's head
+    keep_alive_timeout: int = Field(5, ge=1, le=300)
+    # Prometheus metrics at /metrics: off by default; when on, a bearer token may guard them.
+    metrics_enabled: bool = False
+    metrics_token: str | None = Field(None, min_length=16)
 
     @field_validator("database_url")
     @classmethod

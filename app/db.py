@@ -1,21 +1,40 @@
-"""Engine and session factory, shared by the app, the CLI, migrations and tests."""
+"""Engine and the app's database handle, shared by the app, the CLI, migrations and tests.
+
+Every database call is bounded in time. A statement is cut after `statement_timeout_ms`
+(PostgreSQL's statement_timeout; on SQLite a progress handler interrupts it), and a request
+waits at most `db_timeout` seconds for all its database work, pool wait included: past that it
+answers 503 even if the server stopped answering altogether (a frozen server cannot enforce its
+own timeout, so the wait is also bounded on our side).
+"""
 
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Annotated, Any, Concatenate, Generic, ParamSpec, TypeVar
 
-from fastapi import Request
-from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import Connection, Engine, create_engine, event
+import anyio
+from fastapi import Depends, Request
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings, get_settings
+from app.errors import DatabaseTimeout
 
 P = ParamSpec("P")
 T = TypeVar("T")
+
+_deadline = threading.local()  # per thread: when the current call's SQLite statements stop
+PROGRESS_STEPS = 20_000  # SQLite VM instructions between deadline checks (about 0.1 ms)
+
+
+def _sqlite_progress() -> int:
+    at: float | None = getattr(_deadline, "at", None)
+    return 1 if at is not None and time.monotonic() > at else 0
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -27,19 +46,21 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_connection.set_progress_handler(_sqlite_progress, PROGRESS_STEPS)
 
 
 def _sqlite_on_begin(conn: Any) -> None:
-    # Straight to the driver: this runs once per request, and SQLAlchemy's statement machinery
-    # would double its cost.
     conn.connection.driver_connection.execute("BEGIN")
 
 
-def make_engine(url: str, *, echo: bool = False, settings: Settings | None = None) -> Engine:
-    """An engine with our pragmas and pool limits (settings default to the environment's)."""
+def make_engine(
+    url: str, *, echo: bool = False, settings: Settings | None = None, loading: bool = False
+) -> Engine:
+    """An engine with our pragmas, pool limits and statement timeout (`loading`: the loaders'
+    longer one). Settings default to the environment's."""
     s = settings or get_settings()
     pool = {"pool_size": s.pool_size, "max_overflow": s.pool_max_overflow,
-            "pool_timeout": s.pool_timeout}  # fmt: skip
+            "pool_timeout": s.db_timeout}  # fmt: skip
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":
@@ -48,88 +69,107 @@ def make_engine(url: str, *, echo: bool = False, settings: Settings | None = Non
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
         return engine
+    timeout = s.load_statement_timeout_ms if loading else s.statement_timeout_ms
     connect_args = {
         "connect_timeout": s.connect_timeout,
-        "options": f"-c statement_timeout={s.statement_timeout_ms}",
+        "options": f"-c statement_timeout={timeout} -c idle_in_transaction_session_timeout="
+        f"{max(timeout, 60_000)}",
         "application_name": "sidefx",
     }
     # pre_ping replaces connections that died with the server, so recovery needs no restart.
     return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args, **pool)
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+@contextmanager
+def statement_deadline(seconds: float | None) -> Iterator[None]:
+    """SQLite statements run in this thread stop after SECONDS (None: no limit)."""
+    previous = getattr(_deadline, "at", None)
+    _deadline.at = None if seconds is None else time.monotonic() + seconds
+    try:
+        yield
+    finally:
+        _deadline.at = previous
 
 
-class HeldConnections:
-    """Sessions for embedded SQLite, each on its thread's own connection, kept between calls.
+@dataclass(frozen=True, slots=True)
+class Answer(Generic[T]):
+    """A service's result and the data version it was read at (the same snapshot)."""
 
-    Checking a connection out of the pool and back in (with its reset) cost as much as the
-    session itself. Nothing is held open between calls but the file handle: every session
-    begins and ends its own transaction, so no snapshot outlives a call.
-    """
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine, self._local = engine, threading.local()
-        self._all: list[Connection] = []
-        self._lock = threading.Lock()
-
-    def __call__(self) -> Session:
-        conn: Connection | None = getattr(self._local, "connection", None)
-        if conn is None or conn.closed or conn.invalidated:
-            if conn is not None:
-                conn.close()
-            conn = self._local.connection = self._engine.connect()
-            with self._lock:
-                self._all.append(conn)
-        return Session(bind=conn, expire_on_commit=False)
-
-    def close(self) -> None:
-        with self._lock:
-            for conn in self._all:
-                conn.close()
-            self._all.clear()
+    version: str
+    value: T
 
 
 class Database:
-    """Runs one service call in its own short session.
+    """Runs one service call in its own short session, in a worker thread, bounded in time.
 
     The connection is released before the response is serialised, so slow clients never hold
-    pooled connections.
-
-    Routes `await call(...)`. With `inline` (SQLite) the sync service runs on the event loop:
-    an embedded read is CPU work on the page cache, and handing it to a worker thread costs
-    more than the query (GIL hand-offs; see benchmarks/results.md). Over a network (PostgreSQL)
-    a call waits on I/O, so it runs in the threadpool and never blocks the loop.
+    pooled connections. `read` also returns the data version seen by the same transaction, so
+    an ETag always names the data its body was read from.
     """
 
-    def __init__(self, factory: Callable[[], Session], *, inline: bool = False) -> None:
-        self._factory, self.inline = factory, inline
+    def __init__(
+        self,
+        factory: Callable[[], Session],
+        *,
+        version: Callable[[Session], str],
+        timeout: float,
+        statement_timeout: float,
+        threads: int,
+    ) -> None:
+        self._factory, self._version = factory, version
+        self.timeout, self.statement_timeout, self.threads = timeout, statement_timeout, threads
+        self._limiter: anyio.CapacityLimiter | None = None
 
     @classmethod
-    def for_engine(cls, engine: Engine) -> "Database":
-        if engine.dialect.name == "sqlite":
-            return cls(HeldConnections(engine), inline=True)
-        return cls(make_sessionmaker(engine))
-
-    def close(self) -> None:
-        if isinstance(self._factory, HeldConnections):
-            self._factory.close()
+    def for_engine(cls, engine: Engine, settings: Settings, version: Callable[[Session], str]) -> "Database":
+        if engine.dialect.name == "postgresql":
+            # One snapshot per call: the version and the data come from the same moment.
+            engine = engine.execution_options(isolation_level="REPEATABLE READ")
+        return cls(
+            sessionmaker(engine, expire_on_commit=False),
+            version=version,
+            timeout=settings.db_timeout,
+            statement_timeout=settings.statement_timeout_ms / 1000,
+            threads=settings.threadpool_size,
+        )
 
     def run(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:
-        with self._factory() as session:
+        with statement_deadline(self.statement_timeout), self._factory() as session:
             return fn(session, *args, **kwargs)
+
+    def _read(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Answer[T]:
+        with statement_deadline(self.statement_timeout), self._factory() as session:
+            version = self._version(session)
+            return Answer(version, fn(session, *args, **kwargs))
 
     async def call(
         self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> T:
-        if self.inline:
-            return self.run(fn, *args, **kwargs)
-        return await run_in_threadpool(partial(self.run, fn, *args, **kwargs))
+        return await self._in_thread(partial(self.run, fn, *args, **kwargs))
+
+    async def read(
+        self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
+    ) -> Answer[T]:
+        return await self._in_thread(partial(self._read, fn, *args, **kwargs))
+
+    async def _in_thread(self, job: Callable[[], T]) -> T:
+        if self._limiter is None:
+            self._limiter = anyio.CapacityLimiter(self.threads)
+        try:
+            with anyio.fail_after(self.timeout):
+                # Abandoned, not awaited, on timeout: a thread stuck on a frozen server must
+                # not hold the request; it finishes (and frees its connection) on its own.
+                return await anyio.to_thread.run_sync(
+                    job, limiter=self._limiter, abandon_on_cancel=True
+                )
+        except TimeoutError:
+            raise DatabaseTimeout(self.timeout) from None
 
 
-def database(request: Request) -> Database:
-    """The app's database (attached at startup). A plain call, not a FastAPI dependency: on the
-    hottest routes resolving a sub-dependency cost more than the query (benchmarks/)."""
-    db: Database = request.app.state.database
-    return db
+def get_database(request: Request) -> Database:
+    """The app's database (attached at startup); tests override this dependency."""
+    database: Database = request.app.state.database
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -1,25 +1,32 @@
-"""RFC 9457 problem details for every error; tracebacks are logged, never sent."""
+"""RFC 9457 problem details for every error; tracebacks are logged, never sent.
 
+`problem_body` is the one place that builds a problem: the exception handlers, the edge
+middleware (413) and the HTTP server (400, 431) all use it.
+"""
+
+import json
 import logging
 from collections.abc import Sequence
-from http import HTTPStatus
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from sqlalchemy.exc import InterfaceError, OperationalError
+from fastapi.responses import Response
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app import problems
+from app.problems import ProblemType
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER = "5"
 
 
 class AppError(Exception):
-    status: ClassVar[int] = 500
-    title: ClassVar[str] = "Internal Server Error"
+    kind: ClassVar[ProblemType] = problems.INTERNAL_ERROR
 
     def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail)
@@ -27,86 +34,150 @@ class AppError(Exception):
         self.extensions = extensions
 
 
-class NotFound(AppError):
-    status = 404
-    title = "Not Found"
+class UnknownDrug(AppError):
+    kind = problems.UNKNOWN_DRUG
+
+
+class UnknownEffect(AppError):
+    kind = problems.UNKNOWN_EFFECT
+
+
+class UnknownSource(AppError):
+    kind = problems.UNKNOWN_SOURCE
+
+
+class NoRecord(AppError):
+    kind = problems.NO_RECORD
 
 
 class InvalidParameter(AppError):
-    """A well-formed request whose values break a documented rule (too many drugs, duplicates)."""
+    """A well-formed request whose values break a documented rule; carries `errors`."""
 
-    status = 422
-    title = "Unprocessable Content"
+    kind = problems.INVALID_PARAMETER
+
+    def __init__(self, detail: str, *, loc: Sequence[str | int], limit: Any = None) -> None:
+        error: dict[str, Any] = {"loc": list(loc), "msg": detail, "type": "value_error"}
+        if limit is not None:
+            error["limit"] = limit
+        super().__init__(detail, errors=[error])
 
 
-def problem(
-    request: Request, status: int, title: str, detail: str, **extensions: Any
-) -> JSONResponse:
+class UnknownParameter(InvalidParameter):
+    kind = problems.UNKNOWN_PARAMETER
+
+
+class TooManyDrugs(InvalidParameter):
+    kind = problems.TOO_MANY_DRUGS
+
+
+class DatabaseTimeout(AppError):
+    kind = problems.SERVICE_UNAVAILABLE
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"The database did not answer within {seconds:g} s; retry later.")
+
+
+def problem_body(
+    kind: ProblemType,
+    detail: str,
+    instance: str,
+    request_id: str | None,
+    **extensions: Any,
+) -> bytes:
     body: dict[str, Any] = {
-        "type": "about:blank",
-        "title": title,
-        "status": status,
+        "type": kind.uri,
+        "title": kind.title,
+        "status": kind.status,
         "detail": detail,
-        "instance": request.url.path,
-        "request_id": getattr(request.state, "request_id", None),
+        "instance": instance,
+        "request_id": request_id,
         **extensions,
     }
-    headers = {"Retry-After": "5"} if status == 503 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+    return json.dumps(body, ensure_ascii=False).encode()
+
+
+def problem(request: Request, kind: ProblemType, detail: str, **extensions: Any) -> Response:
+    body = problem_body(
+        kind, detail, request.url.path, getattr(request.state, "request_id", None), **extensions
+    )
+    headers = {"Retry-After": RETRY_AFTER, "Cache-Control": "no-store"} if kind.status == 503 else None
+    return Response(body, status_code=kind.status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def _validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
-    # Echoing the rejected input back could reflect megabytes or odd bytes: keep loc/msg/type.
-    return [
-        {
+    # Echoing the rejected input back could reflect megabytes or odd bytes: no `input`.
+    out = []
+    for e in errors:
+        error: dict[str, Any] = {
             "loc": list(e.get("loc", ())),
             "msg": str(e.get("msg", "")),
             "type": str(e.get("type", "")),
         }
-        for e in errors
-    ]
+        limit = _limit(e.get("ctx") or {})
+        if limit is not None:
+            error["limit"] = limit
+        out.append(error)
+    return out
 
 
-async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+def _limit(ctx: dict[str, Any]) -> Any:
+    for key in ("le", "ge", "lt", "gt", "max_length", "min_length", "pattern", "expected"):
+        if key in ctx:
+            value = ctx[key]
+            return value if isinstance(value, int | float | str) else str(value)
+    return None
+
+
+async def _app_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AppError)
-    return problem(request, exc.status, exc.title, exc.detail, **exc.extensions)
+    return problem(request, exc.kind, exc.detail, **exc.extensions)
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    title = HTTPStatus(exc.status_code).phrase
-    detail = exc.detail if isinstance(exc.detail, str) else title
-    response = problem(request, exc.status_code, title, detail)
+    kind = problems.BY_STATUS.get(exc.status_code, problems.INTERNAL_ERROR)
+    if exc.status_code == 404:
+        detail = f"No endpoint at {request.url.path[:200]}."
+    else:
+        detail = exc.detail if isinstance(exc.detail, str) else kind.title
+    response = problem(request, kind, detail)
     if exc.headers:
         response.headers.update(exc.headers)
     return response
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = _validation_errors(exc.errors())
     detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:5])
-    return problem(
-        request, 422, "Unprocessable Content", detail or "Invalid request", errors=errors
-    )
+    return problem(request, problems.INVALID_PARAMETER, detail or "Invalid request", errors=errors)
 
 
-async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
-    # Connection refused, pool exhausted, server gone: the client may retry; we log, not leak.
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    # Connection refused, pool exhausted, statement cut by its timeout, server gone: the client
+    # may retry; we log the kind, not the statement.
     logger.warning("database unavailable on %s %s: %s", request.method, request.url.path,
                    type(exc).__name__)  # fmt: skip
-    return problem(request, 503, "Service Unavailable", "The database is unavailable; retry later.")
+    detail = "The database is unavailable; retry later."
+    if _statement_timed_out(exc):
+        detail = "A database statement took too long and was cancelled; retry later."
+    return problem(request, problems.SERVICE_UNAVAILABLE, detail)
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+def _statement_timed_out(exc: Exception) -> bool:
+    orig = getattr(exc, "orig", None)
+    return "interrupted" in str(orig) or type(orig).__name__ == "QueryCanceled"
+
+
+async def _unexpected_error(request: Request, exc: Exception) -> Response:
     logger.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    return problem(request, 500, "Internal Server Error", "An unexpected error occurred.")
+    return problem(request, problems.INTERNAL_ERROR, problems.INTERNAL_ERROR.example)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout, DBAPIError):
         app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)

@@ -1,23 +1,35 @@
-"""Conditional GETs and the response cache, as pure ASGI middleware.
+"""HTTP caching for reads, as one pure ASGI middleware, and the data version it keys on.
 
-Reads under /v1 carry a weak ETag made of the data version, the code that answers and the
-URL, so a matching If-None-Match is answered 304 before any route or query runs.
+One invalidation signal: the data version. A worker learns it from `DataVersion`, which a
+background task re-reads every `SIDEFX_DATA_VERSION_TTL` seconds (never on the request path,
+so a hung database cannot stall a cached read); it is `None` when the last read failed, and
+then nothing is answered from the cache. Each read's ETag names the version of the snapshot
+it was read from (set by the route), so a body and its ETag always belong together.
+
+- `If-None-Match` with an ETag of the current version: 304 before any route runs. `*`, or a
+  tag of another version: the route answers, and a 200 whose ETag matches becomes a 304.
+- 200s are kept in process, keyed by URL, each with its version; a byte budget bounds them.
 """
 
+import asyncio
 import hashlib
+import logging
+import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+logger = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parent
+VARY = (b"vary", b"Accept-Encoding")
 
 
 def code_digest(package: Path = PACKAGE) -> str:
-    """A digest of the package's source. In the ETag it makes a deploy that changes what a
-    response says (its shape, its order) change the ETag too, so clients refetch rather than
-    keep a body the new code would not send."""
+    """A digest of the package's source: a deploy that changes what a response says changes
+    the ETag too, so clients refetch rather than keep a body the new code would not send."""
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0")
@@ -29,107 +41,128 @@ CODE_DIGEST = code_digest()
 
 
 def etag_for(version: str, scope: Scope) -> str:
-    url = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
-    return f'W/"{version}.{CODE_DIGEST}-{hashlib.sha256(url.encode()).hexdigest()[:16]}"'
+    url = scope.get("raw_path", b"") or scope["path"].encode()
+    url = url.split(b"?")[0] + b"?" + scope.get("query_string", b"")
+    return f'W/"{version}.{CODE_DIGEST}-{hashlib.sha256(url).hexdigest()[:16]}"'
 
 
-def _matches(if_none_match: str, etag: str) -> bool:
-    candidates = {tag.strip() for tag in if_none_match.split(",")}
+def _tags(if_none_match: str) -> set[str]:
     # Weak comparison (RFC 9110 13.1.2): W/"x" and "x" match.
-    return "*" in candidates or etag in candidates or etag.removeprefix("W/") in candidates
+    return {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
 
 
-class ConditionalGetMiddleware:
-    def __init__(self, app: ASGIApp, version: Callable[[Scope], str], max_age: int) -> None:
-        self.app, self.version, self.cache_control = (
-            app,
-            version,
-            f"public, max-age={max_age}".encode(),
-        )
+class DataVersion:
+    """The data version as this worker last read it; None while the database does not answer."""
+
+    def __init__(self) -> None:
+        self.value: str | None = None
+        self.read_at = 0.0
+
+    async def poll(self, read: Callable[[], Awaitable[str]], every: float) -> None:
+        """Re-read forever (the lifespan runs and cancels this task)."""
+        while True:
+            try:
+                self.value, self.read_at = await read(), time.monotonic()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database is down or hung: trust no cached version
+                if self.value is not None:
+                    logger.warning("data version unreadable: %s", type(exc).__name__)
+                self.value = None
+            await asyncio.sleep(every)
+
+
+@dataclass
+class _Entry:
+    version: str
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    route: str | None
+
+    @property
+    def size(self) -> int:
+        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+
+
+class ReadCache:
+    """Conditional GETs and the response cache for reads under `prefix`."""
+
+    def __init__(self, app: ASGIApp, *, prefix: str, max_age: int, max_bytes: int) -> None:
+        self.app, self.prefix, self.max_bytes = app, prefix + "/", max_bytes
+        self.cache_control = (b"cache-control", f"public, max-age={max_age}".encode())
+        self.max_entry = max_bytes // 16
+        self._entries: OrderedDict[bytes, _Entry] = OrderedDict()
+        self._bytes = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not _is_read(scope):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        try:
-            etag = etag_for(self.version(scope), scope)
-        except Exception:  # database down: let the route answer (503), uncached
+        if not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
-        validators = [(b"etag", etag.encode()), (b"cache-control", self.cache_control)]
+        state: DataVersion | None = getattr(scope["app"].state, "data_version", None)
+        current = state.value if state is not None else None
         if_none_match = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)
-        if if_none_match is not None and _matches(if_none_match.decode("latin-1"), etag):
-            await send({"type": "http.response.start", "status": 304, "headers": validators})
-            await send({"type": "http.response.body", "body": b""})
+        tags = _tags(if_none_match.decode("latin-1")) if if_none_match is not None else set()
+        if current is not None and etag_for(current, scope).removeprefix("W/") in tags:
+            await self._not_modified(send, etag_for(current, scope))
             return
-
-        async def send_with_etag(message: Message) -> None:
-            if message["type"] == "http.response.start" and message["status"] == 200:
-                message["headers"] = [*message.get("headers", []), *validators]
-            await send(message)
-
-        await self.app(scope, receive, send_with_etag)
-
-
-class ResponseCacheMiddleware:
-    """Serialised 200 responses of /v1 reads, kept in process and keyed by data version + URL.
-
-    The version is re-read at most once a second (VersionCache), so a reload reaches every
-    worker within a second; the whole cache is dropped when the version changes.
-    """
-
-    def __init__(
-        self, app: ASGIApp, version: Callable[[Scope], str], max_entries: int = 4096
-    ) -> None:
-        self.app, self.version, self.max_entries = app, version, max_entries
-        self._version = ""
-        self._entries: OrderedDict[str, tuple[list[tuple[bytes, bytes]], bytes]] = OrderedDict()
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not _is_read(scope):
-            await self.app(scope, receive, send)
-            return
-        try:
-            version = self.version(scope)
-        except Exception:  # database down: the route answers (503), nothing is cached
-            await self.app(scope, receive, send)
-            return
-        if version != self._version:
-            self._entries.clear()
-            self._version = version
-        key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+        key = (scope.get("raw_path") or scope["path"].encode()) + b"?" + scope.get("query_string", b"")
         hit = self._entries.get(key)
-        if hit is not None:
+        if hit is not None and hit.version == current:
             self._entries.move_to_end(key)
-            headers, body = hit
-            await send({"type": "http.response.start", "status": 200, "headers": list(headers)})
-            await send({"type": "http.response.body", "body": body})
+            scope.setdefault("state", {})["route_template"] = hit.route
+            await send({"type": "http.response.start", "status": 200, "headers": list(hit.headers)})
+            await send({"type": "http.response.body", "body": hit.body})
             return
-        await self.app(scope, receive, self._recorder(key, version, send))
+        await self.app(scope, receive, self._recorder(scope, key, tags, send))
 
-    def _recorder(self, key: str, version: str, send: Send) -> Send:
-        headers: list[tuple[bytes, bytes]] | None = None  # None: not a 200, nothing to keep
+    async def _not_modified(self, send: Send, etag: str) -> None:
+        headers = [(b"etag", etag.encode()), self.cache_control, VARY]
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+
+    def _recorder(self, scope: Scope, key: bytes, tags: set[str], send: Send) -> Send:
+        kept: list[tuple[bytes, bytes]] | None = None  # None: not a 200, nothing to keep
         chunks: list[bytes] = []
+        skip_body = False
 
         async def record(message: Message) -> None:
-            nonlocal headers
+            nonlocal kept, skip_body
             if message["type"] == "http.response.start":
-                # A copy as the route made it: outer layers add their headers to every answer.
-                headers = list(message.get("headers", [])) if message["status"] == 200 else None
-            elif headers is not None:
+                headers = list(message.get("headers", []))
+                etag = next((v for k, v in headers if k == b"etag"), None)
+                if message["status"] != 200 or etag is None:
+                    await send(message)
+                    return
+                if "*" in tags or etag.decode().removeprefix("W/") in tags:
+                    skip_body = True
+                    await self._not_modified(send, etag.decode())
+                    return
+                kept = [*headers, self.cache_control, VARY]
+                message = {**message, "headers": kept}
+            elif skip_body:
+                return
+            elif kept is not None:
                 chunks.append(message.get("body", b""))
-                if not message.get("more_body") and version == self._version:
-                    self._entries[key] = (headers, b"".join(chunks))
-                    if len(self._entries) > self.max_entries:
-                        self._entries.popitem(last=False)
+                if not message.get("more_body"):
+                    self._keep(scope, key, kept, b"".join(chunks))
             await send(message)
 
         return record
 
-
-def _is_read(scope: Scope) -> bool:
-    return (
-        scope["type"] == "http"
-        and scope["method"] in ("GET", "HEAD")
-        and scope["path"].startswith("/v1/")
-    )
+    def _keep(self, scope: Scope, key: bytes, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        version = scope.get("state", {}).get("data_version")
+        route = getattr(scope.get("route"), "path", None)
+        entry = _Entry(version, headers, body, route) if version else None
+        if entry is None or entry.size > self.max_entry or self.max_bytes == 0:
+            return
+        old = self._entries.pop(key, None)
+        if old is not None:
+            self._bytes -= old.size
+        self._entries[key] = entry
+        self._bytes += entry.size
+        while self._bytes > self.max_bytes:
+            _, evicted = self._entries.popitem(last=False)
+            self._bytes -= evicted.size

@@ -1,11 +1,19 @@
-"""Prometheus metrics: requests and latency by route, pool use. Works with several workers
-(`sidefx serve --workers N` sets PROMETHEUS_MULTIPROC_DIR)."""
+"""Prometheus metrics: requests and latency by route template, pool use.
+
+Off by default (SIDEFX_METRICS_ENABLED); when on, /metrics can require a bearer token
+(SIDEFX_METRICS_TOKEN). No platform or Python-version series are exposed. Works with several
+workers (`sidefx serve --workers N` sets PROMETHEUS_MULTIPROC_DIR).
+"""
 
 import os
 from functools import cache
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
+    GC_COLLECTOR,
+    PLATFORM_COLLECTOR,
+    PROCESS_COLLECTOR,
+    REGISTRY,
     CollectorRegistry,
     Counter,
     Gauge,
@@ -15,6 +23,12 @@ from prometheus_client import (
 )
 from sqlalchemy import Engine
 from starlette.types import Scope
+
+for _collector in (PLATFORM_COLLECTOR, GC_COLLECTOR, PROCESS_COLLECTOR):
+    try:
+        REGISTRY.unregister(_collector)  # they show the Python version and process details
+    except KeyError:  # already gone (module reloaded)
+        pass
 
 REQUESTS = Counter("sidefx_requests", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(
@@ -55,27 +69,11 @@ def _series(method: str, route: str, status: int) -> tuple[Counter, Histogram]:
     return REQUESTS.labels(method, route, str(status)), LATENCY.labels(route)
 
 
-def record(scope: Scope, status: int, seconds: float) -> None:
-    """Count one answered request and its latency, by route template (EdgeMiddleware calls)."""
-    method = scope["method"] if scope["method"] in _METHODS else "other"
-    requests, latency = _series(method, route_template(scope), status)
+def record(scope: Scope, method: str, route: str, status: int, seconds: float) -> None:
+    """Count one answered request and its latency, by route template (RequestContext calls)."""
+    requests, latency = _series(method if method in _METHODS else "other", route, status)
     requests.inc()
     latency.observe(seconds)
     engine = getattr(scope["app"].state, "engine", None)
     if engine is not None:
         observe_pool(engine)
-
-
-def route_template(scope: Scope) -> str:
-    """`/v1/drugs/{drug}`: the matched route's template under its router prefix.
-
-    Included routers report their own path (`/drugs/{drug}`); the prefix is the raw path's
-    leading segments, which are static (raw, so an encoded `/` in a value cannot shift them).
-    """
-    route: str | None = getattr(scope.get("route"), "path", None)
-    if route is None:
-        return "unmatched"
-    raw = scope.get("raw_path", scope["path"].encode()).split(b"?")[0].decode("latin-1")
-    segments = raw.rstrip("/").split("/")
-    prefix = segments[: max(len(segments) - (len(route.rstrip("/").split("/")) - 1), 1)]
-    return "/".join(prefix) + route

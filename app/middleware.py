@@ -1,12 +1,14 @@
-"""The outermost layer, as one pure ASGI middleware: request ids, the body limit, the
-disclaimer link, the access log and request metrics.
+"""Pure ASGI middleware, each with one job.
 
-One layer instead of four: each ASGI layer wraps `send` again for every response, and on the
-uncached paths that overhead was measurable (benchmarks/results.md).
+- RequestContext (outermost): the request id (echoes a sane X-Request-ID, else makes one), HEAD
+  answered as GET without the body, the link to /v1/meta where the disclaimer lives, one access
+  log line and the request metrics.
+- BodyLimit: refuses bodies over 64 KiB with a 413 problem (the symptom check is the only body).
+- CatchAll (innermost): any unexpected exception becomes a 500 problem here, inside CORS, so even
+  a 500 carries CORS headers; the traceback is logged, never sent.
 """
 
 import itertools
-import json
 import logging
 import os
 import re
@@ -14,11 +16,12 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import metrics
-from app.errors import PROBLEM_JSON
+from app import metrics, problems
+from app.errors import PROBLEM_JSON, problem_body
 from app.logging_config import request_id as current_request_id
 
 access_log = logging.getLogger("app.access")
+logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
 DESCRIBED_BY = b'</v1/meta>; rel="describedby"'
@@ -28,33 +31,24 @@ _ID_PREFIX = os.urandom(8).hex()
 _id_counter = itertools.count(1)
 
 
-class EdgeMiddleware:
-    """Echo a sane `X-Request-ID` (or make one); refuse bodies over MAX_BODY_BYTES (no route
-    takes one) with a 413 problem; answer HEAD like GET without the body; link every response
-    to /v1/meta, where the medical disclaimer lives; log one access line and record metrics
-    per request."""
-
-    def __init__(self, app: ASGIApp, *, metrics_enabled: bool = True) -> None:
+class RequestContext:
+    def __init__(self, app: ASGIApp, *, metrics_enabled: bool = False) -> None:
         self.app, self.metrics_enabled = app, metrics_enabled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming, length = "", b"0"
-        for key, value in scope["headers"]:
-            if key == b"x-request-id":
-                incoming = value.decode("latin-1")
-            elif key == b"content-length":
-                length = value
-        request_id = incoming if incoming and _SANE_ID.match(incoming) else _new_id()
+        incoming = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"")
+        text = incoming.decode("latin-1")
+        request_id = text if _SANE_ID.match(text) else f"{_ID_PREFIX}{next(_id_counter):016x}"
         head = scope["method"] == "HEAD"
         if head:  # answered as the GET it asks about, without the body (RFC 9110 9.3.2)
             scope = {**scope, "method": "GET"}
         scope.setdefault("state", {})["request_id"] = request_id
         token = current_request_id.set(request_id)
         started, status = time.perf_counter(), 500
-        id_header = (b"x-request-id", request_id.encode("latin-1"))
+        id_header = (b"x-request-id", request_id.encode())
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
@@ -66,22 +60,24 @@ class EdgeMiddleware:
             await send(message)
 
         try:
-            if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-                await _too_large(scope, send_with_headers, request_id)
-            else:
-                await self.app(scope, receive, send_with_headers)
+            await self.app(scope, receive, send_with_headers)
         finally:
             elapsed = time.perf_counter() - started
-            original = {**scope, "method": "HEAD"} if head else scope
+            method = "HEAD" if head else scope["method"]
+            route = _route(scope)
             if access_log.isEnabledFor(logging.INFO):
-                _log_access(original, status, elapsed)
+                access_log.info("%s %s %s", method, scope["path"], status, extra={
+                    "method": method, "path": scope["path"], "route": route, "status": status,
+                    "duration_ms": round(elapsed * 1000, 2)})  # fmt: skip
             if self.metrics_enabled:
-                metrics.record(original, status, elapsed)
+                metrics.record(scope, method, route, status, elapsed)
             current_request_id.reset(token)
 
 
-def _new_id() -> str:
-    return f"{_ID_PREFIX}{next(_id_counter):016x}"  # 32 hex digits, like a UUID
+def _route(scope: Scope) -> str:
+    """The route template that answered (`/v1/drugs/{drug}`), also for cached answers."""
+    template = getattr(scope.get("route"), "path", None)
+    return template or scope.get("state", {}).get("route_template") or "unmatched"
 
 
 def _with_links(
@@ -97,35 +93,73 @@ def _with_links(
     return headers
 
 
-def _log_access(scope: Scope, status: int, elapsed: float) -> None:
-    access_log.info(
-        "%s %s %s",
-        scope["method"],
-        scope["path"],
-        status,
-        extra={
-            "method": scope["method"],
-            "path": scope["path"],
-            "status": status,
-            "duration_ms": round(elapsed * 1000, 2),
-        },
-    )
-
-
-async def _too_large(scope: Scope, send: Send, request_id: str) -> None:
-    body = json.dumps(
-        {
-            "type": "about:blank",
-            "title": "Content Too Large",
-            "status": 413,
-            "detail": f"Request bodies are limited to {MAX_BODY_BYTES} bytes.",
-            "instance": scope["path"],
-            "request_id": request_id,
-        }
-    ).encode()
-    headers = [
-        (b"content-type", PROBLEM_JSON.encode()),
-        (b"content-length", str(len(body)).encode()),
-    ]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
+async def send_problem(
+    scope: Scope, send: Send, kind: problems.ProblemType, detail: str
+) -> None:
+    body = problem_body(kind, detail, scope["path"], scope.get("state", {}).get("request_id"))
+    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": kind.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app, self.max_bytes = app, max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = next((v for k, v in scope["headers"] if k == b"content-length"), b"0")
+        if not length.isdigit() or int(length) > self.max_bytes:
+            detail = f"Request bodies are limited to {self.max_bytes} bytes."
+            await send_problem(scope, send, problems.CONTENT_TOO_LARGE, detail)
+            return
+        if scope["method"] not in ("POST", "PUT", "PATCH"):
+            await self.app(scope, receive, send)
+            return
+        # Read the body first (chunked bodies have no Content-Length to check), then replay it.
+        body, more = b"", True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                await self.app(scope, receive, send)
+                return
+            body += message.get("body", b"")
+            more = message.get("more_body", False)
+            if len(body) > self.max_bytes:
+                detail = f"Request bodies are limited to {self.max_bytes} bytes."
+                await send_problem(scope, send, problems.CONTENT_TOO_LARGE, detail)
+                return
+        replayed = False
+
+        async def replay() -> Message:
+            nonlocal replayed
+            if replayed:
+                return await receive()
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
+
+class CatchAll:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception:
+            logger.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if scope["type"] != "http" or started:
+                raise
+            kind = problems.INTERNAL_ERROR
+            await send_problem(scope, send, kind, kind.example)

@@ -1,9 +1,17 @@
-"""Alembic environment: one migration tree for SQLite and PostgreSQL."""
+"""Alembic environment: one migration tree for SQLite and PostgreSQL.
+
+On SQLite, foreign keys are switched off while migrations run. Batch mode changes a table by
+copying it into a new one and dropping the old; with foreign keys on, that DROP cascades and
+silently deletes every row that refers to the table (it emptied drug_effect once). Instead,
+the references are checked after the migrations, in the same transaction: any violation
+aborts the migration and nothing changes.
+"""
 
 from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
+from sqlalchemy import Connection
 
 import app.models  # noqa: F401  (registers every table)
 from app.config import get_settings
@@ -16,6 +24,11 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
 
 target_metadata = Base.metadata
 url: str = config.attributes.get("url") or get_settings().database_url
+sqlite = url.startswith("sqlite")
+
+
+class ForeignKeyViolation(RuntimeError):
+    """A migration left rows pointing at rows that no longer exist."""
 
 
 def _skip_empty(_context: Any, _revision: Any, directives: list[Any]) -> None:
@@ -28,10 +41,26 @@ def _configure(**kwargs: Any) -> None:
     context.configure(
         target_metadata=target_metadata,
         compare_type=True,
-        render_as_batch=url.startswith("sqlite"),
+        render_as_batch=sqlite,
         process_revision_directives=_skip_empty,
         **kwargs,
     )
+
+
+def _run(conn: Connection) -> None:
+    if sqlite:  # outside any transaction: SQLite ignores this pragma inside one
+        conn.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
+    try:
+        _configure(connection=conn)
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite:
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise ForeignKeyViolation(f"rows with broken references: {broken[:5]}")
+    finally:
+        if sqlite:
+            conn.connection.driver_connection.execute("PRAGMA foreign_keys=ON")  # type: ignore[union-attr]
 
 
 if context.is_offline_mode():
@@ -40,14 +69,10 @@ if context.is_offline_mode():
         context.run_migrations()
 else:
     connection = config.attributes.get("connection")
-    if connection is not None:  # tests hand over their own connection
-        _configure(connection=connection)
-        with context.begin_transaction():
-            context.run_migrations()
+    if connection is not None:  # a caller hands over its own connection
+        _run(connection)
     else:
         engine = make_engine(url)
         with engine.connect() as conn:
-            _configure(connection=conn)
-            with context.begin_transaction():
-                context.run_migrations()
+            _run(conn)
         engine.dispose()

@@ -1,96 +1,155 @@
-"""Shared parameter types, pagination and the Link header."""
+"""What every route shares: parameter types, the strict-query check, and `respond`, the one
+way a read becomes a response (JSON once by pydantic-core, its ETag from the snapshot it was
+read from, a Link header for pages)."""
 
-from typing import Annotated, Any, TypeVar
-from urllib.parse import parse_qsl, urlencode
+import typing
+from typing import Annotated, Any
+from urllib.parse import quote, urlencode
 
-from fastapi import Path, Query, Request, Response
+from fastapi import Depends, Path, Query, Request, Response
 from pydantic import BaseModel
 
+from app.db import Answer
+from app.enums import BodySystem, Context, IncidenceBand
+from app.errors import UnknownParameter
+from app.http_cache import etag_for
 from app.schemas.common import Page
-from app.services.pages import RawPage
-
-T = TypeVar("T")
 
 MAX_QUERY_LENGTH = 100
 MAX_NAME_LENGTH = 200
-MAX_OFFSET = 1_000_000
-_PAGING = frozenset({"offset", "limit"})
+MAX_OFFSET = 10_000
 # No control characters (NUL breaks PostgreSQL text, the rest is never a name).
 PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
+_PAGING = frozenset({"offset", "limit"})
+_SAFE_PATH = "/:@!$&'()*+,;=-._~%"
 
 DrugName = Annotated[
     str,
     Path(
-        min_length=1,
-        max_length=MAX_NAME_LENGTH,
-        pattern=PRINTABLE,
-        description="Slug, generic name or brand name, any letter case (`clonazepam`, `Klonopin`).",
+        min_length=1, max_length=MAX_NAME_LENGTH, pattern=PRINTABLE,
+        description="Slug, generic, brand or ingredient name, any letter case (`clonazepam`, "
+        "`Klonopin`, `venlafaxine`).",
         examples=["clonazepam"],
     ),
-]
+]  # fmt: skip
 EffectName = Annotated[
     str,
     Path(
-        min_length=1,
-        max_length=MAX_NAME_LENGTH,
-        pattern=PRINTABLE,
-        description="Slug, name or synonym, any letter case (`leg-cramps`, `charley horse`).",
+        min_length=1, max_length=MAX_NAME_LENGTH, pattern=PRINTABLE,
+        description="Slug, name, synonym or MedDRA term, any letter case (`leg-cramps`, "
+        "`charley horse`, `somnolence`).",
         examples=["leg-cramps"],
     ),
-]
+]  # fmt: skip
 TextQuery = Annotated[
     str | None,
-    Query(
-        min_length=1,
-        max_length=MAX_QUERY_LENGTH,
-        pattern=PRINTABLE,
-        description="Part of a name, brand or synonym (1-100 characters).",
-    ),
-]
+    Query(min_length=1, max_length=MAX_QUERY_LENGTH, pattern=PRINTABLE,
+          description="Part of a name, brand or synonym (1-100 characters)."),
+]  # fmt: skip
 SourceFilter = Annotated[
     str | None,
-    Query(
-        min_length=1,
-        max_length=80,
-        pattern=PRINTABLE,
-        description="Only records backed by this source (slug, see /v1/sources).",
-    ),
-]
+    Query(min_length=1, max_length=80, pattern=PRINTABLE,
+          description="Only records backed by this source (slug, see /v1/sources)."),
+]  # fmt: skip
 DrugClassFilter = Annotated[
     str | None,
-    Query(min_length=1, max_length=200, pattern=PRINTABLE, description="Drug class, any case."),
+    Query(min_length=1, max_length=200, pattern=PRINTABLE,
+          description="A drug class: slug, name or alias, any case (`benzodiazepine`, `benzo`, "
+          "`muscle relaxant`); see /v1/vocabularies (`drug_classes`). Unknown class: 422."),
+]  # fmt: skip
+SourceSlug = Annotated[
+    str, Path(min_length=1, max_length=80, pattern=PRINTABLE, description="Source slug.")
 ]
-SourceSlug = Annotated[str, Path(min_length=1, max_length=80, pattern=PRINTABLE)]
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size (1-100).")]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Records to skip.")]
+Offset = Annotated[
+    int, Query(ge=0, le=MAX_OFFSET, description=f"Records to skip (0-{MAX_OFFSET:,}).")
+]
+ContextFilter = Annotated[
+    Context | None,
+    Query(description="Only this context: side_effect (during use), withdrawal (after stopping "
+          "or lowering the dose) or overdose."),
+]  # fmt: skip
+BodySystemFilter = Annotated[
+    BodySystem | None, Query(description="Only effects of this body system.")
+]
+MinIncidence = Annotated[
+    IncidenceBand | None,
+    Query(description="Only records whose summary band is this or more frequent "
+          "(very_common >=10% > common 1-10% > uncommon > rare > very_rare)."),
+]  # fmt: skip
+IncludeFlagged = Annotated[
+    bool,
+    Query(description="Also imported records flagged as probably not effects of the drug "
+          "(procedures, its indications, not above placebo); each carries its `flag`."),
+]  # fmt: skip
 
 
-def as_json(model: BaseModel, headers: dict[str, str] | None = None) -> Response:
-    """The model serialised once, by pydantic-core. Routes return this instead of the model so
-    FastAPI does not validate and serialise it a second time (`response_model` still documents
-    the shape)."""
+def strict_query(request: Request) -> None:
+    """An unknown query parameter, or a single-valued one given twice, is a 422 naming it:
+    a typo (`contxt=`) would otherwise be ignored and answer something else."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    fields = {f.alias: f for f in _query_fields(dependant)}
+    for name in dict.fromkeys(request.query_params.keys()):
+        field = fields.get(name)
+        if field is None:
+            takes = ", ".join(sorted(fields)) or "no parameters"
+            raise UnknownParameter(
+                f"Unknown query parameter '{name[:40]}'; this endpoint takes: {takes}.",
+                loc=["query", name[:40]],
+            )
+        if len(request.query_params.getlist(name)) > 1 and not _is_list(field):
+            raise UnknownParameter(
+                f"Query parameter '{name}' takes one value; it was given more than once.",
+                loc=["query", name],
+            )
+
+
+def _query_fields(dependant: Any) -> list[Any]:
+    fields = list(dependant.query_params)
+    for sub in dependant.dependencies:
+        fields += _query_fields(sub)
+    return fields
+
+
+def _is_list(field: Any) -> bool:
+    annotation = field.field_info.annotation
+    return typing.get_origin(annotation) is list or annotation is list
+
+
+StrictQuery = Depends(strict_query)
+
+
+def respond(request: Request, answer: Answer[BaseModel]) -> Response:
+    """The model as JSON, with the ETag of the data it was read from, and for a page its
+    RFC 8288 `next`/`prev` links."""
+    model = answer.value
+    request.state.data_version = answer.version
+    headers = {"ETag": etag_for(answer.version, request.scope)}
+    if isinstance(model, Page) or {"total", "limit", "offset"} <= set(type(model).model_fields):
+        links = _links(request, model.total, model.limit, model.offset)  # type: ignore[attr-defined]
+        if links:
+            headers["Link"] = links
     body = model.__pydantic_serializer__.to_json(model)
     return Response(body, media_type="application/json", headers=headers)
 
 
-def paged(request: Request, page: Page[Any] | RawPage) -> Response:
-    """A list response with RFC 8288 `next`/`prev` links."""
+def _links(request: Request, total: int, limit: int, offset: int) -> str:
     links = []
-    if page.offset + page.limit < page.total:
-        links.append(_link(request, page.offset + page.limit, page.limit, "next"))
-    if page.offset > 0:
-        links.append(_link(request, max(page.offset - page.limit, 0), page.limit, "prev"))
-    headers = {"Link": ", ".join(links)} if links else None
-    if isinstance(page, RawPage):
-        tail = f',"total":{page.total},"limit":{page.limit},"offset":{page.offset}}}'
-        body = b'{"items":' + page.items_json + tail.encode()
-        return Response(body, media_type="application/json", headers=headers)
-    return as_json(page, headers)
+    if offset + limit < total:
+        links.append(_link(request, offset + limit, limit, "next"))
+    if offset > 0:
+        links.append(_link(request, max(offset - limit, 0), limit, "prev"))
+    return ", ".join(links)
 
 
 def _link(request: Request, offset: int, limit: int, rel: str) -> str:
-    # From the raw scope: parsing the whole URL into objects cost more than this list's query.
-    query = request.scope.get("query_string", b"").decode("latin-1")
-    params = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k not in _PAGING]
+    # The path as the client sent it, percent-encoded: a decoded name (fullwidth letters, a raw
+    # byte, a space) must not reach a header, where only visible ASCII is valid.
+    raw = request.scope.get("raw_path") or request.scope["path"].encode()
+    path = quote(raw.split(b"?")[0], safe=_SAFE_PATH)
+    params = [(k, v) for k, v in request.query_params.multi_items() if k not in _PAGING]
     params += [("offset", str(offset)), ("limit", str(limit))]
-    return f'<{request.scope["path"]}?{urlencode(params)}>; rel="{rel}"'
+    return f'<{path}?{urlencode(params)}>; rel="{rel}"'

@@ -1,7 +1,10 @@
-"""`sidefx seed`: upsert the curated records by slug, in one transaction.
+"""`sidefx seed`: write the curated records, in the caller's transaction.
 
-Rows that belong to the curated sources are replaced; rows of other sources (SIDER imports) on
-the same drugs and effects are left alone. An unchanged seed (same checksum) is a no-op.
+Sources, anchors, classes, effects and drugs are upserted by slug (ids stay stable, so imported
+records stay attached); everything the seed states (aliases, uses, warnings, facts, record
+parts, their citations) is replaced. Rows imported from other sources are left alone. A drug or
+effect an import created first is adopted when the seed names the same code (PubChem CID, UMLS
+CUI). Same files and loader as last time (same checksum): nothing happens unless forced.
 """
 
 import logging
@@ -9,35 +12,38 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from app.importers.list_order import (
-    first_pages_current,
-    refresh_drug_effect_lists,
-    store_first_pages,
-)
-from app.importers.seed_drug_effects import SeedIds, insert_rows, load_drug_effects
-from app.importers.seed_files import SeedData
+from app.enums import Release
+from app.importers import derived
+from app.importers.seed_drug_effects import load_drug_effects
+from app.importers.seed_files import SeedData, anchors_of
+from app.importers.seed_models import Cited, SeedDrug, SeedEffect
+from app.importers.statements import Anchors, cite
 from app.models import (
     Alias,
     DataRelease,
     Drug,
-    DrugCitation,
+    DrugClass,
+    DrugClassMember,
+    DrugEffect,
     DrugUse,
     DrugWarning,
     Effect,
-    EffectCitation,
     EffectFact,
-    EffectRelation,
+    Evidence,
     Source,
+    SourceAnchor,
 )
-from app.text import name_key
+from app.text import ingredient_key, name_key
 
 logger = logging.getLogger(__name__)
-
-DRUG_CHILDREN = {"aliases", "citations", "uses", "warnings"}
-EFFECT_CHILDREN = {"aliases", "related", "condition", "citations"}
+RELEASE = Release.seed
+DRUG_ATTRIBUTES = (
+    "mechanism", "controlled_substance", "sedation_potential", "common_use", "onset_of_action",
+    "description",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -52,25 +58,21 @@ class SeedReport:
 def load_seed(session: Session, seed: SeedData, *, force: bool = False) -> SeedReport:
     """Write the seed inside the caller's transaction (the caller commits once)."""
     counts = (len(seed.sources), len(seed.drugs), len(seed.effects), len(seed.drug_effects))
-    release = session.get(DataRelease, "seed")
+    release = session.get(DataRelease, RELEASE.value)
     if release is not None and release.checksum == seed.checksum and not force:
-        if not first_pages_current(session):  # written by older code, or a new migration
-            store_first_pages(session)
         return SeedReport(False, *counts)
-    source_ids = _upsert(session, Source, [s.model_dump() for s in seed.sources])
-    effect_ids = _upsert(
-        session, Effect, [e.model_dump(exclude=EFFECT_CHILDREN) for e in seed.effects]
-    )
-    drug_ids = _upsert(session, Drug, [d.model_dump(exclude=DRUG_CHILDREN) for d in seed.drugs])
-    ids = SeedIds(source_ids, effect_ids, drug_ids)
-    _replace_aliases(session, seed, ids)
-    _replace_drug_children(session, seed, ids)
-    _replace_effect_children(session, seed, ids)
-    load_drug_effects(session, seed.drug_effects, ids)
-    refresh_drug_effect_lists(session)
+    anchors = _write_sources(session, seed)
+    classes = _upsert(session, DrugClass, [_class_row(c) for c in seed.classes])
+    effects = _write_effects(session, seed, anchors)
+    drugs = _write_drugs(session, seed, anchors, classes)
+    _write_aliases(session, seed, anchors, drugs, effects, classes)
+    load_drug_effects(session, seed.drug_effects, anchors, drugs, effects)
+    _retire(session, Drug, set(drugs.values()))
+    _retire(session, Effect, set(effects.values()))
+    derived.refresh(session)
     now = datetime.now(UTC)
     if release is None:
-        session.add(DataRelease(name="seed", checksum=seed.checksum, loaded_at=now))
+        session.add(DataRelease(name=RELEASE.value, checksum=seed.checksum, loaded_at=now))
     else:
         release.checksum, release.loaded_at = seed.checksum, now
     session.flush()
@@ -82,115 +84,198 @@ def _upsert(session: Session, model: Any, rows: list[dict[str, Any]]) -> dict[st
     """Insert or update by slug; returns slug -> id for every row."""
     existing: dict[str, int] = dict(session.execute(select(model.slug, model.id)).all())
     updates = [{"id": existing[r["slug"]], **r} for r in rows if r["slug"] in existing]
-    inserts = [r for r in rows if r["slug"] not in existing]
+    inserts = [model(**r) for r in rows if r["slug"] not in existing]
     if updates:
         session.execute(update(model), updates)
-    if inserts:
-        session.execute(insert(model), inserts)
+    session.add_all(inserts)
+    session.flush()
     slugs = [r["slug"] for r in rows]
     return dict(session.execute(select(model.slug, model.id).where(model.slug.in_(slugs))).all())
 
 
-def _replace_aliases(session: Session, seed: SeedData, ids: SeedIds) -> None:
-    session.execute(
-        delete(Alias).where(
-            Alias.source_id.is_(None),
-            or_(Alias.drug_id.in_(ids.drugs.values()), Alias.effect_id.in_(ids.effects.values())),
+def _write_sources(session: Session, seed: SeedData) -> Anchors:
+    rows = [s.model_dump(exclude={"anchors"}) for s in seed.sources]
+    source_ids = _upsert(session, Source, rows)
+    anchors: Anchors = {}
+    for source in seed.sources:
+        sid = source_ids[source.slug]
+        existing = dict(
+            session.execute(
+                select(SourceAnchor.key, SourceAnchor.id).where(SourceAnchor.source_id == sid)
+            ).all()
         )
-    )
-    rows = [
-        {"name": a.name, "key": name_key(a.name), "kind": a.kind, "drug_id": ids.drugs[d.slug]}
-        for d in seed.drugs
-        for a in d.aliases
-    ] + [
-        {"name": a.name, "key": name_key(a.name), "kind": a.kind, "effect_id": ids.effects[e.slug]}
-        for e in seed.effects
-        for a in e.aliases
-    ]
-    # An imported alias with the same key would break the unique index: curated wins.
-    keys = {r["key"] for r in rows}
-    session.execute(delete(Alias).where(Alias.source_id.isnot(None), Alias.key.in_(keys)))
-    insert_rows(session, Alias, rows)
+        listed = anchors_of(source)
+        keys = {a.key for a in listed}
+        stale = [i for k, i in existing.items() if k not in keys]
+        if stale:  # their citations go with them (the seed rewrites its own below)
+            session.execute(delete(SourceAnchor).where(SourceAnchor.id.in_(stale)))
+        for position, a in enumerate(listed):
+            row = {"kind": a.kind, "label": a.label, "position": position}
+            if a.key in existing:
+                session.execute(
+                    update(SourceAnchor).where(SourceAnchor.id == existing[a.key]).values(**row)
+                )
+            else:
+                session.add(SourceAnchor(source_id=sid, key=a.key, **row))
+        session.flush()
+        for key, anchor_id in session.execute(
+            select(SourceAnchor.key, SourceAnchor.id).where(SourceAnchor.source_id == sid)
+        ):
+            anchors[f"{source.slug}#{key}"] = anchor_id
+    return anchors
 
 
-def _replace_drug_children(session: Session, seed: SeedData, ids: SeedIds) -> None:
-    curated = list(ids.sources.values())
-    drug_ids = list(ids.drugs.values())
-    for model in (DrugCitation, DrugUse, DrugWarning):
-        session.execute(
-            delete(model).where(model.drug_id.in_(drug_ids), model.source_id.in_(curated))
-        )
-    citations, uses, warnings = [], [], []
-    for d in seed.drugs:
-        drug_id = ids.drugs[d.slug]
-        citations += [
-            {
-                "drug_id": drug_id,
-                "attribute": f,
-                "source_id": ids.sources[c.source],
-                "section": c.section,
-            }
-            for c in d.citations
-            for f in c.fields
-        ]
-        uses += [
-            {
-                "drug_id": drug_id,
-                "source_id": ids.sources[u.source],
-                **u.model_dump(exclude={"source"}),
-            }
-            for u in d.uses
-        ]
-        warnings += [
-            {
-                "drug_id": drug_id,
-                "source_id": ids.sources[w.source],
-                **w.model_dump(exclude={"source"}),
-            }
-            for w in d.warnings
-        ]
-    insert_rows(session, DrugCitation, citations)
-    insert_rows(session, DrugUse, uses)
-    insert_rows(session, DrugWarning, warnings)
+def _class_row(c: Any) -> dict[str, Any]:
+    return {"slug": c.slug, "name": c.name, "key": name_key(c.name), "description": c.description}
 
 
-def _replace_effect_children(session: Session, seed: SeedData, ids: SeedIds) -> None:
-    curated = list(ids.sources.values())
-    effect_ids = list(ids.effects.values())
-    for model in (EffectFact, EffectCitation):
-        session.execute(
-            delete(model).where(model.effect_id.in_(effect_ids), model.source_id.in_(curated))
-        )
-    session.execute(delete(EffectRelation).where(EffectRelation.effect_id.in_(effect_ids)))
-    facts, citations, relations = [], [], []
+def _adopt(session: Session, model: Any, code_column: Any, by_code: dict[Any, str]) -> None:
+    """An imported record with the code a curated one states becomes that record (slug)."""
+    if not by_code:
+        return
+    for row_id, code, slug in session.execute(
+        select(model.id, code_column, model.slug).where(code_column.in_(list(by_code)))
+    ):
+        wanted = by_code[code]
+        taken = session.scalar(select(model.id).where(model.slug == wanted))
+        if slug != wanted and taken is None:
+            session.execute(update(model).where(model.id == row_id).values(slug=wanted))
+
+
+def _write_effects(session: Session, seed: SeedData, anchors: Anchors) -> dict[str, int]:
+    codes = {e.codes.umls_cui: e.slug for e in seed.effects if e.codes}
+    _adopt(session, Effect, Effect.umls_cui, codes)
+    ids = _upsert(session, Effect, [_effect_row(e) for e in seed.effects])
+    session.execute(delete(EffectFact).where(EffectFact.effect_id.in_(ids.values())))
     for e in seed.effects:
-        effect_id = ids.effects[e.slug]
-        by_field = {f: c for c in reversed(e.citations) for f in c.fields}  # first citation wins
-        citations += [
-            {
-                "effect_id": effect_id,
-                "attribute": f,
-                "source_id": ids.sources[c.source],
-                "section": c.section,
-            }
-            for c in e.citations
-            for f in c.fields
-        ]
-        relations += [
-            {"effect_id": effect_id, "related_id": ids.effects[r]} for r in set(e.related)
-        ]
-        for aspect, position, text in e.condition.facts() if e.condition else []:
-            cite = by_field[aspect.value]
-            facts.append(
-                {
-                    "effect_id": effect_id,
-                    "aspect": aspect,
-                    "position": position,
-                    "text": text,
-                    "source_id": ids.sources[cite.source],
-                    "section": cite.section,
-                }
-            )
-    insert_rows(session, EffectFact, facts)
-    insert_rows(session, EffectCitation, citations)
-    insert_rows(session, EffectRelation, relations)
+        effect_id = ids[e.slug]
+        broader = ids[e.broader.effect] if e.broader else None
+        session.execute(update(Effect).where(Effect.id == effect_id).values(broader_id=broader))
+        cite(session, anchors, [("description", e.description), ("codes", e.codes),
+                                ("broader", e.broader)], effect_id=effect_id)  # fmt: skip
+        for aspect, position, fact in e.condition.facts() if e.condition else []:
+            row = EffectFact(effect_id=effect_id, aspect=aspect, position=position, text=fact.text)
+            session.add(row)
+            session.flush()
+            cite(session, anchors, [(None, fact)], effect_fact_id=row.id)
+    return ids
+
+
+def _effect_row(e: SeedEffect) -> dict[str, Any]:
+    codes = e.codes
+    return {
+        "slug": e.slug,
+        "name": e.name,
+        "key": name_key(e.name),
+        "kind": e.kind,
+        "body_system": e.body_system,
+        "description": e.description.value if e.description else None,
+        "umls_cui": codes.umls_cui if codes else None,
+        "meddra_term": codes.meddra_term if codes else None,
+        "meddra_key": name_key(codes.meddra_term) if codes else None,
+        "meddra_level": codes.level if codes else None,
+        "release": RELEASE,
+    }
+
+
+def _write_drugs(
+    session: Session, seed: SeedData, anchors: Anchors, classes: dict[str, int]
+) -> dict[str, int]:
+    cids = {d.identifiers.pubchem_cid: d.slug for d in seed.drugs if d.identifiers}
+    _adopt(session, Drug, Drug.pubchem_cid, {k: v for k, v in cids.items() if k})
+    ids = _upsert(session, Drug, [_drug_row(d) for d in seed.drugs])
+    drug_ids = list(ids.values())
+    for model in (DrugUse, DrugWarning):
+        session.execute(
+            delete(model).where(model.drug_id.in_(drug_ids), model.release == RELEASE)
+        )
+    session.execute(delete(DrugClassMember).where(DrugClassMember.drug_id.in_(drug_ids)))
+    for d in seed.drugs:
+        drug_id = ids[d.slug]
+        a = d.attributes
+        parts: list[tuple[str | None, Cited | None]] = [("identifiers", d.identifiers)]
+        parts += [(name, getattr(a, name)) for name in (*DRUG_ATTRIBUTES, "formulations")]
+        parts.append(("dependence_risk", a.dependence_risk))
+        cite(session, anchors, parts, drug_id=drug_id)
+        for position, m in enumerate(d.classes):
+            member = DrugClassMember(drug_id=drug_id, class_id=classes[m.drug_class],
+                                     position=position)  # fmt: skip
+            session.add(member)
+            session.flush()
+            cite(session, anchors, [(None, m)], class_member_id=member.id)
+        for position, u in enumerate(d.uses):
+            use = DrugUse(drug_id=drug_id, condition=u.condition, line_of_therapy=u.line_of_therapy,
+                          note=u.note, position=position, release=RELEASE)  # fmt: skip
+            session.add(use)
+            session.flush()
+            cite(session, anchors, [(None, u)], drug_use_id=use.id)
+        for position, w in enumerate(d.warnings):
+            warning = DrugWarning(drug_id=drug_id, kind=w.kind, title=w.title, text=w.text,
+                                  interacts_with=w.interacts_with or None, position=position,
+                                  release=RELEASE)  # fmt: skip
+            session.add(warning)
+            session.flush()
+            cite(session, anchors, [(None, w)], drug_warning_id=warning.id)
+    return ids
+
+
+def _drug_row(d: SeedDrug) -> dict[str, Any]:
+    a, ids = d.attributes, d.identifiers
+    row: dict[str, Any] = {
+        "slug": d.slug,
+        "name": d.name,
+        "key": name_key(d.name),
+        "ingredient_key": ingredient_key(d.name),
+        "release": RELEASE,
+        "pubchem_cid": ids.pubchem_cid if ids else None,
+        "atc_code": ids.atc if ids else None,
+        "rxcui": ids.rxcui if ids else None,
+        "dependence_risk": a.dependence_risk.value if a.dependence_risk else None,
+        "dependence_note": a.dependence_risk.note if a.dependence_risk else None,
+        "formulations": a.formulations.value if a.formulations else None,
+    }
+    for name in DRUG_ATTRIBUTES:
+        value = getattr(a, name)
+        row[name] = value.value if value else None
+    return row
+
+
+def _write_aliases(
+    session: Session,
+    seed: SeedData,
+    anchors: Anchors,
+    drugs: dict[str, int],
+    effects: dict[str, int],
+    classes: dict[str, int],
+) -> None:
+    session.execute(delete(Alias).where(Alias.release == RELEASE))
+    owners = [
+        *(({"drug_id": drugs[d.slug]}, d.aliases) for d in seed.drugs),
+        *(({"effect_id": effects[e.slug]}, e.aliases) for e in seed.effects),
+        *(({"class_id": classes[c.slug]}, c.aliases) for c in seed.classes),
+    ]
+    keys = {name_key(a.name) for _, aliases in owners for a in aliases}
+    # An imported alias with the same key would break the unique indexes: curated wins.
+    session.execute(delete(Alias).where(Alias.release != RELEASE, Alias.key.in_(keys)))
+    for target, aliases in owners:
+        for a in aliases:
+            alias = Alias(name=a.name, key=name_key(a.name), kind=a.kind, release=RELEASE, **target)
+            session.add(alias)
+            session.flush()
+            cite(session, anchors, [(None, a)], alias_id=alias.id)
+
+
+def _retire(session: Session, model: type[Drug] | type[Effect], kept: set[int]) -> None:
+    """Curated drugs or effects the seed no longer lists: deleted when nothing else refers to
+    them, otherwise handed to the import that still has records on them (curated text gone)."""
+    stale = set(session.scalars(select(model.id).where(model.release == RELEASE))) - kept
+    if not stale:
+        return
+    column = DrugEffect.drug_id if model is Drug else DrugEffect.effect_id
+    imported = exists().where(column == model.id, Evidence.drug_effect_id == DrugEffect.id)
+    session.execute(
+        delete(model).where(model.id.in_(sorted(stale)), ~imported),
+        execution_options={"synchronize_session": False},
+    )
+    blank = {"description": None, "release": Release.sider}
+    session.execute(update(model).where(model.id.in_(sorted(stale))).values(**blank))

@@ -1,106 +1,106 @@
-"""Curated drug effects: upserted by (drug, effect, context), with their symptoms, management
-steps and evidence replaced. Part of `sidefx seed` (see seed.py)."""
+"""Curated drug effects: upserted by (drug, effect, context); their cited parts and items
+replaced. Part of `sidefx seed` (see seed.py)."""
 
-from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from app.enums import INCIDENCE_RANK
+from app.enums import ItemKind
 from app.importers.seed_models import SeedDrugEffect
-from app.models import DrugEffect, DrugEffectSymptom, Evidence, ManagementStep
+from app.importers.statements import Anchors, cite
+from app.models import Citation, DrugEffect, DrugEffectItem, Evidence
+
+CURATED_COLUMNS = (
+    "incidence_wording", "onset_text", "onset_relative_to", "onset_min_days", "onset_max_days",
+    "peak_text", "severity", "severity_note",
+)  # fmt: skip
 
 
-@dataclass(frozen=True)
-class SeedIds:
-    sources: dict[str, int]
-    effects: dict[str, int]
-    drugs: dict[str, int]
-
-
-def _keyed_ids(session: Session, ids: SeedIds) -> dict[tuple[int, int, Any], int]:
-    """(drug, effect, context) -> id of every drug effect of the seeded drugs."""
-    rows = session.execute(
-        select(DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context).where(
-            DrugEffect.drug_id.in_(ids.drugs.values())
+def load_drug_effects(
+    session: Session,
+    records: list[SeedDrugEffect],
+    anchors: Anchors,
+    drugs: dict[str, int],
+    effects: dict[str, int],
+) -> None:
+    existing = {
+        (d, e, c): i
+        for i, d, e, c in session.execute(
+            select(DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context)
         )
-    ).all()
-    return {(d, e, c): i for i, d, e, c in rows}
-
-
-def load_drug_effects(session: Session, records: list[SeedDrugEffect], ids: SeedIds) -> None:
-    curated = list(ids.sources.values())
-    existing = _keyed_ids(session, ids)
-    wanted = {(ids.drugs[r.drug], ids.effects[r.effect], r.context): r for r in records}
-    stale = [
-        i for key, i in existing.items() if key not in wanted
-    ]  # curated records no longer in the file (imported ones are filtered below)
-    if stale:
-        session.execute(
-            delete(DrugEffect).where(DrugEffect.id.in_(stale), DrugEffect.source_id.in_(curated))
-        )
-    rows = [_drug_effect_row(key, r, ids) for key, r in wanted.items()]
-    updates = [
-        {"id": existing[k], **row} for k, row in zip(wanted, rows, strict=True) if k in existing
-    ]
-    if updates:
-        session.execute(update(DrugEffect), updates)
-    insert_rows(
-        session, DrugEffect, [row for k, row in zip(wanted, rows, strict=True) if k not in existing]
-    )
-    id_of = _keyed_ids(session, ids)  # again: the inserts above have new ids
-    de_ids = [id_of[k] for k in wanted]
-    session.execute(delete(DrugEffectSymptom).where(DrugEffectSymptom.drug_effect_id.in_(de_ids)))
-    session.execute(delete(ManagementStep).where(ManagementStep.drug_effect_id.in_(de_ids)))
-    session.execute(
-        delete(Evidence).where(Evidence.drug_effect_id.in_(de_ids), Evidence.source_id.in_(curated))
-    )
-    symptoms, steps, evidence = [], [], []
+    }
+    wanted = {(drugs[r.drug], effects[r.effect], r.context): r for r in records}
+    _uncurate(session, [i for key, i in existing.items() if key not in wanted])
     for key, r in wanted.items():
-        de_id = id_of[key]
-        symptoms += [
-            {"drug_effect_id": de_id, "effect_id": ids.effects[s], "position": p}
-            for p, s in enumerate(dict.fromkeys(r.accompanying))
-        ]
-        steps += [
-            {"drug_effect_id": de_id, "position": p, "text": t} for p, t in enumerate(r.management)
-        ]
-        evidence += [
-            {
-                "drug_effect_id": de_id,
-                "source_id": ids.sources[e.source],
-                "section": e.section,
-                "incidence_band": r.incidence.band,
-                "placebo": False,
-            }
-            for e in r.evidence
-        ]
-    insert_rows(session, DrugEffectSymptom, symptoms)
-    insert_rows(session, ManagementStep, steps)
-    insert_rows(session, Evidence, evidence)
+        row = _row(r)
+        if key in existing:
+            record_id = existing[key]
+            session.execute(update(DrugEffect).where(DrugEffect.id == record_id).values(**row))
+        else:
+            record = DrugEffect(drug_id=key[0], effect_id=key[1], context=key[2], **row)
+            session.add(record)
+            session.flush()
+            record_id = record.id
+        _replace_parts(session, record_id, r, anchors, effects)
 
 
-def _drug_effect_row(key: tuple[int, int, Any], r: SeedDrugEffect, ids: SeedIds) -> dict[str, Any]:
-    onset = r.onset.model_dump() if r.onset else {}
+def _row(r: SeedDrugEffect) -> dict[str, Any]:
+    onset, severity = r.onset, r.severity
     return {
-        "drug_id": key[0],
-        "effect_id": key[1],
-        "context": r.context,
-        "source_id": ids.sources[r.evidence[0].source],
-        "incidence_band": r.incidence.band,
-        "incidence_rank": INCIDENCE_RANK[r.incidence.band],
-        "frequency": r.incidence.frequency,
-        "placebo_frequency": r.incidence.placebo_frequency,
-        "incidence_wording": r.incidence.wording,
-        **{f"onset_{k}": onset.get(k) for k in ("text", "relative_to", "min_days", "max_days")},
-        **{k: onset.get(k) for k in ("peak_text", "peak_min_days", "peak_max_days")},
-        "severity": r.severity,
-        "severity_note": r.severity_note,
-        "notes": r.notes,
+        "curated": True,
+        "incidence_wording": r.incidence.wording if r.incidence else None,
+        "onset_text": onset.text if onset else None,
+        "onset_relative_to": onset.relative_to if onset else None,
+        "onset_min_days": onset.min_days if onset else None,
+        "onset_max_days": onset.max_days if onset else None,
+        "peak_text": onset.peak_text if onset else None,
+        "severity": severity.value if severity else None,
+        "severity_note": severity.note if severity else None,
     }
 
 
-def insert_rows(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(model), rows)
+def _replace_parts(
+    session: Session, record_id: int, r: SeedDrugEffect, anchors: Anchors, effects: dict[str, int]
+) -> None:
+    session.execute(delete(Citation).where(Citation.drug_effect_id == record_id))
+    session.execute(delete(DrugEffectItem).where(DrugEffectItem.drug_effect_id == record_id))
+    parts = [("incidence", r.incidence), ("onset", r.onset), ("severity", r.severity)]
+    cite(session, anchors, parts, drug_effect_id=record_id)
+    items: list[tuple[ItemKind, int, Any]] = [
+        *((ItemKind.accompanying, i, s) for i, s in enumerate(r.accompanying)),
+        *((ItemKind.management, i, s) for i, s in enumerate(r.management)),
+        *((ItemKind.note, i, s) for i, s in enumerate(r.notes)),
+    ]
+    for kind, position, statement in items:
+        is_symptom = kind is ItemKind.accompanying
+        item = DrugEffectItem(
+            drug_effect_id=record_id,
+            kind=kind,
+            position=position,
+            text=None if is_symptom else statement.text,
+            effect_id=effects[statement.effect] if is_symptom else None,
+        )
+        session.add(item)
+        session.flush()
+        cite(session, anchors, [(None, statement)], drug_effect_item_id=item.id)
+
+
+def _uncurate(session: Session, ids: list[int]) -> None:
+    """Records the seed no longer states: their curated parts go; a record no import backs
+    goes with them."""
+    if not ids:
+        return
+    curated = select(DrugEffect.id).where(DrugEffect.id.in_(ids), DrugEffect.curated)
+    stale = list(session.scalars(curated))
+    if not stale:
+        return
+    session.execute(delete(DrugEffectItem).where(DrugEffectItem.drug_effect_id.in_(stale)))
+    session.execute(delete(Citation).where(Citation.drug_effect_id.in_(stale)))
+    imported = exists().where(Evidence.drug_effect_id == DrugEffect.id)
+    session.execute(
+        delete(DrugEffect).where(DrugEffect.id.in_(stale), ~imported),
+        execution_options={"synchronize_session": False},
+    )
+    blank = dict.fromkeys(CURATED_COLUMNS) | {"curated": False}
+    session.execute(update(DrugEffect).where(DrugEffect.id.in_(stale)).values(**blank))

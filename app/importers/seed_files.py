@@ -52,7 +52,12 @@ def anchors_of(source: SeedSource) -> list[Anchor]:
     """A source's anchors in order: heading slugs, `pN` paragraphs, or section keys."""
     a = source.anchors
     if a.headings:
-        return [Anchor(slugify(h), AnchorKind.heading, h) for h in a.headings]
+        return [
+            Anchor(slugify(h), AnchorKind.heading, h)
+            if isinstance(h, str)
+            else Anchor(h.key, AnchorKind.heading, h.heading)
+            for h in a.headings
+        ]
     if a.paragraphs:
         return [Anchor(f"p{n}", AnchorKind.paragraph, t) for n, t in sorted(a.paragraphs.items())]
     return [Anchor(k, AnchorKind.section, t) for k, t in a.sections.items()]

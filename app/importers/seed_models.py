@@ -53,12 +53,19 @@ class CitedText(Cited):
     text: Text
 
 
-class SeedAnchors(Strict):
-    """A document's anchors: its headings (quoted exactly), or, for a document without
-    headings, its paragraphs by number with a few words of ours on each; a dataset's files or
-    the curators' sections by key."""
+class SeedHeading(Strict):
+    """A heading with a short key of its own (a long title: `#title`)."""
 
-    headings: list[Short] = Field(default_factory=list)
+    heading: Short
+    key: Slug
+
+
+class SeedAnchors(Strict):
+    """A document's anchors: its headings (quoted exactly; the key is the heading's slug unless
+    given), or, for a document without headings, its paragraphs by number with a few words of
+    ours on each; a dataset's files or the curators' sections by key."""
+
+    headings: list[Short | SeedHeading] = Field(default_factory=list)
     paragraphs: dict[int, Short] = Field(default_factory=dict)
     sections: dict[Slug, Short] = Field(default_factory=dict)
 

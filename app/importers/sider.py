@@ -1,11 +1,11 @@
 """`sidefx import sider DIR`: SIDER 4.1 beside the curated records, in the caller's transaction.
 
-Every row SIDER contributes is owned by the "sider-4-1" source. Importing first deletes what
-that source owns (its drug effects with their evidence, its evidence on curated records, its
-brand aliases and drug uses), then writes the release afresh; curated rows are never changed.
-Same files as last time (same checksum): nothing happens unless forced. Drugs and effects that
-SIDER created stay (they keep their slugs across releases) unless a newer release leaves them
-with no record at all, in which case they are removed.
+Every row SIDER contributes has release `sider`: its evidence rows (one per frequency row, each
+citing the file it comes from), the records only it backs, its brand aliases and drug uses.
+Importing first deletes all of those, then writes the release afresh; curated rows are never
+changed. Effects join by code (the preferred term's UMLS CUI); terms that name the drug's own
+withdrawal are recorded in the `withdrawal` context. SIDER's errata are applied when present.
+Same files and importer as last time (same checksum): nothing happens unless forced.
 """
 
 import logging
@@ -16,23 +16,43 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from app.enums import INCIDENCE_RANK, Context, IncidenceBand, LineOfTherapy, SourceKind
-from app.importers.list_order import refresh_drug_effect_lists
+from app.enums import AnchorKind, Context, IncidenceBand, LineOfTherapy, Release, SourceKind
+from app.importers import derived
 from app.importers.sider_aliases import alias_rows
-from app.importers.sider_files import Progress, locate_files
-from app.importers.sider_incidence import FreqRow, row_band, summarise
+from app.importers.sider_files import (
+    ERRATA,
+    FILES,
+    FREQUENCIES,
+    INDICATIONS,
+    MAPPING,
+    SIDE_EFFECTS,
+    Progress,
+    SiderError,
+    locate_files,
+)
+from app.importers.sider_incidence import FreqRow, row_band
 from app.importers.sider_match import match_drugs, match_effects
-from app.importers.sider_prune import owned_drugs_and_effects, prune_orphans
+from app.importers.sider_prune import prune_orphans
 from app.importers.sider_read import SiderData, read_sider
 from app.importers.sider_report import SiderReport
-from app.models import Alias, DataRelease, DrugEffect, DrugUse, Evidence, Source
+from app.models import (
+    Alias,
+    Citation,
+    DataRelease,
+    DrugEffect,
+    DrugUse,
+    Evidence,
+    Source,
+    SourceAnchor,
+)
 
 logger = logging.getLogger(__name__)
 
-RELEASE = "sider"  # DataRelease name: its checksum feeds /v1/meta's data_version
+RELEASE = Release.sider  # DataRelease name: its checksum feeds /v1/meta's data_version
+IMPORTER = "sider-importer-2"  # bump when the same files would be written differently
 SOURCE: dict[str, Any] = {
     "slug": "sider-4-1",
     "title": "SIDER 4.1 (Side Effect Resource)",
@@ -44,32 +64,59 @@ SOURCE: dict[str, Any] = {
     "document": None,
     "summary": (
         "Side effects, their frequencies (with placebo rates) and indications mined from drug "
-        "labels, coded as MedDRA preferred terms; drug names from SIDER 4.0's label mapping."
+        "labels, coded as MedDRA preferred terms; drug names from SIDER 4.0's label mapping. "
+        "Frequency rows SIDER's maintainers list as extraction errors are left out."
     ),
 }
+ANCHORS = {
+    SIDE_EFFECTS: "meddra_all_se.tsv: drug-side effect pairs found on labels",
+    FREQUENCIES: "meddra_freq.tsv: frequency rows of drug-side effect pairs, placebo rows too",
+    INDICATIONS: "meddra_all_indications.tsv: indications found on labels",
+    MAPPING: "label_mapping.tsv (SIDER 4.0): generic and brand names of the labelled drugs",
+    ERRATA: "meddra_freq_to_exclude.tsv: frequency rows published as extraction errors",
+}
+# Preferred terms that name withdrawal of the drug itself: recorded in the withdrawal context.
+# Withdrawal in neonates (exposure before birth) stays a side effect; withdrawal from another
+# substance (alcohol, tobacco) stays a side effect record and is flagged (derived.py).
+WITHDRAWAL_TERMS = {
+    "C0152128": "Drug withdrawal syndrome",
+    "C0038587": "Withdrawal syndrome",
+    "C0234547": "Drug withdrawal convulsions",
+    "C0857468": "Withdrawal hypertension",
+    "C0549262": "Rebound effect",
+    "C0235453": "Steroid withdrawal syndrome",
+}
 CHUNK = 5000  # rows per INSERT batch
-Pairs = dict[tuple[int, int], list[FreqRow]]  # (drug id, effect id) -> SIDER frequency rows
+SHRINK_LIMIT = 0.5  # a new release keeping fewer than this share of SIDER's records is refused
+Key = tuple[int, int, Context]  # (drug id, effect id, context)
 
 
 def import_sider(
-    session: Session, directory: Path, *, force: bool = False, progress: Progress | None = None
+    session: Session,
+    directory: Path,
+    *,
+    force: bool = False,
+    errata: Path | None = None,
+    allow_shrink: bool = False,
+    progress: Progress | None = None,
 ) -> SiderReport:
     """Read and check every file first, then write; a bad file raises SiderError, writing nothing.
 
-    The caller owns the transaction (and commits once).
-    """
+    The caller owns the transaction (and commits once)."""
     started = time.perf_counter()
-    files = locate_files(directory)
-    release = session.get(DataRelease, RELEASE)
-    if release is not None and release.checksum == files.checksum and not force:
+    files = locate_files(directory, errata)
+    checksum = f"{IMPORTER}:{files.checksum}"[:64]
+    release = session.get(DataRelease, RELEASE.value)
+    if release is not None and release.checksum == checksum and not force:
         return SiderReport(changed=False, seconds=time.perf_counter() - started)
     data = read_sider(files, progress)
-    report = _write(session, data, progress or _silent)
+    report = _write(session, data, progress or _silent, allow_shrink=allow_shrink)
+    report.errata = f"{files.errata.name}: {data.errata_dropped} rows" if files.errata else None
     now = datetime.now(UTC)
     if release is None:
-        session.add(DataRelease(name=RELEASE, checksum=data.checksum, loaded_at=now))
+        session.add(DataRelease(name=RELEASE.value, checksum=checksum, loaded_at=now))
     else:
-        release.checksum, release.loaded_at = data.checksum, now
+        release.checksum, release.loaded_at = checksum, now
     session.flush()
     report.seconds = time.perf_counter() - started
     logger.info("SIDER imported: %d drugs, %d pairs", report.drugs, report.pairs)
@@ -80,37 +127,47 @@ def _silent(task: str, done: int, total: int) -> None:
     pass
 
 
-def _write(session: Session, data: SiderData, progress: Progress) -> SiderReport:
-    source_id = _upsert_source(session)
-    owned = owned_drugs_and_effects(session, source_id)
-    for model in (Evidence, DrugEffect, Alias, DrugUse):  # evidence first: no cascade needed
-        session.execute(
-            delete(model).where(model.source_id == source_id),
-            execution_options={"synchronize_session": False},
-        )
+def _write(
+    session: Session, data: SiderData, progress: Progress, *, allow_shrink: bool
+) -> SiderReport:
+    source_id, anchors = _upsert_source(session)
+    before = session.scalar(select(func.count()).where(Evidence.source_id == source_id)) or 0
+    _delete_release(session, source_id)
     drugs = match_drugs(session, data.names, (cid for cid, _ in data.pairs))
     effects = match_effects(session, data.effects)
-    pairs: Pairs = {}
+    pairs: dict[Key, list[FreqRow]] = {}
     for (cid, cui), rows in data.pairs.items():
-        pairs.setdefault((drugs.ids[cid], effects.ids[cui]), []).extend(rows)
-    ids, on_existing = _write_drug_effects(session, pairs, source_id, progress)
+        context = Context.withdrawal if cui in WITHDRAWAL_TERMS else Context.side_effect
+        pairs.setdefault((drugs.ids[cid], effects.ids[cui], context), []).extend(rows)
+    ids, on_existing = _write_records(session, pairs, progress)
     total = sum(len(rows) or 1 for rows in pairs.values())
-    evidence_rows = _evidence_rows(pairs, ids, source_id)
+    if before and total < before * SHRINK_LIMIT and not allow_shrink:
+        raise SiderError(
+            f"this release has {total:,} evidence rows where the last import had {before:,}: "
+            "refused as a probable truncated download (--allow-shrink accepts it)"
+        )
+    evidence_rows = _evidence_rows(pairs, ids, source_id, anchors)
     evidence = _insert(session, Evidence, evidence_rows, progress, total=total)
-    uses = _insert(session, DrugUse, _use_rows(data, drugs.ids, source_id), progress)
+    uses = _insert(session, DrugUse, _use_rows(data, drugs.ids), progress)
     skipped = data.skipped.copy()
-    aliases = _insert(session, Alias, alias_rows(session, data, drugs.ids, source_id, skipped))
-    prune_orphans(session, *owned)
-    refresh_drug_effect_lists(session)
+    aliases = _insert(session, Alias, alias_rows(session, data, drugs.ids, skipped))
+    _cite_release(session, anchors)
+    prune_orphans(session)
+    derived.refresh(session)
+    if data.decoding.latin1_lines:
+        skipped[f"{MAPPING}: lines read as Latin-1 (first {data.decoding.first})"] += (
+            data.decoding.latin1_lines
+        )
     return SiderReport(
         changed=True,
         rows_read=dict(data.rows_read),
-        drugs=len({d for d, _ in pairs}),
+        drugs=len({d for d, _, _ in pairs}),
         drugs_created=drugs.created,
-        effects=len({e for _, e in pairs}),
+        effects=len({e for _, e, _ in pairs}),
         effects_created=effects.created,
         pairs=len(pairs),
         pairs_on_existing=on_existing,
+        withdrawal=sum(c is Context.withdrawal for _, _, c in pairs),
         frequencies=sum(len(rows) for rows in pairs.values()),
         evidence=evidence,
         uses=uses,
@@ -119,7 +176,7 @@ def _write(session: Session, data: SiderData, progress: Progress) -> SiderReport
     )
 
 
-def _upsert_source(session: Session) -> int:
+def _upsert_source(session: Session) -> tuple[int, dict[str, int]]:
     source = session.scalar(select(Source).where(Source.slug == SOURCE["slug"]))
     if source is None:
         source = Source(**SOURCE)
@@ -128,85 +185,95 @@ def _upsert_source(session: Session) -> int:
         for key, value in SOURCE.items():
             setattr(source, key, value)
     session.flush()
-    return source.id
-
-
-def _write_drug_effects(
-    session: Session, pairs: Pairs, source_id: int, progress: Progress
-) -> tuple[dict[tuple[int, int], int], int]:
-    """Create SIDER's own records where no record exists; return pair -> id and how many existed."""
-    key_columns = (DrugEffect.drug_id, DrugEffect.effect_id)
     existing = {
-        (d, e): i
-        for i, d, e in session.execute(
-            select(DrugEffect.id, *key_columns).where(DrugEffect.context == Context.side_effect)
-        )
-        if (d, e) in pairs
+        a.key: a
+        for a in session.scalars(select(SourceAnchor).where(SourceAnchor.source_id == source.id))
     }
-    rows = (_drug_effect_row(k, rows, source_id) for k, rows in pairs.items() if k not in existing)
-    _insert(session, DrugEffect, rows, progress, total=len(pairs) - len(existing))
-    created = session.execute(
-        select(DrugEffect.id, *key_columns).where(DrugEffect.source_id == source_id)
+    for position, (key, label) in enumerate(ANCHORS.items()):
+        if key in existing:
+            existing[key].label, existing[key].position = label, position
+        else:
+            session.add(SourceAnchor(source_id=source.id, key=key, kind=AnchorKind.file,
+                                     label=label, position=position))  # fmt: skip
+    session.flush()
+    anchors = dict(
+        session.execute(
+            select(SourceAnchor.key, SourceAnchor.id).where(SourceAnchor.source_id == source.id)
+        ).all()
     )
-    return existing | {(d, e): i for i, d, e in created}, len(existing)
+    return source.id, anchors
 
 
-def _drug_effect_row(key: tuple[int, int], rows: list[FreqRow], source_id: int) -> dict[str, Any]:
-    summary = summarise(rows)
-    return {
-        "drug_id": key[0],
-        "effect_id": key[1],
-        "context": Context.side_effect,
-        "source_id": source_id,
-        "incidence_band": summary.band,
-        "incidence_rank": INCIDENCE_RANK[summary.band],
-        "frequency": summary.frequency,
-        "placebo_frequency": summary.placebo_frequency,
-        "incidence_wording": summary.wording,
-    }
+def _delete_release(session: Session, source_id: int) -> None:
+    """Everything the previous SIDER import wrote (citations go with their rows)."""
+    options = {"synchronize_session": False}
+    session.execute(delete(Evidence).where(Evidence.source_id == source_id), execution_options=options)
+    for model in (Alias, DrugUse):
+        session.execute(delete(model).where(model.release == RELEASE), execution_options=options)
+    backed = exists().where(Evidence.drug_effect_id == DrugEffect.id)
+    session.execute(
+        delete(DrugEffect).where(~DrugEffect.curated, ~backed), execution_options=options
+    )
+
+
+def _write_records(
+    session: Session, pairs: dict[Key, list[FreqRow]], progress: Progress
+) -> tuple[dict[Key, int], int]:
+    """Create SIDER's records where no record exists; return key -> id and how many existed."""
+    columns = (DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context)
+    existing = {(d, e, c): i for i, d, e, c in session.execute(select(*columns)) if (d, e, c) in pairs}
+    rows = (
+        {"drug_id": d, "effect_id": e, "context": c, "curated": False}
+        for (d, e, c) in pairs
+        if (d, e, c) not in existing
+    )
+    _insert(session, DrugEffect, rows, progress, total=len(pairs) - len(existing))
+    created = session.execute(select(*columns).where(~DrugEffect.curated))
+    return existing | {(d, e, c): i for i, d, e, c in created}, len(existing)
 
 
 def _evidence_rows(
-    pairs: Pairs, ids: dict[tuple[int, int], int], source_id: int
+    pairs: dict[Key, list[FreqRow]], ids: dict[Key, int], source_id: int, anchors: dict[str, int]
 ) -> Iterator[dict[str, Any]]:
     """One row per SIDER frequency row; a pair SIDER lists without any gets one bare row."""
     for key, rows in pairs.items():
-        base = {"drug_effect_id": ids[key], "source_id": source_id, "section": None, "note": None}
         if not rows:
-            yield base | {
-                "incidence_band": IncidenceBand.unknown,
-                "frequency_text": None,
-                "frequency_lower": None,
-                "frequency_upper": None,
-                "placebo": False,
-            }
+            yield {"drug_effect_id": ids[key], "source_id": source_id,
+                   "anchor_id": anchors[SIDE_EFFECTS], "incidence_band": IncidenceBand.unknown,
+                   "frequency_text": None, "frequency_lower": None, "frequency_upper": None,
+                   "placebo": False}  # fmt: skip
         for row in rows:
-            yield base | {
-                "incidence_band": row_band(row),
-                "frequency_text": row.text or None,
-                "frequency_lower": row.lower,
-                "frequency_upper": row.upper,
-                "placebo": row.placebo,
-            }
+            yield {"drug_effect_id": ids[key], "source_id": source_id,
+                   "anchor_id": anchors[FREQUENCIES], "incidence_band": row_band(row),
+                   "frequency_text": row.text or None, "frequency_lower": row.lower,
+                   "frequency_upper": row.upper, "placebo": row.placebo}  # fmt: skip
 
 
-def _use_rows(data: SiderData, drug_ids: dict[Any, int], source_id: int) -> list[dict[str, Any]]:
+def _use_rows(data: SiderData, drug_ids: dict[Any, int]) -> list[dict[str, Any]]:
     """One drug use per drug x indication (MedDRA preferred term)."""
     rows: dict[tuple[int, str], dict[str, Any]] = {}
-    for (cid, cui), name in data.indications.items():
+    for (cid, cui), name in sorted(data.indications.items()):
         rows.setdefault(
             (drug_ids[cid], cui),
-            {
-                "drug_id": drug_ids[cid],
-                "condition": name[:300],
-                "umls_cui": cui,
-                "line_of_therapy": LineOfTherapy.unspecified,
-                "note": None,
-                "source_id": source_id,
-                "section": None,
-            },
+            {"drug_id": drug_ids[cid], "condition": name[:300], "umls_cui": cui,
+             "line_of_therapy": LineOfTherapy.unspecified, "note": None,
+             "position": len(rows), "release": RELEASE},  # fmt: skip
         )
     return list(rows.values())
+
+
+def _cite_release(session: Session, anchors: dict[str, int]) -> None:
+    """Each alias and use SIDER wrote cites the file it comes from (one statement each)."""
+    for model, column, anchor in (
+        (Alias, "alias_id", anchors[MAPPING]),
+        (DrugUse, "drug_use_id", anchors[INDICATIONS]),
+    ):
+        session.execute(
+            insert(Citation).from_select(
+                ["anchor_id", column],
+                select(literal(anchor), model.id).where(model.release == RELEASE),
+            )
+        )
 
 
 def _insert(
@@ -230,3 +297,6 @@ def _insert(
         if progress is not None:
             progress(task, done, max(done, total or 0))
     return done
+
+
+__all__ = ["FILES", "SiderError", "import_sider"]

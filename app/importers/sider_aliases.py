@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.enums import AliasKind
+from app.enums import AliasKind, Release
 from app.importers.sider_read import SiderData
 from app.models import Alias, Drug
-from app.text import name_key
+from app.text import name_key, slug_key
 
 MAX_ALIAS = 200  # Alias.name and Alias.key
 
@@ -23,15 +23,14 @@ def alias_rows(
     session: Session,
     data: SiderData,
     drug_ids: dict[Any, int],
-    source_id: int,
     skipped: Counter[str],
 ) -> list[dict[str, Any]]:
     """Rows for the Alias table (call after SIDER's previous aliases were deleted)."""
     taken = set(session.scalars(select(Alias.key).where(Alias.drug_id.isnot(None))))
     drug_names: dict[str, int] = {}
-    for drug_id, slug, name in sorted(session.execute(select(Drug.id, Drug.slug, Drug.name))):
-        for key in (name_key(name), name_key(slug.replace("-", " "))):
-            drug_names.setdefault(key, drug_id)
+    for drug_id, slug, key in sorted(session.execute(select(Drug.id, Drug.slug, Drug.key))):
+        for k in (key, slug_key(slug)):
+            drug_names.setdefault(k, drug_id)
     owners: dict[str, set[int]] = defaultdict(set)
     spelling: dict[tuple[str, int], str] = {}
     for cid, names in data.names.items():
@@ -53,8 +52,7 @@ def alias_rows(
                 "key": key,
                 "kind": AliasKind.brand,
                 "drug_id": drug_id,
-                "effect_id": None,
-                "source_id": source_id,
+                "release": Release.sider,
             }
         )
     return rows

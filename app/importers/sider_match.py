@@ -1,9 +1,10 @@
 """Meet SIDER compounds and MedDRA terms with the drugs and effects already in the database.
 
-A compound matches a drug with its PubChem CID, else a drug without a CID whose name (or slug)
-has the same name key. A term matches an effect with its UMLS CUI, else an effect without a CUI
-whose name, slug or alias has the same name key (curated effects carry no codes; SIDER never
-writes to them). Anything unmatched is created, with a slug that is unique and deterministic.
+Identity by code. A compound matches the drug with its PubChem CID, else a drug without a CID
+whose name key is the compound's name. A term (a preferred term's UMLS CUI) matches only the
+effect with that CUI: names and aliases never join two concepts, so SIDER's Nervousness and
+Anxiety stay two effects, and a curated effect meets SIDER only through the code it records.
+Anything unmatched is created, with a slug that is unique and deterministic.
 """
 
 from collections.abc import Iterable
@@ -13,10 +14,10 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.enums import DependenceRisk, EffectKind
+from app.enums import EffectKind, MeddraLevel, Release
 from app.importers.sider_mapping import DrugNames
-from app.models import Alias, Drug, Effect
-from app.text import name_key, slugify
+from app.models import Drug, Effect
+from app.text import ingredient_key, name_key, slugify
 
 SLUG_ROOM = 72  # leaves room for a "-NN" suffix within the 80-character slug
 
@@ -29,15 +30,12 @@ class Matches:
 
 
 def match_drugs(session: Session, names: dict[int, DrugNames], cids: Iterable[int]) -> Matches:
-    rows = session.execute(select(Drug.id, Drug.slug, Drug.name, Drug.pubchem_cid)).all()
-    by_cid: dict[int, int] = {}
+    rows = session.execute(select(Drug.id, Drug.slug, Drug.key, Drug.pubchem_cid)).all()
+    by_cid = {row.pubchem_cid: row.id for row in rows if row.pubchem_cid is not None}
     by_name: dict[str, int] = {}
     for row in sorted(rows):
-        if row.pubchem_cid is not None:
-            by_cid.setdefault(row.pubchem_cid, row.id)
-        else:
-            for key in (name_key(row.name), name_key(row.slug.replace("-", " "))):
-                by_name.setdefault(key, row.id)
+        if row.pubchem_cid is None:
+            by_name.setdefault(row.key, row.id)
     slugs = {row.slug for row in rows}
     ids: dict[Any, int] = {}
     new: dict[int, dict[str, Any]] = {}
@@ -50,44 +48,36 @@ def match_drugs(session: Session, names: dict[int, DrugNames], cids: Iterable[in
         new[cid] = {
             "slug": unique_slug(name, slugs, fallback=f"cid-{cid}"),
             "name": name,
+            "key": name_key(name),
+            "ingredient_key": ingredient_key(name),
             "pubchem_cid": cid,
-            "formulations": [],
-            "dependence_risk": DependenceRisk.unknown,
+            "release": Release.sider,
         }
     ids |= _insert_returning_ids(session, Drug, new)
     return Matches(ids=ids, existing=len(set(ids.values())) - len(new), created=len(new))
 
 
 def match_effects(session: Session, terms: dict[str, str]) -> Matches:
-    rows = session.execute(select(Effect.id, Effect.slug, Effect.name, Effect.umls_cui)).all()
-    uncoded = {row.id for row in rows if row.umls_cui is None}
-    aliases = session.execute(
-        select(Alias.key, Alias.effect_id).where(Alias.effect_id.in_(uncoded))
-    ).all()
+    rows = session.execute(select(Effect.id, Effect.slug, Effect.umls_cui)).all()
     by_cui = {row.umls_cui: row.id for row in rows if row.umls_cui is not None}
-    by_name: dict[str, int] = {}
-    for row in sorted(r for r in rows if r.id in uncoded):
-        for key in (name_key(row.name), name_key(row.slug.replace("-", " "))):
-            by_name.setdefault(key, row.id)
-    for key, effect_id in sorted(aliases):
-        if effect_id is not None:
-            by_name.setdefault(key, effect_id)
     slugs = {row.slug for row in rows}
     ids: dict[Any, int] = {}
     new: dict[str, dict[str, Any]] = {}
     for cui in sorted(terms):
-        name = terms[cui][:200]
-        found = by_cui.get(cui) or by_name.get(name_key(name))
-        if found is not None:
-            ids[cui] = found
+        if cui in by_cui:
+            ids[cui] = by_cui[cui]
             continue
+        name = terms[cui][:200]
         new[cui] = {
             "slug": unique_slug(name, slugs, fallback=cui.lower()),
             "name": name,
+            "key": name_key(name),
             "kind": EffectKind.symptom,
-            "body_system": None,
             "umls_cui": cui,
             "meddra_term": name,
+            "meddra_key": name_key(name),
+            "meddra_level": MeddraLevel.pt,
+            "release": Release.sider,
         }
     ids |= _insert_returning_ids(session, Effect, new)
     return Matches(ids=ids, existing=len(set(ids.values())) - len(new), created=len(new))

@@ -15,6 +15,7 @@ from app.importers.sider_files import (
     INDICATIONS,
     MAPPING,
     SIDE_EFFECTS,
+    Decoding,
     Progress,
     SiderError,
     SiderFiles,
@@ -26,6 +27,9 @@ from app.importers.sider_mapping import DrugNames, read_mapping
 _FLAT_ID = re.compile(r"CID1\d{8}")
 _CUI = re.compile(r"C\d{7}")
 MAX_TEXT = 100  # Evidence.frequency_text
+# Refuse a name mapping that names fewer of the side-effect file's drugs than this: an empty or
+# wrong label_mapping would otherwise drop nearly every record (SIDER 4.1 maps all of them).
+MIN_MAPPED_SHARE = 0.9
 
 
 @dataclass
@@ -37,21 +41,51 @@ class SiderData:
     indications: dict[tuple[int, str], str] = field(default_factory=dict)  # (CID, CUI) -> name
     rows_read: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FILES, 0))
     skipped: Counter[str] = field(default_factory=Counter)
+    decoding: Decoding = field(default_factory=Decoding)
+    unmapped: set[int] = field(default_factory=set)  # CIDs of the side-effect file without names
+    errata_rows: int = 0  # rows the errata file lists
+    errata_dropped: int = 0  # meddra_freq rows dropped because the errata list them
 
 
 def read_sider(files: SiderFiles, progress: Progress | None = None) -> SiderData:
     data = SiderData(checksum=files.checksum)
+    errata = _read_errata(files.errata, data) if files.errata else set()
     data.names = read_mapping(_counted(files.paths[MAPPING], data, progress), data.skipped)
+    if not data.names:
+        raise SiderError(f"{files.paths[MAPPING].name}: no row maps a drug name to a STITCH id")
     _read_side_effects(files.paths[SIDE_EFFECTS], data, progress)
-    _read_frequencies(files.paths[FREQUENCIES], data, progress)
+    _check_mapped(files, data)
+    _read_frequencies(files.paths[FREQUENCIES], data, progress, errata)
     _read_indications(files.paths[INDICATIONS], data, progress)
     return data
 
 
 def _counted(path: Path, data: SiderData, progress: Progress | None) -> list[str]:
-    lines = [line for _, line in read_lines(path, progress)]
+    lines = [line for _, line in read_lines(path, progress, data.decoding)]
     data.rows_read[MAPPING] = len(lines)
     return lines
+
+
+def _read_errata(path: Path, data: SiderData) -> set[tuple[str, ...]]:
+    """The meddra_freq rows SIDER's maintainers list as extraction errors (`#` lines say why)."""
+    rows: set[tuple[str, ...]] = set()
+    for number, line in read_lines(path):
+        if line.startswith("#"):
+            continue
+        rows.add(tuple(_fields(line, 10, path, number)))
+    data.errata_rows = len(rows)
+    return rows
+
+
+def _check_mapped(files: SiderFiles, data: SiderData) -> None:
+    unmapped = data.skipped[f"{SIDE_EFFECTS}: drug not in the name mapping"]
+    mapped = len({cid for cid, _ in data.pairs})
+    if mapped == 0 or mapped / (mapped + len(data.unmapped)) < MIN_MAPPED_SHARE:
+        raise SiderError(
+            f"{files.paths[MAPPING].name} names {mapped} of the "
+            f"{mapped + len(data.unmapped)} drugs in {files.paths[SIDE_EFFECTS].name} "
+            f"({unmapped} rows without a name): wrong or truncated name mapping?"
+        )
 
 
 def _read_side_effects(path: Path, data: SiderData, progress: Progress | None) -> None:
@@ -63,16 +97,22 @@ def _read_side_effects(path: Path, data: SiderData, progress: Progress | None) -
             cui = _cui(fields[4], path, number)
             if cid not in data.names:
                 data.skipped[f"{SIDE_EFFECTS}: drug not in the name mapping"] += 1
+                data.unmapped.add(cid)
                 continue
             data.effects.setdefault(cui, fields[5].strip() or cui)
             data.pairs.setdefault((cid, cui), [])
 
 
-def _read_frequencies(path: Path, data: SiderData, progress: Progress | None) -> None:
+def _read_frequencies(
+    path: Path, data: SiderData, progress: Progress | None, errata: set[tuple[str, ...]]
+) -> None:
     texts: dict[str, str] = {}  # one string object per distinct text
     for number, line in read_lines(path, progress):
         data.rows_read[FREQUENCIES] += 1
         fields = _fields(line, 10, path, number)
+        if errata and tuple(fields) in errata:
+            data.errata_dropped += 1
+            continue
         cid = _cid(fields[0], path, number)
         if fields[3] not in ("", "placebo"):
             placebo = fields[3][:40]

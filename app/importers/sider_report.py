@@ -15,11 +15,13 @@ class SiderReport:
     effects_created: int = 0
     pairs: int = 0  # drug x effect records SIDER backs (context side_effect)
     pairs_on_existing: int = 0  # of which existing (curated) records it only adds evidence to
+    withdrawal: int = 0  # of which in the withdrawal context (the drug's own withdrawal terms)
     frequencies: int = 0  # evidence rows that carry a meddra_freq row
     evidence: int = 0  # all SIDER evidence rows
     uses: int = 0
     aliases: int = 0
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> rows or names
+    errata: str | None = None  # the errata file applied and how many rows it dropped
     seconds: float = 0.0
 
 
@@ -35,10 +37,12 @@ def summary_table(report: SiderReport) -> Table:
         "drug-effect pairs (on existing records)",
         f"{report.pairs:,} ({report.pairs_on_existing:,})",
     )
+    table.add_row("of which withdrawal (the drug's own)", f"{report.withdrawal:,}")
     table.add_row("frequencies", f"{report.frequencies:,}")
     table.add_row("evidence rows", f"{report.evidence:,}")
     table.add_row("drug uses (indications)", f"{report.uses:,}")
     table.add_row("brand-name aliases", f"{report.aliases:,}")
+    table.add_row("errata applied", report.errata or "none (no meddra_freq_to_exclude.tsv)")
     for reason, count in sorted(report.skipped.items()):
         table.add_row(f"skipped: {reason}", f"{count:,}")
     table.add_row("seconds", f"{report.seconds:.1f}")

@@ -1,9 +1,7 @@
 from pydantic import Field
 
-from app.enums import Context
-from app.schemas.common import Citation, Schema
-from app.schemas.drug import DrugRef
-from app.schemas.effect import ContextRecord, EffectSummary, Incidence
+from app.schemas.common import Citation, DrugRef, EffectRef, Schema
+from app.schemas.record import DrugEffectRecord
 
 
 class ComparedDrug(DrugRef):
@@ -11,77 +9,56 @@ class ComparedDrug(DrugRef):
 
 
 class AttributeCell(Schema):
-    drug: str
-    value: str | None
-    note: str | None = None
-    sources: list[Citation]
+    drug: str = Field(description="Slug of the drug (column).")
+    value: str | None = Field(description="The value; null when not stated.")
+    note: str | None = Field(description="What the source adds (dependence risk).")
+    stated: bool = Field(description="False when no source states it: not stated, not no.")
+    cites: list[Citation] = Field(description="Where the value is stated.")
 
 
 class AttributeRow(Schema):
-    attribute: str
-    label: str
+    attribute: str = Field(description="Attribute key.")
+    label: str = Field(description="Attribute label for display.")
     cells: list[AttributeCell] = Field(description="One cell per drug, in the requested order.")
 
 
-class MatrixRecord(Schema):
-    context: Context
-    incidence: Incidence
-    sources: list[str]
-
-
 class MatrixCell(Schema):
-    drug: str
-    records: list[MatrixRecord] = Field(description="Empty when the drug has no such record.")
+    drug: str = Field(description="Slug of the drug (column).")
+    records: list[DrugEffectRecord] = Field(
+        description="The drug's records of this effect, one per context; empty when no source "
+        "links them (absence of a record is not evidence of safety)."
+    )
 
 
 class MatrixRow(Schema):
-    effect: EffectSummary
-    shared_by: int = Field(description="How many of the compared drugs have this effect.")
-    cells: list[MatrixCell]
+    effect: EffectRef = Field(description="The effect (row).")
+    shared_by: int = Field(description="How many of the compared drugs have it.")
+    cells: list[MatrixCell] = Field(description="One cell per drug, in the requested order.")
 
 
 class EffectMatrix(Schema):
-    items: list[MatrixRow]
-    total: int
-    limit: int
-    offset: int
+    items: list[MatrixRow] = Field(description="This page's rows.")
+    total: int = Field(description="Rows across all pages.")
+    limit: int = Field(description="Page size asked for.")
+    offset: int = Field(description="Rows skipped.")
 
 
 class EffectSet(Schema):
-    count: int
+    count: int = Field(description="How many effects.")
     effects: list[str] = Field(description="Effect slugs, at most 100 (see count).")
 
 
-class UniqueEffects(Schema):
-    drug: str
-    count: int
-    effects: list[str] = Field(description="Effect slugs, at most 100 (see count).")
+class UniqueEffects(EffectSet):
+    drug: str = Field(description="Slug of the drug.")
 
 
 class ComparisonSummary(Schema):
-    shared_by_all: EffectSet
-    unique: list[UniqueEffects]
+    shared_by_all: EffectSet = Field(description="Effects every compared drug has.")
+    unique: list[UniqueEffects] = Field(description="Per drug, effects only it has.")
 
 
 class ComparisonRead(Schema):
-    drugs: list[ComparedDrug]
-    attributes: list[AttributeRow]
-    effects: EffectMatrix
-    summary: ComparisonSummary
-
-
-class ContextRow(Schema):
-    """One effect of one drug, each context side by side (null where the drug has none)."""
-
-    effect: EffectSummary
-    side_effect: ContextRecord | None
-    withdrawal: ContextRecord | None
-    overdose: ContextRecord | None
-
-
-class DrugContexts(Schema):
-    drug: DrugRef
-    items: list[ContextRow]
-    total: int
-    limit: int
-    offset: int
+    drugs: list[ComparedDrug] = Field(description="The compared drugs, in the requested order.")
+    attributes: list[AttributeRow] = Field(description="Attribute rows (class, mechanism ...).")
+    effects: EffectMatrix = Field(description="The effect matrix, paginated by rows.")
+    summary: ComparisonSummary = Field(description="Shared and unique effects.")

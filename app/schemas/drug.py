@@ -1,91 +1,108 @@
-from datetime import date
-
 from pydantic import Field
 
 from app.enums import AliasKind, DependenceRisk, LineOfTherapy, WarningKind
-from app.schemas.common import Citation, Schema
+from app.schemas.common import Citation, ClassRef, CitedText, DrugRef, Schema
+
+NOT_STATED = (
+    "Names of attributes no source states. A null attribute listed here means not stated, "
+    "never no or none."
+)
 
 
 class AliasRead(Schema):
-    name: str
-    kind: AliasKind
+    name: str = Field(description="The other name, as written.")
+    kind: AliasKind = Field(description="brand, synonym, abbreviation or misspelling.")
+    cites: list[Citation] = Field(description="Where the name is given.")
 
 
-class DrugRef(Schema):
-    slug: str
-    name: str
-
-
-class DrugSummary(Schema):
-    slug: str
-    name: str
-    drug_class: str | None
-    dependence_risk: DependenceRisk
-    brand_names: list[str] = Field(default_factory=list)
-
-
-class DrugUseRead(Schema):
-    condition: str
-    line_of_therapy: LineOfTherapy
-    note: str | None
-    source: str
-    section: str | None
-
-
-class WarningRead(Schema):
-    kind: WarningKind
-    title: str
-    text: str
-    source: str
-    section: str | None
-
-
-class Dependence(Schema):
-    risk: DependenceRisk
-    note: str | None
+class ClassMembership(Schema):
+    drug_class: ClassRef = Field(description="The class.")
+    cites: list[Citation] = Field(description="Where the drug is said to belong to it.")
 
 
 class Identifiers(Schema):
-    pubchem_cid: int | None
-    atc_code: str | None
-    rxcui: str | None
+    pubchem_cid: int | None = Field(description="PubChem compound id.")
+    atc: str | None = Field(description="WHO ATC code.")
+    rxcui: str | None = Field(description="RxNorm concept id.")
+    cites: list[Citation] = Field(description="Where the codes come from.")
 
 
-class AttributeCitation(Citation):
-    attribute: str
+class Dependence(Schema):
+    risk: DependenceRisk = Field(
+        description="low, moderate, high, or unknown (a source discusses dependence without "
+        "giving a level)."
+    )
+    note: str | None = Field(description="What the source says about it.")
+    cites: list[Citation] = Field(description="Where it is stated.")
+
+
+class Formulations(Schema):
+    value: list[str] = Field(description="Forms the drug comes in.")
+    cites: list[Citation] = Field(description="Where they are named.")
+
+
+class Attributes(Schema):
+    """Each attribute a statement with its citations; null when no source states it."""
+
+    mechanism: CitedText | None = Field(description="How it works.")
+    controlled_substance: CitedText | None = Field(description="Its controlled status.")
+    dependence_risk: Dependence | None = Field(description="Risk of dependence.")
+    sedation_potential: CitedText | None = Field(description="How sedating it is.")
+    common_use: CitedText | None = Field(description="What it is commonly used for, in brief.")
+    onset_of_action: CitedText | None = Field(description="How soon it acts.")
+    formulations: Formulations | None = Field(description="Forms it comes in.")
+    description: CitedText | None = Field(description="A short description.")
+
+
+class DrugUseRead(Schema):
+    condition: str = Field(description="What it is used for.")
+    line_of_therapy: LineOfTherapy = Field(
+        description="first_line, not_first_line, off_label, adjunct or unspecified."
+    )
+    note: str | None = Field(description="What the source adds.")
+    cites: list[Citation] = Field(description="Where the use is stated.")
+
+
+class WarningRead(Schema):
+    kind: WarningKind = Field(
+        description="boxed_warning, interaction, precaution, pregnancy, breastfeeding, "
+        "red_flag, monitoring or discontinuation."
+    )
+    title: str = Field(description="Short title.")
+    text: str = Field(description="The warning, in sidefx's words.")
+    interacts_with: list[str] = Field(
+        description="Interactions: what it must not be combined with, as the source names it "
+        "(drug or class slugs, or substances such as alcohol)."
+    )
+    cites: list[Citation] = Field(description="Where it is stated.")
 
 
 class EffectCounts(Schema):
-    side_effect: int = 0
-    withdrawal: int = 0
-    overdose: int = 0
+    side_effect: int = Field(description="Records in the side_effect context (unflagged).")
+    withdrawal: int = Field(description="Records in the withdrawal context (unflagged).")
+    overdose: int = Field(description="Records in the overdose context (unflagged).")
+    flagged: int = Field(description="Imported records left out of default answers.")
 
 
-class DrugDetail(Schema):
-    slug: str
-    name: str
-    drug_class: str | None
-    mechanism: str | None
-    controlled_substance: str | None
-    dependence: Dependence
-    sedation_potential: str | None
-    common_use: str | None
-    onset_of_action: str | None
-    formulations: list[str]
-    description: str | None
-    identifiers: Identifiers
-    aliases: list[AliasRead]
-    uses: list[DrugUseRead]
-    warnings: list[WarningRead]
-    effect_counts: EffectCounts
-    citations: list[AttributeCitation]
+class DrugSummary(DrugRef):
+    """One row of the drug list."""
+
+    classes: list[ClassRef] = Field(description="Classes the drug belongs to.")
+    brand_names: list[str] = Field(description="Brand names, display case.")
 
 
-class SourceSummary(Schema):
-    slug: str
-    title: str
-    kind: str
-    publisher: str | None
-    url: str | None
-    published_date: date | None
-    licence: str | None
+class DrugDetail(DrugRef):
+    """One drug: attributes, names, codes, uses, warnings, effect counts."""
+
+    classes: list[ClassMembership] = Field(description="Classes it belongs to, cited.")
+    identifiers: Identifiers | None = Field(description="Registry codes, where known.")
+    attributes: Attributes = Field(description="What the sources state about it.")
+    not_stated: list[str] = Field(description=NOT_STATED)
+    aliases: list[AliasRead] = Field(description="Brand names and synonyms.")
+    same_ingredient: list[DrugRef] = Field(
+        description="Other records of the same active ingredient (other salts or forms); "
+        "their records are not merged into this one."
+    )
+    uses: list[DrugUseRead] = Field(description="What it is used for.")
+    warnings: list[WarningRead] = Field(description="Boxed warnings, interactions, cautions.")
+    effect_counts: EffectCounts = Field(description="How many records per context.")

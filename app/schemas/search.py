@@ -2,22 +2,23 @@ from typing import Literal
 
 from pydantic import Field
 
-from app.enums import MatchKind
-from app.schemas.common import Schema
+from app.enums import AliasKind, MatchKind
+from app.schemas.common import Page, Schema
 
 
 class SearchHit(Schema):
-    type: Literal["drug", "effect"]
+    type: Literal["drug", "effect"] = Field(description="What the slug names.")
     slug: str = Field(
         description="Canonical slug: use it in /v1/drugs/{drug} or /v1/effects/{effect}."
     )
-    name: str
+    name: str = Field(description="Display name.")
     matched: str = Field(description="The name that matched (canonical, brand or synonym).")
-    match: MatchKind = Field(description="exact, alias (brand/synonym), prefix or fuzzy.")
-    alias_kind: str | None = Field(None, description="brand, synonym ... for alias matches.")
-    score: float = Field(description="0-100; higher is better.")
+    match: MatchKind = Field(description="exact, alias, prefix or fuzzy.")
+    alias_kind: AliasKind | Literal["meddra_term"] | None = Field(
+        description="For alias matches: brand, synonym ... or meddra_term."
+    )
+    score: float = Field(description="0-100; higher is better (see the operation's scoring).")
 
 
-class SearchResults(Schema):
-    query: str
-    items: list[SearchHit]
+class SearchResults(Page[SearchHit]):
+    query: str = Field(description="The query as received.")

@@ -1,37 +1,34 @@
 """Several drugs side by side: attribute rows and an effect matrix.
 
 A fixed number of statements whatever the number of drugs or effects: SQL selects the columns,
-Python pivots them.
+Python pivots them. Rows are effects the compared drugs have (their own records, ordered by
+how many drugs share them, then by the summary); a drug without a record of a row's effect
+shows the record of a narrower or the broader term instead, marked `matched_via`.
 """
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.enums import BodySystem, Context, WarningKind
-from app.errors import InvalidParameter
-from app.models import Drug, DrugCitation, DrugEffect, DrugWarning, Effect, Source
-from app.schemas.common import Citation
-from app.schemas.comparison import (
-    AttributeCell,
-    AttributeRow,
-    ComparedDrug,
-    ComparisonRead,
-    ComparisonSummary,
-    EffectMatrix,
-    EffectSet,
-    MatrixCell,
-    MatrixRecord,
-    MatrixRow,
-    UniqueEffects,
-)
-from app.services.records import EFFECT_COLUMNS, effect_summary, evidence_sources, incidence
-from app.services.resolve import MAX_NAME_LENGTH, Ref, resolve_drugs
+from app.enums import TermMatch, WarningKind
+from app.errors import InvalidParameter, TooManyDrugs
+from app.models import Drug, DrugEffect, DrugWarning, Effect
+from app.schemas.comparison import ComparisonRead
+from app.services.citations import cites_of, get
+from app.services.drug_effects import RecordFilters
+from app.services.drugs import attribute_values, class_memberships
+from app.services.names import Ref, resolve_drugs
+from app.services.records import EFFECT_COLUMNS, build_records, effect_ref
+from app.services.terms import PRIORITY, terms_for
 
 MIN_DRUGS, MAX_DRUGS = 2, 10
+MAX_NAME_LENGTH = 200
 SUMMARY_LIMIT = 100
+DRUG_NAME = re.compile(r"^[^\x00-\x1f\x7f,]*[^\s\x00-\x1f\x7f,][^\x00-\x1f\x7f,]*$")
 ATTRIBUTES = {
     "drug_class": "Drug class",
     "mechanism": "Mechanism",
@@ -44,57 +41,57 @@ ATTRIBUTES = {
 }
 
 
+def parse_drug_list(values: list[str]) -> list[str]:
+    """`drugs=a,b,c` or repeated `drugs=a&drugs=b`: the names, each checked."""
+    names = [name.strip() for value in values for name in value.split(",")]
+    if not MIN_DRUGS <= len(names) <= MAX_DRUGS:
+        raise TooManyDrugs(
+            f"Compare takes {MIN_DRUGS} to {MAX_DRUGS} drugs, comma-separated; got {len(names)}.",
+            loc=["query", "drugs"],
+            limit=MAX_DRUGS if len(names) > MAX_DRUGS else MIN_DRUGS,
+        )
+    for i, name in enumerate(names):
+        if not name or len(name) > MAX_NAME_LENGTH or not DRUG_NAME.fullmatch(name):
+            raise InvalidParameter(
+                f"Drug {i + 1} must be 1 to {MAX_NAME_LENGTH} characters without control "
+                "characters or commas.",
+                loc=["query", "drugs", i],
+                limit=MAX_NAME_LENGTH,
+            )
+    return names
+
+
 def compare_drugs(
     session: Session,
     names: list[str],
+    filters: RecordFilters,
     *,
-    context: Context | None,
-    body_system: BodySystem | None,
     shared_only: bool,
     limit: int,
     offset: int,
 ) -> ComparisonRead:
-    check_drug_list(names)
     refs = resolve_drugs(session, names)
-    duplicates = sorted({r.slug for r in refs if [x.slug for x in refs].count(r.slug) > 1})
-    if duplicates:
-        raise InvalidParameter(f"Each drug may appear once; repeated: {', '.join(duplicates)}.")
+    slugs = [r.slug for r in refs]
+    repeated = sorted({s for s in slugs if slugs.count(s) > 1})
+    if repeated:
+        raise InvalidParameter(
+            f"Each drug may appear once; repeated: {', '.join(repeated)}.", loc=["query", "drugs"]
+        )
     presence = sorted(
-        _presence(session, refs, context, body_system).values(),
-        key=lambda e: (-len(e.drugs), -e.rank, -(e.frequency or 0), e.name),
+        _presence(session, refs, filters).values(),
+        key=lambda p: (-len(p.drugs), -p.rank, -(p.frequency or 0), p.name),
     )
-    ordered = [e for e in presence if not shared_only or len(e.drugs) >= 2]
-    page = ordered[offset : offset + limit]
-    return ComparisonRead(
-        drugs=[
-            ComparedDrug(slug=r.slug, name=r.name, requested=n)
-            for r, n in zip(refs, names, strict=True)
-        ],
-        attributes=_attribute_rows(session, refs),
-        effects=EffectMatrix(
-            items=_matrix_rows(session, refs, page, context),
-            total=len(ordered),
-            limit=limit,
-            offset=offset,
-        ),
-        summary=_summary(refs, presence),
-    )
-
-
-def parse_drug_list(raw: str) -> list[str]:
-    names = [name.strip() for name in raw.split(",")]
-    if any(not name or len(name) > MAX_NAME_LENGTH for name in names):
-        raise InvalidParameter(
-            f"Each drug name must be 1 to {MAX_NAME_LENGTH} characters, comma-separated."
-        )
-    return names
-
-
-def check_drug_list(names: list[str]) -> None:
-    if not MIN_DRUGS <= len(names) <= MAX_DRUGS:
-        raise InvalidParameter(
-            f"Compare takes {MIN_DRUGS} to {MAX_DRUGS} drugs, comma-separated; got {len(names)}."
-        )
+    rows = [p for p in presence if not shared_only or len(p.drugs) >= 2]
+    page = rows[offset : offset + limit]
+    return ComparisonRead.model_validate(
+        {
+            "drugs": [{"slug": r.slug, "name": r.name, "requested": n} for r, n in zip(refs, names, strict=True)],
+            "attributes": _attribute_rows(session, refs),
+            "effects": {"items": _matrix(session, refs, page, filters), "total": len(rows),
+                        "limit": limit, "offset": offset},
+            "summary": _summary(refs, presence),
+        }
+    )  # fmt: skip
 
 
 @dataclass
@@ -107,27 +104,15 @@ class _Presence:
     drugs: set[int] = field(default_factory=set)
 
 
-def _presence(
-    session: Session, refs: list[Ref], context: Context | None, body_system: BodySystem | None
-) -> dict[int, _Presence]:
-    """Which compared drug has which effect, with the highest incidence seen (one statement)."""
+def _presence(session: Session, refs: list[Ref], filters: RecordFilters) -> dict[int, _Presence]:
+    """Which compared drug has which effect, with the highest summary seen (one statement)."""
     stmt = (
-        select(
-            DrugEffect.effect_id,
-            Effect.slug,
-            Effect.name,
-            DrugEffect.drug_id,
-            func.max(DrugEffect.incidence_rank),
-            func.max(DrugEffect.frequency),
-        )
+        select(DrugEffect.effect_id, Effect.slug, Effect.name, DrugEffect.drug_id,
+               func.max(DrugEffect.summary_rank), func.max(DrugEffect.frequency))
         .join(Effect, Effect.id == DrugEffect.effect_id)
-        .where(DrugEffect.drug_id.in_([r.id for r in refs]))
+        .where(DrugEffect.drug_id.in_([r.id for r in refs]), *filters.where(session))
         .group_by(DrugEffect.effect_id, Effect.slug, Effect.name, DrugEffect.drug_id)
-    )
-    if context:
-        stmt = stmt.where(DrugEffect.context == context)
-    if body_system:
-        stmt = stmt.where(Effect.body_system == body_system)
+    )  # fmt: skip
     out: dict[int, _Presence] = {}
     for effect_id, slug, name, drug_id, rank, frequency in session.execute(stmt):
         p = out.setdefault(effect_id, _Presence(effect_id, slug, name))
@@ -137,114 +122,108 @@ def _presence(
     return out
 
 
-def _matrix_rows(
-    session: Session, refs: list[Ref], page: list[_Presence], context: Context | None
-) -> list[MatrixRow]:
+def _matrix(
+    session: Session, refs: list[Ref], page: list[_Presence], filters: RecordFilters
+) -> list[dict[str, Any]]:
     if not page:
         return []
-    effect_ids = [p.id for p in page]
-    stmt = (
-        select(DrugEffect, *EFFECT_COLUMNS)
-        .join(Effect, Effect.id == DrugEffect.effect_id)
-        .where(DrugEffect.drug_id.in_([r.id for r in refs]), DrugEffect.effect_id.in_(effect_ids))
-        .order_by(DrugEffect.context)
-    )
-    if context:
-        stmt = stmt.where(DrugEffect.context == context)
-    rows = session.execute(stmt).all()
-    sources = evidence_sources(session, [r.DrugEffect.id for r in rows])
-    cells: dict[tuple[int, int], list[MatrixRecord]] = defaultdict(list)
-    summaries = {}
-    for r in rows:
-        de = r.DrugEffect
-        summaries[de.effect_id] = effect_summary(r)
-        cells[(de.effect_id, de.drug_id)].append(
-            MatrixRecord(
-                context=de.context, incidence=incidence(de), sources=sources.get(de.id, [])
-            )
-        )
-    return [
-        MatrixRow(
-            effect=summaries[p.id],
-            shared_by=len(p.drugs),
-            cells=[
-                MatrixCell(drug=ref.slug, records=cells.get((p.id, ref.id), [])) for ref in refs
-            ],
-        )
-        for p in page
-    ]
+    terms = terms_for(session, [p.id for p in page])
+    effect_ids = {e for t in terms.values() for e in t.by_effect}
+    records = session.execute(
+        select(DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context)
+        .where(DrugEffect.drug_id.in_([r.id for r in refs]), DrugEffect.effect_id.in_(effect_ids),
+               *filters.where(session))
+        .order_by(DrugEffect.context, DrugEffect.id)
+    ).all()  # fmt: skip
+    picks: dict[tuple[int, int], list[int]] = {}
+    marks: dict[tuple[int, int], TermMatch] = {}
+    for p in page:
+        by_effect = terms[p.id].by_effect
+        for ref in refs:
+            best: dict[Any, tuple[int, int]] = {}
+            for r in records:
+                if r.drug_id == ref.id and r.effect_id in by_effect:
+                    priority = PRIORITY[by_effect[r.effect_id]]
+                    if r.context not in best or priority < best[r.context][0]:
+                        best[r.context] = (priority, r.id)
+            picks[p.id, ref.id] = [record_id for _, record_id in best.values()]
+            for record_id in picks[p.id, ref.id]:
+                effect = next(r.effect_id for r in records if r.id == record_id)
+                marks[p.id, record_id] = by_effect[effect]
+    ids = list(dict.fromkeys(i for group in picks.values() for i in group))
+    built = dict(zip(ids, build_records(session, ids), strict=True))
+    heads = {r.slug: r for r in session.execute(select(*EFFECT_COLUMNS).where(Effect.id.in_([p.id for p in page])))}
+    rows = []
+    for p in page:
+        cells = []
+        for ref in refs:
+            cell = []
+            for record_id in picks[p.id, ref.id]:
+                record = built[record_id]
+                if marks[p.id, record_id] is not TermMatch.exact:
+                    record = record.model_copy(update={"matched_via": {
+                        "kind": marks[p.id, record_id], "effect": record.effect}})  # fmt: skip
+                cell.append(record)
+            cells.append({"drug": ref.slug, "records": cell})
+        rows.append({"effect": effect_ref(heads[p.slug]), "shared_by": len(p.drugs), "cells": cells})
+    return rows
 
 
-def _summary(refs: list[Ref], ordered: list[_Presence]) -> ComparisonSummary:
+def _summary(refs: list[Ref], ordered: list[_Presence]) -> dict[str, Any]:
     everyone = {r.id for r in refs}
-    shared = [p for p in ordered if p.drugs == everyone]
+    shared = [p.slug for p in ordered if p.drugs == everyone]
     unique = []
     for ref in refs:
-        own = [p for p in ordered if p.drugs == {ref.id}]
-        unique.append(
-            UniqueEffects(
-                drug=ref.slug,
-                count=len(own),
-                effects=[p.slug for p in own[:SUMMARY_LIMIT]],
-            )
-        )
-    return ComparisonSummary(
-        shared_by_all=EffectSet(
-            count=len(shared), effects=[p.slug for p in shared[:SUMMARY_LIMIT]]
-        ),
-        unique=unique,
-    )
+        own = [p.slug for p in ordered if p.drugs == {ref.id}]
+        unique.append({"drug": ref.slug, "count": len(own), "effects": own[:SUMMARY_LIMIT]})
+    return {"shared_by_all": {"count": len(shared), "effects": shared[:SUMMARY_LIMIT]}, "unique": unique}
 
 
-def _attribute_rows(session: Session, refs: list[Ref]) -> list[AttributeRow]:
+def _attribute_rows(session: Session, refs: list[Ref]) -> list[dict[str, Any]]:
     ids = [r.id for r in refs]
     drugs = {d.id: d for d in session.scalars(select(Drug).where(Drug.id.in_(ids)))}
-    cited = _citations(session, ids)
+    cites = cites_of(session, "drug_id", ids)
+    values = {i: attribute_values(drugs[i], cites) for i in ids}
+    from app.services.drugs import _classes  # the memberships, as the drug detail shows them
+
+    classes = class_memberships(session, ids)
+    member_cites = cites_of(session, "class_member_id", [m for c in classes.values() for _, m in c])
     boxed = _boxed_warnings(session, ids)
     rows = []
     for attribute, label in ATTRIBUTES.items():
         cells = []
         for ref in refs:
-            if attribute == "boxed_warning":
-                warnings = boxed.get(ref.id, [])
-                value = " ".join(w for w, _ in warnings) or None
-                sources = [c for _, c in warnings]
-                cells.append(AttributeCell(drug=ref.slug, value=value, sources=sources))
-                continue
-            drug = drugs[ref.id]
-            raw = getattr(drug, attribute)
-            cells.append(
-                AttributeCell(
-                    drug=ref.slug,
-                    value=None if raw is None else str(raw),
-                    note=drug.dependence_note if attribute == "dependence_risk" else None,
-                    sources=cited.get((ref.id, attribute), []),
-                )
-            )
-        rows.append(AttributeRow(attribute=attribute, label=label, cells=cells))
+            if attribute == "drug_class":
+                own = classes.get(ref.id, [])
+                value = ", ".join(c.name for c, _ in own) or None
+                cell_cites = [c for _, m in own for c in get(member_cites, m)]
+                note = None
+            elif attribute == "boxed_warning":
+                own_boxed = boxed.get(ref.id, [])
+                value = " ".join(text for text, _ in own_boxed) or None
+                cell_cites, note = [c for _, cs in own_boxed for c in cs], None
+            else:
+                statement = values[ref.id][attribute]
+                value = note = None
+                cell_cites = statement["cites"] if statement else []
+                if statement and attribute == "dependence_risk":
+                    value, note = str(statement["risk"]), statement["note"]
+                elif statement:
+                    value = statement["text"]
+            cells.append({"drug": ref.slug, "value": value, "note": note,
+                          "stated": value is not None, "cites": cell_cites})  # fmt: skip
+        rows.append({"attribute": attribute, "label": label, "cells": cells})
     return rows
 
 
-def _citations(session: Session, ids: list[int]) -> dict[tuple[int, str], list[Citation]]:
-    cited: dict[tuple[int, str], list[Citation]] = defaultdict(list)
-    for drug_id, attribute, slug, section in session.execute(
-        select(DrugCitation.drug_id, DrugCitation.attribute, Source.slug, DrugCitation.section)
-        .join(Source, Source.id == DrugCitation.source_id)
-        .where(DrugCitation.drug_id.in_(ids))
-        .order_by(DrugCitation.id)
-    ):
-        cited[(drug_id, attribute)].append(Citation(source=slug, section=section))
-    return cited
-
-
-def _boxed_warnings(session: Session, ids: list[int]) -> dict[int, list[tuple[str, Citation]]]:
-    boxed: dict[int, list[tuple[str, Citation]]] = defaultdict(list)
-    for drug_id, title, text, slug, section in session.execute(
-        select(DrugWarning.drug_id, DrugWarning.title, DrugWarning.text, Source.slug)
-        .add_columns(DrugWarning.section)
-        .join(Source, Source.id == DrugWarning.source_id)
+def _boxed_warnings(session: Session, ids: list[int]) -> dict[int, list[tuple[str, list[Any]]]]:
+    rows = session.execute(
+        select(DrugWarning.id, DrugWarning.drug_id, DrugWarning.title, DrugWarning.text)
         .where(DrugWarning.drug_id.in_(ids), DrugWarning.kind == WarningKind.boxed_warning)
-        .order_by(DrugWarning.id)
-    ):
-        boxed[drug_id].append((f"{title}: {text}", Citation(source=slug, section=section)))
-    return boxed
+        .order_by(DrugWarning.position)
+    ).all()
+    cites = cites_of(session, "drug_warning_id", [r.id for r in rows])
+    out: dict[int, list[tuple[str, list[Any]]]] = defaultdict(list)
+    for warning_id, drug_id, title, text in rows:
+        out[drug_id].append((f"{title}: {text}", get(cites, warning_id)))
+    return out

@@ -1,142 +1,150 @@
 """Drug list and drug detail."""
 
 from collections import defaultdict
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.enums import AliasKind, Context
-from app.models import Alias, Drug, DrugCitation, DrugEffect, DrugUse, DrugWarning, Source
-from app.schemas.common import Page
-from app.schemas.drug import (
-    AliasRead,
-    AttributeCitation,
-    Dependence,
-    DrugDetail,
-    DrugSummary,
-    DrugUseRead,
-    EffectCounts,
-    Identifiers,
-    WarningRead,
-)
-from app.services.pages import count
-from app.services.resolve import resolve_drug
-from app.text import like_pattern, name_key
+from app.enums import AliasKind
+from app.models import Alias, Drug, DrugClass, DrugClassMember, DrugEffect, DrugUse, DrugWarning
+from app.schemas.common import ClassRef, Page
+from app.schemas.drug import DrugDetail, DrugSummary
+from app.services.citations import cited, cites_of, get
+from app.services.classes import resolve_class
+from app.services.effects import effect_counts
+from app.services.names import resolve_drug
+from app.services.pages import page_of
+from app.services.text_filter import matching_names
+
+TEXT_ATTRIBUTES = (
+    "mechanism", "controlled_substance", "sedation_potential", "common_use", "onset_of_action",
+    "description",
+)  # fmt: skip
+ATTRIBUTES = (*TEXT_ATTRIBUTES, "dependence_risk", "formulations")
 
 
 def list_drugs(
     session: Session, *, q: str | None, drug_class: str | None, limit: int, offset: int
 ) -> Page[DrugSummary]:
-    stmt = select(Drug.id, Drug.slug, Drug.name, Drug.drug_class, Drug.dependence_risk)
+    stmt = select(Drug.id)
     if q:
-        pattern = like_pattern(q)
-        alias_match = select(Alias.drug_id).where(Alias.key.like(pattern, escape="\\"))
-        stmt = stmt.where(
-            or_(
-                func.lower(Drug.name).like(pattern, escape="\\"),
-                Drug.slug.like(pattern, escape="\\"),
-                Drug.id.in_(alias_match),
-            )
-        )
+        stmt = stmt.where(Drug.id.in_(matching_names(Drug, Alias.drug_id, q)))
     if drug_class:
-        stmt = stmt.where(func.lower(Drug.drug_class) == name_key(drug_class))
-    total = count(session, stmt)
-    rows = session.execute(stmt.order_by(Drug.name, Drug.id).limit(limit).offset(offset)).all()
-    brands = _brand_names(session, [r.id for r in rows])
-    items = [
-        DrugSummary(
-            slug=r.slug,
-            name=r.name,
-            drug_class=r.drug_class,
-            dependence_risk=r.dependence_risk,
-            brand_names=brands.get(r.id, []),
-        )
-        for r in rows
-    ]
-    return Page(items=items, total=total, limit=limit, offset=offset)
+        class_id = resolve_class(session, drug_class).id
+        members = select(DrugClassMember.drug_id).where(DrugClassMember.class_id == class_id)
+        stmt = stmt.where(Drug.id.in_(members))
+    ordered = stmt.order_by(Drug.name, Drug.id)
+
+    def build(ids: list[int]) -> list[DrugSummary]:
+        rows = {r.id: r for r in session.execute(select(Drug.id, Drug.slug, Drug.name).where(Drug.id.in_(ids)))}
+        classes = class_memberships(session, ids)
+        brands = _brand_names(session, ids)
+        return [
+            DrugSummary(slug=rows[i].slug, name=rows[i].name,
+                        classes=[c for c, _ in classes.get(i, [])], brand_names=brands.get(i, []))
+            for i in ids
+        ]  # fmt: skip
+
+    return page_of(session, stmt, ordered, limit, offset, build)
 
 
 def get_drug_detail(session: Session, name: str) -> DrugDetail:
     ref = resolve_drug(session, name)
     drug = session.get_one(Drug, ref.id)
+    cites = cites_of(session, "drug_id", [ref.id])
     aliases = session.execute(
-        select(Alias.name, Alias.kind)
-        .where(Alias.drug_id == ref.id)
+        select(Alias.id, Alias.name, Alias.kind).where(Alias.drug_id == ref.id)
         .order_by(Alias.kind, Alias.name)
+    ).all()  # fmt: skip
+    uses = session.scalars(
+        select(DrugUse).where(DrugUse.drug_id == ref.id).order_by(DrugUse.release, DrugUse.position)
     ).all()
-    uses = session.execute(
-        select(DrugUse, Source.slug)
-        .join(Source, Source.id == DrugUse.source_id)
-        .where(DrugUse.drug_id == ref.id)
-        .order_by(DrugUse.id)
-    ).all()
-    warnings = session.execute(
-        select(DrugWarning, Source.slug)
-        .join(Source, Source.id == DrugWarning.source_id)
-        .where(DrugWarning.drug_id == ref.id)
-        .order_by(DrugWarning.id)
-    ).all()
-    citations = session.execute(
-        select(DrugCitation.attribute, DrugCitation.section, Source.slug)
-        .join(Source, Source.id == DrugCitation.source_id)
-        .where(DrugCitation.drug_id == ref.id)
-        .order_by(DrugCitation.id)
-    ).all()
-    counts = session.execute(
-        select(DrugEffect.context, func.count())
-        .where(DrugEffect.drug_id == ref.id)
-        .group_by(DrugEffect.context)
-    ).all()
-    per_context: dict[str, int] = {str(c): 0 for c in Context}
-    per_context.update({str(ctx): n for ctx, n in counts})
+    warnings = session.scalars(
+        select(DrugWarning).where(DrugWarning.drug_id == ref.id)
+        .order_by(DrugWarning.position)
+    ).all()  # fmt: skip
+    alias_cites = cites_of(session, "alias_id", [a.id for a in aliases])
+    use_cites = cites_of(session, "drug_use_id", [u.id for u in uses])
+    warning_cites = cites_of(session, "drug_warning_id", [w.id for w in warnings])
+    classes = class_memberships(session, [ref.id]).get(ref.id, [])
+    member_cites = cites_of(session, "class_member_id", [m for _, m in classes])
+    attributes = attribute_values(drug, cites)
     return DrugDetail(
         slug=drug.slug,
         name=drug.name,
-        drug_class=drug.drug_class,
-        mechanism=drug.mechanism,
-        controlled_substance=drug.controlled_substance,
-        dependence=Dependence(risk=drug.dependence_risk, note=drug.dependence_note),
-        sedation_potential=drug.sedation_potential,
-        common_use=drug.common_use,
-        onset_of_action=drug.onset_of_action,
-        formulations=list(drug.formulations or []),
-        description=drug.description,
-        identifiers=Identifiers(
-            pubchem_cid=drug.pubchem_cid, atc_code=drug.atc_code, rxcui=drug.rxcui
-        ),
-        aliases=[AliasRead(name=a.name, kind=a.kind) for a in aliases],
+        classes=[{"drug_class": c, "cites": get(member_cites, m)} for c, m in classes],
+        identifiers=_identifiers(drug, get(cites, ref.id, "identifiers")),
+        attributes=attributes,
+        not_stated=[a for a in ATTRIBUTES if attributes[a] is None],
+        aliases=[{"name": a.name, "kind": a.kind, "cites": get(alias_cites, a.id)} for a in aliases],
+        same_ingredient=_same_ingredient(session, drug),
         uses=[
-            DrugUseRead(
-                condition=u.condition,
-                line_of_therapy=u.line_of_therapy,
-                note=u.note,
-                source=slug,
-                section=u.section,
-            )
-            for u, slug in uses
-        ],
+            {"condition": u.condition, "line_of_therapy": u.line_of_therapy, "note": u.note,
+             "cites": get(use_cites, u.id)}
+            for u in uses
+        ],  # fmt: skip
         warnings=[
-            WarningRead(kind=w.kind, title=w.title, text=w.text, source=slug, section=w.section)
-            for w, slug in warnings
-        ],
-        effect_counts=EffectCounts(**per_context),
-        citations=[
-            AttributeCitation(attribute=c.attribute, source=c.slug, section=c.section)
-            for c in citations
-        ],
+            {"kind": w.kind, "title": w.title, "text": w.text,
+             "interacts_with": w.interacts_with or [], "cites": get(warning_cites, w.id)}
+            for w in warnings
+        ],  # fmt: skip
+        effect_counts=effect_counts(session, DrugEffect.drug_id, ref.id),
     )
 
 
+def attribute_values(drug: Drug, cites: Any) -> dict[str, Any]:
+    """A drug's attributes as cited statements (None: not stated). Compare reads these too."""
+    values: dict[str, Any] = {
+        a: cited(getattr(drug, a), get(cites, drug.id, a)) for a in TEXT_ATTRIBUTES
+    }
+    values["dependence_risk"] = None
+    if drug.dependence_risk is not None:
+        values["dependence_risk"] = {"risk": drug.dependence_risk, "note": drug.dependence_note,
+                                     "cites": get(cites, drug.id, "dependence_risk")}  # fmt: skip
+    values["formulations"] = None
+    if drug.formulations:
+        values["formulations"] = {"value": drug.formulations,
+                                  "cites": get(cites, drug.id, "formulations")}  # fmt: skip
+    return values
+
+
+def _identifiers(drug: Drug, cites: list[Any]) -> dict[str, Any] | None:
+    if drug.pubchem_cid is None and drug.atc_code is None and drug.rxcui is None:
+        return None
+    return {"pubchem_cid": drug.pubchem_cid, "atc": drug.atc_code, "rxcui": drug.rxcui,
+            "cites": cites}  # fmt: skip
+
+
+def class_memberships(session: Session, drug_ids: list[int]) -> dict[int, list[tuple[ClassRef, int]]]:
+    rows = session.execute(
+        select(DrugClassMember.drug_id, DrugClassMember.id, DrugClass.slug, DrugClass.name)
+        .join(DrugClass, DrugClass.id == DrugClassMember.class_id)
+        .where(DrugClassMember.drug_id.in_(drug_ids))
+        .order_by(DrugClassMember.drug_id, DrugClassMember.position)
+    )
+    out: dict[int, list[tuple[ClassRef, int]]] = defaultdict(list)
+    for drug_id, member_id, slug, name in rows:
+        out[drug_id].append((ClassRef(slug=slug, name=name), member_id))
+    return out
+
+
+def _same_ingredient(session: Session, drug: Drug) -> list[dict[str, str]]:
+    rows = session.execute(
+        select(Drug.slug, Drug.name)
+        .where(Drug.ingredient_key == drug.ingredient_key, Drug.id != drug.id)
+        .order_by(Drug.name)
+    )
+    return [{"slug": slug, "name": name} for slug, name in rows]
+
+
 def _brand_names(session: Session, drug_ids: list[int]) -> dict[int, list[str]]:
-    if not drug_ids:
-        return {}
     rows = session.execute(
         select(Alias.drug_id, Alias.name)
         .where(Alias.drug_id.in_(drug_ids), Alias.kind == AliasKind.brand)
         .order_by(Alias.name)
-    ).all()
+    )
     out: dict[int, list[str]] = defaultdict(list)
     for drug_id, name in rows:
-        if drug_id is not None:
-            out[drug_id].append(name)
+        out[drug_id].append(name)
     return out

@@ -2,158 +2,114 @@
 
 from collections import defaultdict
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
-from app.models import (
-    Alias,
-    Drug,
-    DrugEffect,
-    Effect,
-    EffectCitation,
-    EffectFact,
-    EffectRelation,
-    Source,
-)
-from app.schemas.common import Citation, Page
-from app.schemas.drug import AliasRead, DrugRef
-from app.schemas.effect import (
-    EffectCodes,
-    EffectDetail,
-    EffectDrugRow,
-    EffectSummary,
-    ProfileFact,
-    ProfileSection,
-)
-from app.services.drug_effects import backed_by
-from app.services.pages import count
-from app.services.records import (
-    EFFECT_COLUMNS,
-    SUMMARY_COLUMNS,
-    effect_summary,
-    evidence_sources,
-    incidence,
-)
-from app.services.resolve import resolve_effect
-from app.text import like_pattern
+from app.enums import BodySystem, Context
+from app.models import Alias, DrugEffect, Effect, EffectFact
+from app.schemas.common import EffectRef, Page
+from app.schemas.effect import EffectDetail
+from app.schemas.record import DrugEffectRecord
+from app.services.citations import cited, cites_of, get
+from app.services.drug_effects import RecordFilters
+from app.services.names import resolve_effect
+from app.services.pages import page_of
+from app.services.records import EFFECT_COLUMNS, build_records, effect_ref
+from app.services.terms import best_per_drug_and_context, term_matches
+from app.services.text_filter import matching_names
 
 
 def list_effects(
     session: Session, *, q: str | None, body_system: BodySystem | None, limit: int, offset: int
-) -> Page[EffectSummary]:
-    stmt = select(*EFFECT_COLUMNS)
+) -> Page[EffectRef]:
+    stmt = select(Effect.id)
     if q:
-        pattern = like_pattern(q)
-        alias_match = select(Alias.effect_id).where(Alias.key.like(pattern, escape="\\"))
-        stmt = stmt.where(
-            or_(
-                func.lower(Effect.name).like(pattern, escape="\\"),
-                Effect.slug.like(pattern, escape="\\"),
-                Effect.id.in_(alias_match),
-            )
-        )
+        stmt = stmt.where(Effect.id.in_(matching_names(Effect, Alias.effect_id, q)))
     if body_system:
         stmt = stmt.where(Effect.body_system == body_system)
-    total = count(session, stmt)
+    ordered = stmt.order_by(Effect.name, Effect.slug)
+
+    def build(ids: list[int]) -> list[EffectRef]:
+        rows = {r.id: r for r in session.execute(select(Effect.id, *EFFECT_COLUMNS).where(Effect.id.in_(ids)))}
+        return [effect_ref(rows[i]) for i in ids]
+
+    return page_of(session, stmt, ordered, limit, offset, build)
+
+
+def effect_counts(session: Session, column: object, key: int) -> dict[str, int]:
+    """Records per context (unflagged) and flagged ones, of a drug or an effect."""
     rows = session.execute(
-        stmt.order_by(Effect.name, Effect.slug).limit(limit).offset(offset)
-    ).all()
-    return Page(items=[effect_summary(r) for r in rows], total=total, limit=limit, offset=offset)
+        select(DrugEffect.context, DrugEffect.flag.isnot(None), func.count())
+        .where(column == key)  # type: ignore[operator]
+        .group_by(DrugEffect.context, DrugEffect.flag.isnot(None))
+    )
+    counts = dict.fromkeys([*(c.value for c in Context), "flagged"], 0)
+    for context, flagged, n in rows:
+        counts["flagged" if flagged else context.value] += n
+    return counts
 
 
 def get_effect_detail(session: Session, name: str) -> EffectDetail:
     ref = resolve_effect(session, name)
     effect = session.get_one(Effect, ref.id)
+    cites = cites_of(session, "effect_id", [ref.id])
     aliases = session.execute(
-        select(Alias.name, Alias.kind).where(Alias.effect_id == ref.id).order_by(Alias.name)
+        select(Alias.id, Alias.name, Alias.kind).where(Alias.effect_id == ref.id).order_by(Alias.name)
     ).all()
+    alias_cites = cites_of(session, "alias_id", [a.id for a in aliases])
     facts = session.execute(
-        select(EffectFact.aspect, EffectFact.text, EffectFact.section, Source.slug)
-        .join(Source, Source.id == EffectFact.source_id)
+        select(EffectFact.id, EffectFact.aspect, EffectFact.text)
         .where(EffectFact.effect_id == ref.id)
         .order_by(EffectFact.aspect, EffectFact.position)
     ).all()
-    related = session.execute(
-        select(*EFFECT_COLUMNS)
-        .join(EffectRelation, EffectRelation.related_id == Effect.id)
-        .where(EffectRelation.effect_id == ref.id)
-        .order_by(Effect.name)
-    ).all()
-    citations = session.execute(
-        select(Source.slug, EffectCitation.section)
-        .join(Source, Source.id == EffectCitation.source_id)
-        .where(EffectCitation.effect_id == ref.id)
-        .distinct()
-        .order_by(Source.slug, EffectCitation.section)
-    ).all()
-    counts = session.execute(
-        select(DrugEffect.context, func.count())
-        .where(DrugEffect.effect_id == ref.id)
-        .group_by(DrugEffect.context)
-    ).all()
-    grouped: dict[str, list[ProfileFact]] = defaultdict(list)
+    fact_cites = cites_of(session, "effect_fact_id", [f.id for f in facts])
+    profile: dict[str, list[dict[str, object]]] = defaultdict(list)
     for f in facts:
-        grouped[f.aspect].append(ProfileFact(text=f.text, source=f.slug, section=f.section))
-    drug_counts = dict.fromkeys(Context, 0) | {Context(ctx): n for ctx, n in counts}
+        profile[f.aspect].append({"text": f.text, "cites": get(fact_cites, f.id)})
+    broader = None
+    if effect.broader_id is not None:
+        head = session.execute(select(*EFFECT_COLUMNS).where(Effect.id == effect.broader_id)).one()
+        broader = {"effect": effect_ref(head), "cites": get(cites, ref.id, "broader")}
+    narrower = session.execute(
+        select(*EFFECT_COLUMNS).where(Effect.broader_id == ref.id).order_by(Effect.name)
+    ).all()
+    codes = None
+    if effect.umls_cui is not None:
+        codes = {"umls_cui": effect.umls_cui, "meddra_term": effect.meddra_term,
+                 "level": effect.meddra_level, "cites": get(cites, ref.id, "codes")}  # fmt: skip
     return EffectDetail(
         slug=effect.slug,
         name=effect.name,
         kind=effect.kind,
         body_system=effect.body_system,
-        description=effect.description,
-        codes=EffectCodes(umls_cui=effect.umls_cui, meddra_term=effect.meddra_term),
-        aliases=[AliasRead(name=a.name, kind=a.kind) for a in aliases],
-        profile=[ProfileSection(aspect=a, facts=fs) for a, fs in grouped.items()],
-        related=[effect_summary(r) for r in related],
-        citations=[Citation(source=c.slug, section=c.section) for c in citations],
-        drug_counts=drug_counts,
+        description=cited(effect.description, get(cites, ref.id, "description")),
+        codes=codes,
+        broader=broader,
+        narrower=[effect_ref(n) for n in narrower],
+        aliases=[{"name": a.name, "kind": a.kind, "cites": get(alias_cites, a.id)} for a in aliases],
+        profile=[{"aspect": a, "facts": fs} for a, fs in profile.items()],
+        drug_counts=effect_counts(session, DrugEffect.effect_id, ref.id),
     )
 
 
 def drugs_for_effect(
     session: Session,
     effect: str,
+    filters: RecordFilters,
     *,
-    context: Context | None,
-    min_incidence: IncidenceBand | None,
-    source: str | None,
+    exact_only: bool,
     limit: int,
     offset: int,
-) -> Page[EffectDrugRow]:
+) -> Page[DrugEffectRecord]:
+    """Reverse lookup: per drug and context the record of this effect, else of a narrower,
+    else of the broader term (marked); most frequent first."""
     ref = resolve_effect(session, effect)
-    stmt = (
-        select(*SUMMARY_COLUMNS, Drug.slug, Drug.name, func.count().over().label("total"))
-        .join(Drug, Drug.id == DrugEffect.drug_id)
-        .where(DrugEffect.effect_id == ref.id)
-    )
-    if context:
-        stmt = stmt.where(DrugEffect.context == context)
-    if min_incidence:
-        stmt = stmt.where(DrugEffect.incidence_rank >= INCIDENCE_RANK[min_incidence])
-    if source:
-        stmt = stmt.where(DrugEffect.id.in_(backed_by(session, source)))
-    rows = session.execute(
-        stmt.order_by(
-            DrugEffect.incidence_rank.desc(),
-            DrugEffect.frequency.is_(None),
-            DrugEffect.frequency.desc(),
-            Drug.name,
-            DrugEffect.context,
-        )
-        .limit(limit)
-        .offset(offset)
-    ).all()
-    total = rows[0].total if rows else (count(session, stmt) if offset else 0)
-    sources = evidence_sources(session, [r.id for r in rows])
-    items = [
-        EffectDrugRow(
-            drug=DrugRef(slug=r.slug, name=r.name),
-            context=r.context,
-            incidence=incidence(r),
-            severity=r.severity,
-            sources=sources.get(r.id, []),
-        )
-        for r in rows
-    ]
-    return Page(items=items, total=total, limit=limit, offset=offset)
+    matches = term_matches(session, ref.id)
+    if exact_only:
+        matches = matches.only_exact()
+    picked = best_per_drug_and_context(matches, *filters.where(session))
+
+    def build(ids: list[int]) -> list[DrugEffectRecord]:
+        return build_records(session, ids, matches.marks(session, ids))
+
+    return page_of(session, picked, picked, limit, offset, build)

@@ -1,28 +1,30 @@
-"""Counting and slicing a select into a page (the envelope's `total`)."""
+"""A page of a list: its total, and the ids of this page built into items by the caller."""
 
-from dataclasses import dataclass
-from typing import Any, TypeAlias
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-AnySelect: TypeAlias = Select[*tuple[Any, ...]]
+from app.schemas.common import Page
+
+T = TypeVar("T")
 
 
-def count(session: Session, stmt: AnySelect) -> int:
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    return int(total or 0)
+def count(session: Session, stmt: Select[Any]) -> int:
+    return int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
 
 
-@dataclass(frozen=True, slots=True)
-class RawPage:
-    """A page whose items are already serialised, in the response model's shape.
-
-    For the hottest list only (a drug's effects): building models to serialise them at once
-    costs more than the query. Tests hold its output to the published schema.
-    """
-
-    items_json: bytes  # a JSON array
-    total: int
-    limit: int
-    offset: int
+def page_of(
+    session: Session,
+    stmt: Select[Any],
+    ordered: Select[Any],
+    limit: int,
+    offset: int,
+    build: Callable[[list[Any]], Sequence[T]],
+) -> Page[T]:
+    """`stmt` selects the keys of every matching row (for the total), `ordered` the same keys in
+    list order; `build` turns this page's keys into items."""
+    keys = list(session.scalars(ordered.limit(limit).offset(offset)))
+    total = count(session, stmt) if keys or offset else 0
+    return Page[T](items=list(build(keys)), total=total, limit=limit, offset=offset)

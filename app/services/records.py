@@ -1,212 +1,180 @@
-"""Rows to response shapes, shared by every view of drug effects: summaries, full context
-records (symptoms, management, evidence) and the sources behind them."""
+"""The one builder of drug-effect records (schemas.record.DrugEffectRecord).
+
+Every endpoint that serves records calls `build_records` with the ids it selected, in its
+order. Six statements whatever the number of records: the records with their drug and effect,
+the citations of their parts, their items, the items' citations, the sources' own rows, and
+the sources behind each record.
+"""
 
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Enum, String, bindparam, cast, func, literal_column, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
 
-from app.models import DrugEffect, DrugEffectSymptom, Effect, Evidence, ManagementStep, Source
-from app.schemas.effect import ContextRecord, EffectSummary, EvidenceRead, Incidence, Onset
-from app.services.catalog import catalog
+from app.enums import ItemKind
+from app.models import (
+    Drug,
+    DrugEffect,
+    DrugEffectItem,
+    DrugEffectSource,
+    Effect,
+    Evidence,
+    Source,
+    SourceAnchor,
+)
+from app.schemas.common import EffectRef, SourceRef
+from app.schemas.record import DrugEffectRecord, MatchedVia
+from app.services.citations import cites_of, get
 
 EFFECT_COLUMNS = (Effect.slug, Effect.name, Effect.kind, Effect.body_system)
+_BASIS = aliased(Source)
 
 
-# The summary columns of a drug effect; `incidence()` and `onset()` read rows of these.
-SUMMARY_COLUMNS = (
-    DrugEffect.id, DrugEffect.context, DrugEffect.severity, DrugEffect.incidence_band,
-    DrugEffect.frequency, DrugEffect.placebo_frequency, DrugEffect.incidence_wording,
-    DrugEffect.onset_text, DrugEffect.onset_relative_to, DrugEffect.onset_min_days,
-    DrugEffect.onset_max_days, DrugEffect.peak_text, DrugEffect.peak_min_days,
-    DrugEffect.peak_max_days,
-)  # fmt: skip
+def effect_ref(row: Any) -> EffectRef:
+    return EffectRef(slug=row.slug, name=row.name, kind=row.kind, body_system=row.body_system)
 
 
-# The sources behind a record, as "1,3,1" (deduplicated by `summary_item`): one correlated
-# lookup per row instead of a second statement.
-SOURCE_IDS = (
-    # A literal separator: a bound one is re-rendered into the SQL on every execution.
-    select(func.aggregate_strings(cast(Evidence.source_id, String), literal_column("','")))  # type: ignore[arg-type]
-    .where(Evidence.drug_effect_id == DrugEffect.id)
-    .scalar_subquery()
-    .label("source_ids")
-)
-# A list row, unpacked by `summary_item`. Vocabulary columns come back as the stored strings
-# (CHECK constraints hold them to the vocabulary), which is exactly what the JSON carries.
-LIST_COLUMNS = (
-    *(
-        type_coerce(c, String).label(c.key) if isinstance(c.type, Enum) else c
-        for c in (*SUMMARY_COLUMNS, *EFFECT_COLUMNS)
-    ),
-    SOURCE_IDS,
-)
-
-
-SlugReader = Callable[[str | None], list[str]]
-
-
-def summary_item(row: Sequence[Any], source_slugs: SlugReader) -> dict[str, Any]:
-    """A DrugEffectSummary as plain JSON data, fields in the model's order (see RawPage)."""
-    (_, context, severity, band, frequency, placebo, wording, onset_text, relative_to, min_days,
-     max_days, peak_text, peak_min, peak_max, slug, name, kind, body_system,
-     source_ids) = row[:19]  # fmt: skip
-    timing = (onset_text, relative_to, min_days, max_days, peak_text, peak_min, peak_max)
-    return {
-        "effect": {"slug": slug, "name": name, "kind": kind, "body_system": body_system},
-        "context": context,
-        "incidence": {
-            "band": band, "frequency": frequency, "placebo_frequency": placebo, "wording": wording
-        },
-        "onset": None if timing.count(None) == len(timing) else {
-            "text": onset_text, "relative_to": relative_to, "min_days": min_days,
-            "max_days": max_days, "peak_text": peak_text, "peak_min_days": peak_min,
-            "peak_max_days": peak_max,
-        },
-        "severity": severity,
-        "sources": source_slugs(source_ids),
-    }  # fmt: skip
-
-
-def source_slug_reader(session: Session, slugs: Mapping[int, str] | None = None) -> SlugReader:
-    """Reads SOURCE_IDS values into sorted, distinct source slugs (by default from the catalog).
-
-    Most records of a page share one value ("6", "6,6"), so each value is read once."""
-    slugs, seen = (
-        catalog(session).sources if slugs is None else slugs,
-        dict[str | None, list[str]](),
-    )
-
-    def read(source_ids: str | None) -> list[str]:
-        if (known := seen.get(source_ids)) is not None:
-            return known
-        ids = {int(i) for i in source_ids.split(",")} if source_ids else set()
-        seen[source_ids] = sorted(slugs.get(i) or _source_slug(session, i) for i in ids)
-        return seen[source_ids]
-
-    return read
-
-
-def context_records(session: Session, records: Sequence[DrugEffect]) -> list[ContextRecord]:
-    """Full records (symptoms, management, evidence) in three statements, whatever the count."""
-    ids = [r.id for r in records]
-    symptoms = accompanying_symptoms(session, ids)
-    steps = management_steps(session, ids)
-    evidence = evidence_records(session, ids)
-    return [
-        ContextRecord(
-            context=r.context,
-            incidence=incidence(r),
-            onset=onset(r),
-            severity=r.severity,
-            severity_note=r.severity_note,
-            accompanying_symptoms=symptoms.get(r.id, []),
-            management=steps.get(r.id, []),
-            notes=r.notes,
-            evidence=evidence.get(r.id, []),
+def build_records(
+    session: Session, ids: Sequence[int], matched: Mapping[int, MatchedVia] | None = None
+) -> list[DrugEffectRecord]:
+    """The records IDS, in that order; `matched` marks those that answer for another term."""
+    if not ids:
+        return []
+    rows = {
+        r.DrugEffect.id: r
+        for r in session.execute(
+            select(DrugEffect, Drug.slug.label("drug_slug"), Drug.name.label("drug_name"),
+                   *EFFECT_COLUMNS, _BASIS.slug.label("basis_slug"))
+            .join(Drug, Drug.id == DrugEffect.drug_id)
+            .join(Effect, Effect.id == DrugEffect.effect_id)
+            .outerjoin(_BASIS, _BASIS.id == DrugEffect.basis_source_id)
+            .where(DrugEffect.id.in_(ids))
         )
-        for r in records
-    ]
+    }  # fmt: skip
+    part_cites = cites_of(session, "drug_effect_id", ids)
+    items = _items(session, ids)
+    item_cites = cites_of(session, "drug_effect_item_id", [i.id for rs in items.values() for i in rs])
+    measurements = _measurements(session, ids)
+    sources = _sources(session, ids)
+    out = []
+    for record_id in ids:
+        r = rows[record_id]
+        de: DrugEffect = r.DrugEffect
+        record_items = items.get(record_id, [])
 
+        def listed(kind: ItemKind, items: list[Any] = record_items) -> list[dict[str, Any]]:
+            return [
+                {"text": i.text, "cites": get(item_cites, i.id)} for i in items if i.kind is kind
+            ]
 
-def evidence_sources(session: Session, drug_effect_ids: list[int]) -> dict[int, list[str]]:
-    """Distinct source slugs backing each drug effect, sorted (slugs from the catalog)."""
-    if not drug_effect_ids:
-        return {}
-    rows = session.connection().execute(_SOURCES_OF, {"ids": drug_effect_ids}).all()
-    slugs = catalog(session).sources
-    out: dict[int, set[str]] = defaultdict(set)
-    for drug_effect_id, source_id in rows:
-        out[drug_effect_id].add(slugs.get(source_id) or _source_slug(session, source_id))
-    return {k: sorted(v) for k, v in out.items()}
-
-
-_SOURCES_OF = (
-    select(Evidence.drug_effect_id, Evidence.source_id)
-    .where(Evidence.drug_effect_id.in_(bindparam("ids", expanding=True)))
-    .distinct()
-)
-
-
-def _source_slug(session: Session, source_id: int) -> str:
-    return session.execute(select(Source.slug).where(Source.id == source_id)).scalar_one()
-
-
-def effect_summary(row: Any) -> EffectSummary:
-    return EffectSummary(slug=row.slug, name=row.name, kind=row.kind, body_system=row.body_system)
-
-
-def incidence(de: Any) -> Incidence:
-    return Incidence(
-        band=de.incidence_band,
-        frequency=de.frequency,
-        placebo_frequency=de.placebo_frequency,
-        wording=de.incidence_wording,
-    )
-
-
-def onset(de: Any) -> Onset | None:
-    values = (de.onset_text, de.onset_relative_to, de.onset_min_days, de.onset_max_days,
-              de.peak_text, de.peak_min_days, de.peak_max_days)  # fmt: skip
-    if all(v is None for v in values):
-        return None
-    return Onset(
-        text=de.onset_text,
-        relative_to=de.onset_relative_to,
-        min_days=de.onset_min_days,
-        max_days=de.onset_max_days,
-        peak_text=de.peak_text,
-        peak_min_days=de.peak_min_days,
-        peak_max_days=de.peak_max_days,
-    )
-
-
-def accompanying_symptoms(session: Session, ids: list[int]) -> dict[int, list[EffectSummary]]:
-    rows = session.execute(
-        select(DrugEffectSymptom.drug_effect_id, *EFFECT_COLUMNS)
-        .join(Effect, Effect.id == DrugEffectSymptom.effect_id)
-        .where(DrugEffectSymptom.drug_effect_id.in_(ids))
-        .order_by(DrugEffectSymptom.drug_effect_id, DrugEffectSymptom.position)
-    ).all()
-    out: dict[int, list[EffectSummary]] = defaultdict(list)
-    for r in rows:
-        out[r.drug_effect_id].append(effect_summary(r))
-    return out
-
-
-def management_steps(session: Session, ids: list[int]) -> dict[int, list[str]]:
-    rows = session.execute(
-        select(ManagementStep.drug_effect_id, ManagementStep.text)
-        .where(ManagementStep.drug_effect_id.in_(ids))
-        .order_by(ManagementStep.drug_effect_id, ManagementStep.position)
-    ).all()
-    out: dict[int, list[str]] = defaultdict(list)
-    for drug_effect_id, text in rows:
-        out[drug_effect_id].append(text)
-    return out
-
-
-def evidence_records(session: Session, ids: list[int]) -> dict[int, list[EvidenceRead]]:
-    rows = session.execute(
-        select(Evidence, Source.slug)
-        .join(Source, Source.id == Evidence.source_id)
-        .where(Evidence.drug_effect_id.in_(ids))
-        .order_by(Evidence.drug_effect_id, Evidence.id)
-    ).all()
-    out: dict[int, list[EvidenceRead]] = defaultdict(list)
-    for ev, slug in rows:
-        out[ev.drug_effect_id].append(
-            EvidenceRead(
-                source=slug,
-                section=ev.section,
-                incidence_band=ev.incidence_band,
-                frequency_text=ev.frequency_text,
-                frequency_lower=ev.frequency_lower,
-                frequency_upper=ev.frequency_upper,
-                placebo=ev.placebo,
-                note=ev.note,
+        out.append(
+            DrugEffectRecord(
+                drug={"slug": r.drug_slug, "name": r.drug_name},
+                effect=effect_ref(r),
+                context=de.context,
+                matched_via=(matched or {}).get(record_id),
+                incidence=_incidence(de, r.basis_slug, part_cites, measurements.get(record_id, [])),
+                onset=_onset(de, get(part_cites, record_id, "onset")),
+                severity=_severity(de, get(part_cites, record_id, "severity")),
+                accompanying_symptoms=[
+                    {"effect": effect_ref(i), "cites": get(item_cites, i.id)}
+                    for i in record_items
+                    if i.kind is ItemKind.accompanying
+                ],
+                management=listed(ItemKind.management),
+                notes=listed(ItemKind.note),
+                flag={"kind": de.flag, "reason": de.flag_reason} if de.flag else None,
+                sources=sources.get(record_id, []),
             )
         )
+    return out
+
+
+def _incidence(
+    de: DrugEffect, basis: str | None, cites: Any, measurements: list[dict[str, Any]]
+) -> dict[str, Any]:
+    excess = None
+    if de.frequency is not None and de.placebo_frequency is not None:
+        excess = round(de.frequency - de.placebo_frequency, 6)
+    document = None
+    if de.incidence_wording is not None:
+        document = {"text": de.incidence_wording, "cites": get(cites, de.id, "incidence")}
+    return {
+        "band": de.summary_band,
+        "frequency": de.frequency,
+        "frequency_range": None
+        if de.frequency_low is None
+        else {"low": de.frequency_low, "high": de.frequency_high},
+        "placebo_frequency": de.placebo_frequency,
+        "excess_over_placebo": excess,
+        "basis": de.basis,
+        "basis_source": basis,
+        "measured_rows": de.measured_rows,
+        "document": document,
+        "measurements": measurements,
+    }
+
+
+def _onset(de: DrugEffect, cites: list[Any]) -> dict[str, Any] | None:
+    if de.onset_text is None:
+        return None
+    return {
+        "text": de.onset_text,
+        "relative_to": de.onset_relative_to,
+        "min_days": de.onset_min_days,
+        "max_days": de.onset_max_days,
+        "peak_text": de.peak_text,
+        "cites": cites,
+    }
+
+
+def _severity(de: DrugEffect, cites: list[Any]) -> dict[str, Any] | None:
+    if de.severity is None and de.severity_note is None:
+        return None
+    return {"value": de.severity, "note": de.severity_note, "cites": cites}
+
+
+def _items(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
+    rows = session.execute(
+        select(DrugEffectItem.id, DrugEffectItem.drug_effect_id, DrugEffectItem.kind,
+               DrugEffectItem.text, *EFFECT_COLUMNS)
+        .outerjoin(Effect, Effect.id == DrugEffectItem.effect_id)
+        .where(DrugEffectItem.drug_effect_id.in_(ids))
+        .order_by(DrugEffectItem.drug_effect_id, DrugEffectItem.kind, DrugEffectItem.position)
+    )  # fmt: skip
+    out: dict[int, list[Any]] = defaultdict(list)
+    for row in rows:
+        out[row.drug_effect_id].append(row)
+    return out
+
+
+def _measurements(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    rows = session.execute(
+        select(Evidence.drug_effect_id, Source.slug, SourceAnchor.key, Evidence.frequency_text,
+               Evidence.frequency_lower, Evidence.frequency_upper, Evidence.placebo,
+               Evidence.incidence_band)
+        .join(Source, Source.id == Evidence.source_id)
+        .outerjoin(SourceAnchor, SourceAnchor.id == Evidence.anchor_id)
+        .where(Evidence.drug_effect_id.in_(ids))
+        .order_by(Evidence.drug_effect_id, Evidence.id)
+    )  # fmt: skip
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for record_id, slug, anchor, text, low, high, placebo, band in rows:
+        out[record_id].append({"source": slug, "anchor": anchor or "", "text": text, "low": low,
+                               "high": high, "placebo": placebo, "band": band})  # fmt: skip
+    return out
+
+
+def _sources(session: Session, ids: Sequence[int]) -> dict[int, list[SourceRef]]:
+    rows = session.execute(
+        select(DrugEffectSource.drug_effect_id, Source.slug, Source.title)
+        .join(Source, Source.id == DrugEffectSource.source_id)
+        .where(DrugEffectSource.drug_effect_id.in_(ids))
+        .order_by(DrugEffectSource.drug_effect_id, Source.slug)
+    )
+    out: dict[int, list[SourceRef]] = defaultdict(list)
+    for record_id, slug, title in rows:
+        out[record_id].append(SourceRef(slug=slug, title=title))
     return out

@@ -1,13 +1,16 @@
-"""`/v1/search`: ranked names across drugs and effects (the catalog's in-process index)."""
+"""`/v1/search`: ranked names across drugs and effects (the in-process name index)."""
 
 from sqlalchemy.orm import Session
 
 from app.schemas.search import SearchHit, SearchResults
-from app.services.catalog import catalog
+from app.services.catalog import name_index
+
+MAX_RESULTS = 200  # matches ranked per query: pages reach at most this far
 
 
-def search(session: Session, q: str, *, type: str | None, limit: int) -> SearchResults:
-    matches = catalog(session).index.search(q, type=type, limit=limit)
+def search(session: Session, q: str, *, type: str | None, limit: int, offset: int) -> SearchResults:
+    matches = name_index(session).search(q, type=type, limit=MAX_RESULTS)
+    page = matches[offset : offset + limit]
     return SearchResults(
         query=q,
         items=[
@@ -20,6 +23,9 @@ def search(session: Session, q: str, *, type: str | None, limit: int) -> SearchR
                 alias_kind=m.entry.alias_kind,
                 score=m.score,
             )
-            for m in matches
+            for m in page
         ],
+        total=len(matches),
+        limit=limit,
+        offset=offset,
     )

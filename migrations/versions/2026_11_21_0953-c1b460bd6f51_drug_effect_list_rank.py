@@ -1,7 +1,8 @@
 """drug effect list rank: each drug's effect list in order, so a page needs no sort.
 
-Existing rows are numbered here with the same order as app/importers/list_order.py (which the
-loaders run after every write); the statement is derived from the rows, it adds no data.
+The loaders number the rows (app/importers/derived.py, after every load); this migration only
+adds the column. (It once numbered existing rows itself: migrations hold no data, so that
+UPDATE is gone and `sidefx seed` renumbers.)
 
 Revision ID: c1b460bd6f51
 Revises: c2cb2a3e464d
@@ -27,22 +28,6 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_drug_effect_drug_id_list_rank", ["drug_id", "list_rank"], unique=False
         )
-
-    op.execute(RANK_EXISTING_ROWS)
-
-
-RANK_EXISTING_ROWS = """
-UPDATE drug_effect SET list_rank = ranked.rank
-FROM (
-    SELECT de.id, row_number() OVER (
-        PARTITION BY de.drug_id
-        ORDER BY de.incidence_rank DESC, de.frequency IS NULL, de.frequency DESC, e.name,
-                 de.context, de.id
-    ) AS rank
-    FROM drug_effect AS de JOIN effect AS e ON e.id = de.effect_id
-) AS ranked
-WHERE drug_effect.id = ranked.id
-"""
 
 
 def downgrade() -> None:

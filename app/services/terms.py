@@ -1,0 +1,99 @@
+"""Broader and narrower terms: answering for an effect through the terms around it.
+
+An effect's answers are its own records; where a drug has none in a context, a record of a
+narrower term (rebound muscle tension for muscle tension), else of the broader term it sits
+under (muscle spasms for leg cramps) answers instead, marked with how it matched.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.orm import Session
+
+from app.enums import TermMatch
+from app.models import Drug, DrugEffect, Effect
+from app.schemas.record import MatchedVia
+from app.services.records import EFFECT_COLUMNS, effect_ref
+
+PRIORITY = {TermMatch.exact: 0, TermMatch.narrower_term: 1, TermMatch.broader_term: 2}
+
+
+@dataclass(frozen=True)
+class TermMatches:
+    effect_id: int
+    by_effect: dict[int, TermMatch]  # effect id -> how it relates to the one asked for
+
+    def only_exact(self) -> "TermMatches":
+        return TermMatches(self.effect_id, {self.effect_id: TermMatch.exact})
+
+    def priority(self) -> object:
+        return case(
+            {e: PRIORITY[m] for e, m in self.by_effect.items()}, value=DrugEffect.effect_id
+        )
+
+    def marks(self, session: Session, record_ids: Sequence[int]) -> dict[int, MatchedVia]:
+        """`matched_via` for the records among RECORD_IDS that are not of the effect itself."""
+        rows = session.execute(
+            select(DrugEffect.id, DrugEffect.effect_id, *EFFECT_COLUMNS)
+            .join(Effect, Effect.id == DrugEffect.effect_id)
+            .where(DrugEffect.id.in_(record_ids), DrugEffect.effect_id != self.effect_id)
+        )
+        return {
+            r.id: MatchedVia(kind=self.by_effect[r.effect_id], effect=effect_ref(r)) for r in rows
+        }
+
+
+def term_matches(session: Session, effect_id: int) -> TermMatches:
+    return terms_for(session, [effect_id])[effect_id]
+
+
+def terms_for(session: Session, effect_ids: Sequence[int]) -> dict[int, TermMatches]:
+    """The terms around each of EFFECT_IDS (one broader, any narrower), in two statements."""
+    wanted = list(effect_ids)
+    by_effect: dict[int, dict[int, TermMatch]] = {e: {} for e in wanted}
+    for narrower, broader in session.execute(
+        select(Effect.id, Effect.broader_id).where(Effect.broader_id.in_(wanted))
+    ):
+        by_effect[broader][narrower] = TermMatch.narrower_term
+    for effect_id, broader in session.execute(
+        select(Effect.id, Effect.broader_id).where(Effect.id.in_(wanted), Effect.broader_id.isnot(None))
+    ):
+        by_effect[effect_id][broader] = TermMatch.broader_term
+    for effect_id in wanted:
+        by_effect[effect_id][effect_id] = TermMatch.exact
+    return {e: TermMatches(e, matches) for e, matches in by_effect.items()}
+
+
+def best_per_drug_and_context(
+    matches: TermMatches, *conditions: ColumnElement[bool]
+) -> Select[tuple[int]]:
+    """Among the records meeting CONDITIONS, for each drug and context the record of the closest term:
+    the effect itself, else a narrower term, else the broader one. Ordered most frequent first,
+    then by drug name."""
+    pick = (
+        func.row_number()
+        .over(
+            partition_by=(DrugEffect.drug_id, DrugEffect.context),
+            order_by=(matches.priority(), DrugEffect.summary_rank.desc(), DrugEffect.id),
+        )
+        .label("pick")
+    )
+    ranked = (
+        select(DrugEffect.id, DrugEffect.summary_rank, DrugEffect.frequency, DrugEffect.context,
+               Drug.name.label("drug_name"), pick)
+        .join(Drug, Drug.id == DrugEffect.drug_id)
+        .where(DrugEffect.effect_id.in_(list(matches.by_effect)), *conditions)
+        .subquery()
+    )  # fmt: skip
+    return (
+        select(ranked.c.id)
+        .where(ranked.c.pick == 1)
+        .order_by(
+            ranked.c.summary_rank.desc(),
+            ranked.c.frequency.desc().nulls_last(),
+            ranked.c.drug_name,
+            ranked.c.context,
+            ranked.c.id,
+        )
+    )
