@@ -2,7 +2,7 @@
 
 import os
 import tempfile
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 from typing import Annotated
 
@@ -12,10 +12,11 @@ from alembic import command
 from alembic.config import Config
 from rich.console import Console
 from rich.progress import Progress, TaskID
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from app.config import get_settings
-from app.db import make_engine
+from app.config import Settings, get_settings
+from app.db import make_engine, statement_deadline
 from app.importers.seed import load_seed
 from app.importers.seed_files import SeedError, read_seed
 from app.importers.sider import import_sider
@@ -66,10 +67,14 @@ def seed(
     except SeedError as exc:
         console.print(f"[red]seed rejected, database unchanged:[/red] {exc}")
         raise typer.Exit(1) from exc
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    engine = make_engine(settings.database_url, loading=True)
     try:
-        with Session(engine) as session, session.begin():
+        with _load_limit(settings), Session(engine) as session, session.begin():
             report = load_seed(session, data, force=force)
+    except (OperationalError, DBAPIError) as exc:
+        console.print(f"[red]seed failed, database unchanged:[/red] {_db_error(exc)}")
+        raise typer.Exit(1) from exc
     finally:
         engine.dispose()
     state = "loaded" if report.changed else "unchanged (same checksum; --force reloads)"
@@ -85,11 +90,22 @@ def import_sider_command(
         Path, typer.Argument(help="Folder with the SIDER files (.tsv or .tsv.gz).")
     ],
     force: Annotated[bool, typer.Option(help="Re-import even if the files are unchanged.")] = False,
+    errata: Annotated[
+        Path | None,
+        typer.Option(help="SIDER's errata file (default: meddra_freq_to_exclude.tsv in DIR)."),
+    ] = None,
+    allow_shrink: Annotated[
+        bool,
+        typer.Option(help="Accept a release with under half the rows of the last import."),
+    ] = False,
 ) -> None:
     """Import SIDER 4.1 side effects, frequencies and indications beside the curated records."""
-    engine = make_engine(get_settings().database_url)
+    settings = get_settings()
+    engine = make_engine(settings.database_url, loading=True)
     try:
-        with Progress(console=console, transient=True) as bar, Session(engine) as session:
+        with Progress(console=console, transient=True) as bar, _load_limit(settings), Session(
+            engine
+        ) as session:
             tasks: dict[str, TaskID] = {}
 
             def show(task: str, done: int, total: int) -> None:
@@ -98,9 +114,13 @@ def import_sider_command(
                 bar.update(tasks[task], completed=done, total=total)
 
             with session.begin():
-                report = import_sider(session, directory, force=force, progress=show)
+                report = import_sider(session, directory, force=force, errata=errata,
+                                      allow_shrink=allow_shrink, progress=show)  # fmt: skip
     except SiderError as exc:
         console.print(f"[red]SIDER import rejected, database unchanged:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    except (OperationalError, DBAPIError) as exc:
+        console.print(f"[red]SIDER import failed, database unchanged:[/red] {_db_error(exc)}")
         raise typer.Exit(1) from exc
     finally:
         engine.dispose()
@@ -146,6 +166,16 @@ def serve(
     server.run()
     if not server.started:
         raise typer.Exit(3)  # as uvicorn.run: the app or the socket failed at startup
+
+
+def _load_limit(settings: Settings) -> AbstractContextManager[None]:
+    """SQLite statements of a load stop after the loaders' limit (PostgreSQL: the engine's)."""
+    return statement_deadline(settings.load_statement_timeout_ms / 1000)
+
+
+def _db_error(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None)
+    return f"{type(orig or exc).__name__}: {str(orig or exc).splitlines()[0][:300]}"
 
 
 def main() -> None:

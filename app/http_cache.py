@@ -22,6 +22,8 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.middleware import route_template
+
 logger = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parent
 VARY = (b"vary", b"Accept-Encoding")
@@ -154,7 +156,7 @@ class ReadCache:
 
     def _keep(self, scope: Scope, key: bytes, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
         version = scope.get("state", {}).get("data_version")
-        route = getattr(scope.get("route"), "path", None)
+        route = route_template(scope)
         entry = _Entry(version, headers, body, route) if version else None
         if entry is None or entry.size > self.max_entry or self.max_bytes == 0:
             return

@@ -13,18 +13,20 @@ import logging
 import os
 import re
 import time
+from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import metrics, problems
 from app.errors import PROBLEM_JSON, problem_body
 from app.logging_config import request_id as current_request_id
+from app.paths import META_PATH
 
 access_log = logging.getLogger("app.access")
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
-DESCRIBED_BY = b'</v1/meta>; rel="describedby"'
+DESCRIBED_BY = f'<{META_PATH}>; rel="describedby"'.encode()
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 # Ids we make: a random per-process prefix and a counter (unique without a syscall each time).
 _ID_PREFIX = os.urandom(8).hex()
@@ -74,10 +76,21 @@ class RequestContext:
             current_request_id.reset(token)
 
 
+def route_templates(routers: list[tuple[str, Any]]) -> dict[int, str]:
+    """Route object id -> its full template (`/v1/drugs/{drug}`), from the routers and the
+    prefix each is included under (create_app keeps this in app.state)."""
+    return {id(route): prefix + route.path for prefix, router in routers for route in router.routes}
+
+
+def route_template(scope: Scope) -> str | None:
+    """The template of the route that answered; a cached answer records its own."""
+    templates: dict[int, str] = getattr(scope["app"].state, "route_templates", {})
+    found = templates.get(id(scope.get("route")))
+    return found or scope.get("state", {}).get("route_template")
+
+
 def _route(scope: Scope) -> str:
-    """The route template that answered (`/v1/drugs/{drug}`), also for cached answers."""
-    template = getattr(scope.get("route"), "path", None)
-    return template or scope.get("state", {}).get("route_template") or "unmatched"
+    return route_template(scope) or "unmatched"
 
 
 def _with_links(

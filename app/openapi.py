@@ -1,29 +1,30 @@
 """The OpenAPI document, post-processed so it says exactly what the API does.
 
-Every error is `application/problem+json` (FastAPI would also list `application/json`); every
-operation declares 500, and those that read the database declare 503 with `Retry-After`.
+- Every error is `application/problem+json` with the ProblemDetail schema and a real example of
+  each problem type the status can carry (FastAPI would list `application/json` and
+  placeholder values).
+- Every operation declares 500; those that read the database declare 503 with `Retry-After`.
+- Enum schemas carry each value's label and definition (app/vocabularies.py).
 """
 
-import json
-from pathlib import Path
+from enum import StrEnum
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from app import enums, problems
+from app.vocabularies import enum_description
+
 PROBLEM = {"$ref": "#/components/schemas/ProblemDetail"}
 RETRY_AFTER = {
-    "Retry-After": {
-        "description": "Seconds to wait before retrying.",
-        "schema": {"type": "integer"},
-    }
+    "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}
 }
-NO_DATABASE = {"/healthz"}
-# Real responses from the curated data, trimmed; tests/api/test_openapi.py validates each one
-# against its response model, so they cannot drift from the code.
-EXAMPLES: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "api" / "openapi_examples.json").read_text()
-)
+NO_DATABASE = {"/healthz", "/v1/problems/{kind}"}
+# Which problem types each status can carry, for the examples.
+BY_STATUS: dict[int, list[problems.ProblemType]] = {}
+for _kind in problems.ALL:
+    BY_STATUS.setdefault(_kind.status, []).append(_kind)
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -36,11 +37,15 @@ def install_openapi(app: FastAPI) -> None:
                 description=app.description,
                 routes=app.routes,
                 tags=app.openapi_tags,
+                contact=app.contact,
+                license_info=app.license_info,
             )
             for path, operations in spec["paths"].items():
                 for operation in operations.values():
                     _problem_responses(path, operation["responses"])
-                    _example(operation)
+            _enum_descriptions(spec)
+            spec["components"]["schemas"].pop("HTTPValidationError", None)
+            spec["components"]["schemas"].pop("ValidationError", None)
             app.openapi_schema = spec
         return app.openapi_schema
 
@@ -48,24 +53,45 @@ def install_openapi(app: FastAPI) -> None:
 
 
 def _problem_responses(path: str, responses: dict[str, Any]) -> None:
-    for status, response in responses.items():
-        if int(status) >= 400:
-            response["content"] = {"application/problem+json": {"schema": PROBLEM}}
-    responses.setdefault("500", _problem("Unexpected error (never intended; please report it)."))
+    responses.setdefault("500", {"description": "Unexpected error (never intended; please report it)."})
     if path not in NO_DATABASE:
-        responses.setdefault("503", _problem("The database is unavailable; retry later."))
+        responses.setdefault("503", {"description": "The database did not answer in time."})
         responses["503"]["headers"] = RETRY_AFTER
+    for status, response in responses.items():
+        if status == "304":
+            response.pop("content", None)
+        elif int(status) >= 400:
+            kinds = BY_STATUS.get(int(status), [problems.BY_STATUS[500]])
+            response["content"] = {
+                "application/problem+json": {
+                    "schema": PROBLEM,
+                    "examples": {k.slug: {"summary": k.title, "value": _example(k, path)} for k in kinds},
+                }
+            }
 
 
-def _example(operation: dict[str, Any]) -> None:
-    content = operation["responses"].get("200", {}).get("content", {}).get("application/json")
-    example = EXAMPLES.get(operation["operationId"])
-    if content is not None and example is not None and "example" not in content:
-        content["example"] = example
+def _example(kind: problems.ProblemType, path: str) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "type": kind.uri, "title": kind.title, "status": kind.status, "detail": kind.example,
+        "instance": path, "request_id": "9f1c2d3e4b5a69780000000000000001",
+    }  # fmt: skip
+    if kind.status == 422:
+        body["errors"] = [{"loc": ["query", "limit"], "msg": kind.example, "type": "less_than_equal",
+                           "limit": 100}]  # fmt: skip
+    if kind.status == 404 and kind.slug.startswith("unknown-"):
+        body["suggestions"] = ["clonazepam"] if kind is problems.UNKNOWN_DRUG else ["leg-cramps"]
+    return body
 
 
-def _problem(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/problem+json": {"schema": PROBLEM}},
+def _enum_descriptions(spec: dict[str, Any]) -> None:
+    by_name = {
+        cls.__name__: cls
+        for cls in vars(enums).values()
+        if isinstance(cls, type) and issubclass(cls, StrEnum) and cls is not StrEnum
     }
+    for name, schema in spec["components"]["schemas"].items():
+        enum = by_name.get(name)
+        if enum is not None and "enum" in schema:
+            described = enum_description(enum)
+            if described:
+                schema["description"] = described

@@ -6,7 +6,7 @@ A client tells problems apart by `type` (`/v1/problems/unknown-drug`), never by 
 
 from dataclasses import dataclass
 
-PROBLEMS_PATH = "/v1/problems"
+from app.paths import PROBLEMS_PATH
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,9 @@
 from fastapi import APIRouter
 
 from app.api import comparison, drugs, effects, meta, search, sources
+from app.paths import API_PREFIX
 
-# One level of routers under /v1: FastAPI matches nested included routers level by level.
-API_PREFIX = "/v1"
+__all__ = ["API_PREFIX", "health_router", "resource_routers"]
 resource_routers: list[APIRouter] = [
     drugs.router,
     effects.router,

@@ -1,51 +1,89 @@
-from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
+import logging
+import secrets
 
-from app import metrics
-from app.api.deps import as_json
-from app.db import database
+from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
+
+from app import metrics, problems
+from app.api.deps import StrictQuery, respond
+from app.api.docs import problem_responses, read_responses
+from app.db import Answer, DatabaseDep
 from app.errors import problem
-from app.schemas.common import Schema, problem_responses
+from app.schemas.meta import Health, ProblemTypeRead, VocabulariesRead
 from app.schemas.source import MetaRead
 from app.services import meta
+from app.services.classes import list_classes
+from app.vocabularies import VOCABULARIES
 
-router = APIRouter(tags=["meta"])
-health_router = APIRouter(tags=["health"])
-
-
-class Health(Schema):
-    status: str
-    detail: str | None = None
+logger = logging.getLogger(__name__)
+router = APIRouter(tags=["meta"], dependencies=[StrictQuery])
+health_router = APIRouter(tags=["health"], dependencies=[StrictQuery])
 
 
-@router.get("/meta", response_model=MetaRead)
-async def read_meta(request: Request) -> Response:
+@router.get("/meta", response_model=MetaRead, responses=read_responses())
+async def read_meta(request: Request, db: DatabaseDep) -> Response:
     """Data version, record counts, sources with licences, and the medical disclaimer."""
-    return as_json(await database(request).call(meta.get_meta))
+    return respond(request, await db.read(meta.get_meta))
+
+
+def _vocabularies(session: Session) -> VocabulariesRead:
+    return VocabulariesRead.model_validate({
+        "vocabularies": [
+            {"name": name, "description": summary,
+             "terms": [{"value": v, "label": label, "definition": d} for v, (label, d) in terms.items()]}
+            for name, (_, summary, terms) in VOCABULARIES.items()
+        ],
+        "drug_classes": list_classes(session),
+    })  # fmt: skip
+
+
+@router.get("/vocabularies", response_model=VocabulariesRead, responses=read_responses())
+async def read_vocabularies(request: Request, db: DatabaseDep) -> Response:
+    """Every vocabulary value with its label and definition (contexts, CIOMS bands with their
+    cut-offs, severities, flags ...), and the drug classes `drug_class=` accepts."""
+    return respond(request, await db.read(_vocabularies))
+
+
+@router.get("/problems/{kind}", response_model=ProblemTypeRead, responses=problem_responses(404))
+async def read_problem_type(kind: str, request: Request) -> Response:
+    """The documentation of one problem type (the `type` URI of a problem body)."""
+    found = problems.BY_SLUG.get(kind)
+    if found is None:
+        return problem(request, problems.NOT_FOUND, f"No problem type '{kind[:40]}'.")
+    body = ProblemTypeRead(type=found.uri, status=found.status, title=found.title,
+                           description=found.description, example=found.example)  # fmt: skip
+    return respond(request, Answer("static", body))
 
 
 @health_router.get("/healthz", response_model=Health)
 async def healthz() -> Health:
-    """Liveness: the process answers."""
+    """Liveness: the process answers (never touches the database)."""
     return Health(status="ok")
 
 
-@health_router.get("/metrics", include_in_schema=False)
-def read_metrics() -> Response:
-    """Prometheus metrics (text exposition format)."""
-    body, content_type = metrics.render()
-    return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})
-
-
 @health_router.get("/readyz", response_model=Health, responses=problem_responses(503))
-async def readyz(request: Request) -> Health | JSONResponse:
+async def readyz(request: Request, db: DatabaseDep) -> Health | Response:
     """Readiness: the database answers and its schema is at the code's migration head."""
     try:
-        at_head, detail = await database(request).call(
-            meta.migration_state, request.app.state.migrations
-        )
-    except Exception:  # any driver error means "not ready", never a 500
-        return problem(request, 503, "Service Unavailable", "The database is not reachable.")
+        at_head, detail = await db.call(meta.migration_state, request.app.state.migrations)
+    except Exception as exc:  # any driver error or timeout means "not ready", never a 500
+        logger.warning("not ready: %s", type(exc).__name__)
+        return problem(request, problems.SERVICE_UNAVAILABLE, "The database is not reachable.")
     if not at_head:
-        return problem(request, 503, "Service Unavailable", detail)
-    return Health(status="ready", detail=detail)
+        logger.warning("not ready: %s", detail)
+        return problem(request, problems.SERVICE_UNAVAILABLE, "The database schema is not current.")
+    return Health(status="ready")
+
+
+@health_router.get("/metrics", include_in_schema=False)
+def read_metrics(request: Request) -> Response:
+    """Prometheus metrics (only when SIDEFX_METRICS_ENABLED; a token when one is set)."""
+    settings = request.app.state.settings
+    if not settings.metrics_enabled:
+        return problem(request, problems.NOT_FOUND, "No endpoint at /metrics.")
+    token = settings.metrics_token
+    sent = request.headers.get("authorization", "")
+    if token and not secrets.compare_digest(sent, f"Bearer {token}"):
+        return problem(request, problems.NOT_FOUND, "No endpoint at /metrics.")
+    body, content_type = metrics.render()
+    return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})

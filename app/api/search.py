@@ -2,16 +2,30 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.deps import MAX_QUERY_LENGTH, PRINTABLE, as_json
-from app.db import database
-from app.schemas.common import problem_responses
+from app.api.deps import MAX_QUERY_LENGTH, PRINTABLE, Offset, StrictQuery, respond
+from app.api.docs import read_responses
+from app.db import DatabaseDep
 from app.schemas.search import SearchResults
 from app.services import search as search_service
+from app.services.name_index import FUZZY_CUTOFF
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], dependencies=[StrictQuery])
+SEARCH_DOC = f"""Ranked drugs and effects for a search box or autocomplete.
+
+Scores (0-100) and their order: the exact name or slug 100; a brand name, synonym or MedDRA
+term exactly 98; names starting with the query (or with a word of it) 80-98, a whole word
+typed scoring above the start of a longer one; misspellings and sound-alikes 80 x their
+similarity. Fuzzy matches below a similarity of {FUZZY_CUTOFF} (a score of
+{80 * FUZZY_CUTOFF:.0f}) are not returned; at most the best 200 matches are ranked (`total`).
+Each result says which name matched and how."""
 
 
-@router.get("/search", response_model=SearchResults, responses=problem_responses(422))
+@router.get(
+    "/search",
+    response_model=SearchResults,
+    responses=read_responses(422, page=True),
+    description=SEARCH_DOC,
+)
 async def search_names(
     q: Annotated[
         str,
@@ -25,12 +39,14 @@ async def search_names(
         ),
     ],
     request: Request,
+    db: DatabaseDep,
     type: Annotated[
         Literal["drug", "effect"] | None, Query(description="Only drugs or effects.")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=50, description="At most this many results (1-50).")] = 10,
+    limit: Annotated[int, Query(ge=1, le=50, description="Page size (1-50).")] = 10,
+    offset: Offset = 0,
 ) -> Response:
-    """Ranked drugs and effects for a search box or autocomplete: exact names first, then brand
-    names and synonyms, then names starting with the query, then misspellings and sound-alikes.
-    Each result says which name matched and how."""
-    return as_json(await database(request).call(search_service.search, q, type=type, limit=limit))
+    return respond(
+        request,
+        await db.read(search_service.search, q, type=type, limit=limit, offset=offset),
+    )

@@ -1,23 +1,24 @@
 from fastapi import APIRouter, Request, Response
 
-from app.api.deps import Limit, Offset, SourceSlug, as_json, paged
-from app.db import database
-from app.schemas.common import Page, problem_responses
-from app.schemas.drug import SourceSummary
-from app.schemas.source import SourceDetail
+from app.api.deps import Limit, Offset, SourceSlug, StrictQuery, respond
+from app.api.docs import read_responses
+from app.db import DatabaseDep
+from app.schemas.common import Page
+from app.schemas.source import SourceDetail, SourceSummary
 from app.services import sources
 
-router = APIRouter(prefix="/sources", tags=["sources"])
+router = APIRouter(prefix="/sources", tags=["sources"], dependencies=[StrictQuery])
 
 
-@router.get("", response_model=Page[SourceSummary], responses=problem_responses(422))
-async def list_sources(request: Request, limit: Limit = 20, offset: Offset = 0) -> Response:
-    """The documents and datasets behind the data, with their licences."""
-    page = await database(request).call(sources.list_sources, limit=limit, offset=offset)
-    return paged(request, page)
+@router.get("", response_model=Page[SourceSummary], responses=read_responses(422, page=True))
+async def list_sources(
+    request: Request, db: DatabaseDep, limit: Limit = 20, offset: Offset = 0
+) -> Response:
+    """The documents, datasets and curators' notes behind the data, with their licences."""
+    return respond(request, await db.read(sources.list_sources, limit=limit, offset=offset))
 
 
-@router.get("/{source}", response_model=SourceDetail, responses=problem_responses(404, 422))
-async def read_source(source: SourceSlug, request: Request) -> Response:
-    """One source and what it backs."""
-    return as_json(await database(request).call(sources.get_source_detail, source))
+@router.get("/{source}", response_model=SourceDetail, responses=read_responses(404, 422))
+async def read_source(source: SourceSlug, request: Request, db: DatabaseDep) -> Response:
+    """One source: its anchors (the places citations point at) and what it backs."""
+    return respond(request, await db.read(sources.get_source_detail, source))

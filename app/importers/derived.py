@@ -26,8 +26,21 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import Column, Float, Integer, MetaData, String, Table, delete, insert, select
-from sqlalchemy import union, update
+from sqlalchemy import (
+    Column,
+    Enum,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+    type_coerce,
+    union,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from app.enums import (
@@ -95,12 +108,12 @@ def refresh(session: Session) -> int:
     """Recompute the read model; returns how many records changed."""
     changed = 0
     document_sources = _document_sources(session)
+    indications = _indications(session)
     with _Updates(session) as updates:
         for drug_id, records in _records_by_drug(session):
-            indications = _indications(session, drug_id)
             for r in records:
                 r.values = _summary(r, document_sources.get(r.id))
-                r.values.update(_flag(r, indications))
+                r.values.update(_flag(r, indications.get(drug_id, set())))
             _rank(records)
             for r in records:
                 row = tuple(r.values[k] for k in DERIVED)
@@ -113,18 +126,21 @@ def refresh(session: Session) -> int:
 
 def _records_by_drug(session: Session) -> Iterator[tuple[int, list[_Record]]]:
     """Each drug's records with their evidence rows, drug by drug (two ordered streams)."""
-    records = session.execute(
-        select(DrugEffect.id, DrugEffect.drug_id, DrugEffect.context, DrugEffect.curated,
-               Effect.name, Effect.umls_cui, *(getattr(DrugEffect, k) for k in DERIVED))
+    # Core rows, and vocabulary columns as their stored strings: at a million rows the ORM's
+    # row and enum processing cost more than the arithmetic.
+    conn = session.connection()
+    records = conn.execute(
+        select(DrugEffect.id, DrugEffect.drug_id, _text(DrugEffect.context), DrugEffect.curated,
+               Effect.name, Effect.umls_cui, *(_text(getattr(DrugEffect, k)) for k in DERIVED))
         .join(Effect, Effect.id == DrugEffect.effect_id)
         .order_by(DrugEffect.drug_id, DrugEffect.id)
         .execution_options(yield_per=CHUNK)
     )  # fmt: skip
     evidence = iter(
-        session.execute(
+        conn.execute(
             select(DrugEffect.drug_id, Evidence.drug_effect_id, Evidence.source_id,
-                   Evidence.incidence_band, Evidence.frequency_text, Evidence.frequency_lower,
-                   Evidence.frequency_upper, Evidence.placebo)
+                   _text(Evidence.incidence_band), Evidence.frequency_text,
+                   Evidence.frequency_lower, Evidence.frequency_upper, Evidence.placebo)
             .join(DrugEffect, DrugEffect.id == Evidence.drug_effect_id)
             .order_by(DrugEffect.drug_id, Evidence.drug_effect_id, Evidence.id)
             .execution_options(yield_per=CHUNK)
@@ -158,13 +174,20 @@ def _document_sources(session: Session) -> dict[int, int]:
     return out
 
 
-def _indications(session: Session, drug_id: int) -> set[str]:
-    cuis = session.scalars(
-        select(DrugUse.umls_cui).where(
-            DrugUse.drug_id == drug_id, DrugUse.release == Release.sider, DrugUse.umls_cui.isnot(None)
+def _indications(session: Session) -> dict[int, set[str]]:
+    """Drug -> the UMLS CUIs of its indications in the imported release."""
+    out: dict[int, set[str]] = {}
+    for drug_id, cui in session.connection().execute(
+        select(DrugUse.drug_id, DrugUse.umls_cui).where(
+            DrugUse.release == Release.sider, DrugUse.umls_cui.isnot(None)
         )
-    )
-    return {c for c in cuis if c}
+    ):
+        out.setdefault(drug_id, set()).add(cui)
+    return out
+
+
+def _text(column: Any) -> Any:
+    return type_coerce(column, String).label(column.key) if isinstance(column.type, Enum) else column
 
 
 def _summary(r: _Record, document_source: int | None) -> dict[str, Any]:
@@ -177,7 +200,7 @@ def _summary(r: _Record, document_source: int | None) -> dict[str, Any]:
         "measured_rows": len(measured), "basis_source_id": None,
     }  # fmt: skip
     if measured:
-        median = round(statistics.median(_midpoint(row) for row in measured), 6)
+        median = round(statistics.median([_midpoint(row) for row in measured]), 6)
         band, basis = band_of_fraction(median), IncidenceBasis.measured
         values["frequency"] = median
         values["frequency_low"] = min(row.frequency_lower for row in measured)
@@ -203,7 +226,7 @@ def _flag(r: _Record, indications: set[str]) -> dict[str, Any]:
         flag = None  # a document states it: never flagged
     elif PROCEDURE_TERM.search(r.effect_name):
         flag = Flag.procedure_or_therapy
-    elif r.umls_cui in indications and r.context is Context.side_effect:
+    elif r.umls_cui in indications and r.context == Context.side_effect:
         flag = Flag.indication
     elif r.values["frequency"] is not None and r.values["placebo_frequency"] is not None:
         if r.values["frequency"] <= r.values["placebo_frequency"]:
