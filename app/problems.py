@@ -107,4 +107,7 @@ ALL = (
     BAD_REQUEST, SERVICE_UNAVAILABLE, INTERNAL_ERROR,
 )  # fmt: skip
 BY_SLUG = {p.slug: p for p in ALL}
-BY_STATUS = {p.status: p for p in reversed(ALL)}  # the generic kind of each status
+# The generic kind of each status (an HTTP error raised by the framework, not by a service).
+BY_STATUS = {p.status: p for p in (NOT_FOUND, METHOD_NOT_ALLOWED, INVALID_PARAMETER,
+             CONTENT_TOO_LARGE, HEADERS_TOO_LARGE, BAD_REQUEST, SERVICE_UNAVAILABLE,
+             INTERNAL_ERROR)}  # fmt: skip

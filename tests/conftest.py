@@ -1,6 +1,8 @@
 """Real migrations and the curated seed once per session; a rolled-back transaction per test.
 
 SQLite by default; PostgreSQL when SIDEFX_TEST_DATABASE_URL is set (the Makefile runs both).
+The app is the production app; tests hand it a Database over their own connection through
+FastAPI's dependency override, so every request sees the test's uncommitted rows.
 """
 
 import os
@@ -19,14 +21,21 @@ from sqlalchemy.orm import Session
 
 from app.cli import alembic_config
 from app.config import Settings
-from app.db import Database, make_engine
+from app.db import Database, get_database, make_engine
 from app.importers.seed import load_seed
 from app.importers.seed_files import read_seed
-from app.main import attach_database, create_app
+from app.main import create_app
+from app.services.meta import data_version
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_DIR = ROOT / "seed_data"
+FIXTURES = ROOT / "tests" / "fixtures"
+SIDER_FIXTURES = FIXTURES / "sider"
+SIDER_DIR = ROOT.parent / "shared" / "data" / "sider"  # the real files, never copied here
+SEEDS_DIR = ROOT.parent / "shared" / "seeds"  # the source documents
 POSTGRES_URL = os.environ.get("SIDEFX_TEST_DATABASE_URL")
+# Generous on purpose: a loaded CI machine must not turn a slow test into a failing one.
+TEST_SETTINGS = {"db_timeout": 60.0, "statement_timeout_ms": 60_000, "log_level": "WARNING"}
 
 
 @pytest.fixture(scope="session")
@@ -68,14 +77,24 @@ def reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+def settings_for(url: str, **overrides: object) -> Settings:
+    return Settings(database_url=url, **{**TEST_SETTINGS, **overrides})  # type: ignore[arg-type]
+
+
+def seeded(url: str) -> Engine:
+    """Migrate an empty database to head and load the curated seed; returns its engine."""
+    command.upgrade(alembic_config(url), "head")
+    engine = make_engine(url, settings=settings_for(url))
+    with Session(engine) as session, session.begin():
+        load_seed(session, read_seed(SEED_DIR))
+    return engine
+
+
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
     if database_url.startswith("postgresql"):
         reset_postgres(database_url)
-    command.upgrade(alembic_config(database_url), "head")
-    engine = make_engine(database_url)
-    with Session(engine) as session, session.begin():
-        load_seed(session, read_seed(SEED_DIR))
+    engine = seeded(database_url)
     yield engine
     engine.dispose()
 
@@ -99,14 +118,28 @@ def session(session_factory: Callable[[], Session]) -> Iterator[Session]:
         yield session
 
 
+def database_over(factory: Callable[[], Session], settings: Settings) -> Database:
+    return Database(
+        factory,
+        version=data_version,
+        timeout=settings.db_timeout,
+        statement_timeout=settings.statement_timeout_ms / 1000,
+        threads=settings.threadpool_size,
+    )
+
+
+def app_over(database: Database, settings: Settings) -> FastAPI:
+    """The production app, answering from DATABASE (FastAPI's dependency override)."""
+    app = create_app(settings)
+    app.dependency_overrides[get_database] = lambda: database
+    return app
+
+
 @pytest.fixture
 def app(session_factory: Callable[[], Session], database_url: str) -> FastAPI:
-    # The response cache is off here: tests change rows without a new data version.
-    app = create_app(Settings(database_url=database_url, data_version_ttl=0, response_cache=False))
-    # As in production: SQLite calls run on the event loop, PostgreSQL calls in the threadpool.
-    inline = not database_url.startswith("postgresql")
-    attach_database(app, Database(session_factory, inline=inline))
-    return app
+    # No response cache: tests change rows without a new data version.
+    settings = settings_for(database_url, response_cache=False)
+    return app_over(database_over(session_factory, settings), settings)
 
 
 @pytest.fixture

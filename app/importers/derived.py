@@ -35,6 +35,7 @@ from sqlalchemy import (
     String,
     Table,
     delete,
+    func,
     insert,
     select,
     type_coerce,
@@ -53,12 +54,14 @@ from app.enums import (
 )
 from app.models import (
     Citation,
+    Drug,
     DrugEffect,
     DrugEffectItem,
     DrugEffectSource,
     DrugUse,
     Effect,
     Evidence,
+    Source,
     SourceAnchor,
 )
 
@@ -121,6 +124,7 @@ def refresh(session: Session) -> int:
                     updates.add({"id": r.id, **r.values})
                     changed += 1
     _record_sources(session)
+    _source_backing(session)
     return changed
 
 
@@ -322,3 +326,38 @@ def _record_sources(session: Session) -> None:
             ["drug_effect_id", "source_id"], union(by_part, by_item, by_evidence)
         )
     )
+
+
+MAX_DRUG_SLUGS = 100
+
+
+def _source_backing(session: Session) -> None:
+    """Per source: drugs, records, rows and statements it backs (the /v1/sources figures)."""
+    conn = session.connection()
+    records = dict(conn.execute(
+        select(DrugEffectSource.source_id, func.count()).group_by(DrugEffectSource.source_id)
+    ).all())  # fmt: skip
+    drugs: dict[int, list[str]] = {}
+    for source_id, slug in conn.execute(
+        select(DrugEffectSource.source_id, Drug.slug)
+        .join(DrugEffect, DrugEffect.id == DrugEffectSource.drug_effect_id)
+        .join(Drug, Drug.id == DrugEffect.drug_id)
+        .distinct()
+        .order_by(DrugEffectSource.source_id, Drug.slug)
+    ):
+        drugs.setdefault(source_id, []).append(slug)
+    evidence = dict(conn.execute(
+        select(Evidence.source_id, func.count()).group_by(Evidence.source_id)
+    ).all())  # fmt: skip
+    statements = dict(conn.execute(
+        select(SourceAnchor.source_id, func.count())
+        .join(Citation, Citation.anchor_id == SourceAnchor.id)
+        .group_by(SourceAnchor.source_id)
+    ).all())  # fmt: skip
+    for source_id in conn.execute(select(Source.id)).scalars():
+        slugs = drugs.get(source_id, [])
+        backing = {"drugs": len(slugs), "drug_effects": records.get(source_id, 0),
+                   "evidence": evidence.get(source_id, 0),
+                   "statements": statements.get(source_id, 0),
+                   "drug_slugs": slugs[:MAX_DRUG_SLUGS]}  # fmt: skip
+        conn.execute(update(Source).where(Source.id == source_id).values(backing=backing))

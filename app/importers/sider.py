@@ -42,8 +42,10 @@ from app.models import (
     Alias,
     Citation,
     DataRelease,
+    Drug,
     DrugEffect,
     DrugUse,
+    Effect,
     Evidence,
     Source,
     SourceAnchor,
@@ -110,7 +112,8 @@ def import_sider(
     if release is not None and release.checksum == checksum and not force:
         return SiderReport(changed=False, seconds=time.perf_counter() - started)
     data = read_sider(files, progress)
-    report = _write(session, data, progress or _silent, allow_shrink=allow_shrink)
+    with session.begin_nested():  # a refusal half-way leaves the caller's transaction as it was
+        report = _write(session, data, progress or _silent, allow_shrink=allow_shrink)
     report.errata = f"{files.errata.name}: {data.errata_dropped} rows" if files.errata else None
     now = datetime.now(UTC)
     if release is None:
@@ -151,8 +154,8 @@ def _write(
     uses = _insert(session, DrugUse, _use_rows(data, drugs.ids), progress)
     skipped = data.skipped.copy()
     aliases = _insert(session, Alias, alias_rows(session, data, drugs.ids, skipped))
-    _cite_release(session, anchors)
     prune_orphans(session)
+    _cite_release(session, anchors)
     derived.refresh(session)
     if data.decoding.latin1_lines:
         skipped[f"{MAPPING}: lines read as Latin-1 (first {data.decoding.first})"] += (
@@ -205,8 +208,10 @@ def _upsert_source(session: Session) -> tuple[int, dict[str, int]]:
 
 
 def _delete_release(session: Session, source_id: int) -> None:
-    """Everything the previous SIDER import wrote (citations go with their rows)."""
+    """Everything the previous SIDER import wrote."""
     options = {"synchronize_session": False}
+    anchors = select(SourceAnchor.id).where(SourceAnchor.source_id == source_id)
+    session.execute(delete(Citation).where(Citation.anchor_id.in_(anchors)), execution_options=options)
     session.execute(delete(Evidence).where(Evidence.source_id == source_id), execution_options=options)
     for model in (Alias, DrugUse):
         session.execute(delete(model).where(model.release == RELEASE), execution_options=options)
@@ -263,15 +268,19 @@ def _use_rows(data: SiderData, drug_ids: dict[Any, int]) -> list[dict[str, Any]]
 
 
 def _cite_release(session: Session, anchors: dict[str, int]) -> None:
-    """Each alias and use SIDER wrote cites the file it comes from (one statement each)."""
-    for model, column, anchor in (
-        (Alias, "alias_id", anchors[MAPPING]),
-        (DrugUse, "drug_use_id", anchors[INDICATIONS]),
+    """Each statement SIDER makes cites the file it comes from: the aliases and uses it wrote,
+    and the codes of the drugs (STITCH flat id = PubChem CID) and effects (MedDRA PT) it
+    created."""
+    for model, column, part, anchor in (
+        (Alias, "alias_id", None, anchors[MAPPING]),
+        (DrugUse, "drug_use_id", None, anchors[INDICATIONS]),
+        (Drug, "drug_id", "identifiers", anchors[SIDE_EFFECTS]),
+        (Effect, "effect_id", "codes", anchors[SIDE_EFFECTS]),
     ):
         session.execute(
             insert(Citation).from_select(
-                ["anchor_id", column],
-                select(literal(anchor), model.id).where(model.release == RELEASE),
+                ["anchor_id", "part", column],
+                select(literal(anchor), literal(part), model.id).where(model.release == RELEASE),
             )
         )
 

@@ -8,6 +8,7 @@ them. Which of the two name columns holds the generic name depends on where the 
 source (the prefix of the label id, the last field) from the rows that carry a single name.
 """
 
+import html
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -18,7 +19,19 @@ from app.text import name_key
 STITCH_OFFSET = 100_000_000  # flat id CID1xxxxxxxx = 100,000,000 + PubChem CID
 _NEGATIVE_ID = re.compile(r"-\d+")
 _BRAND_SEPARATOR = re.compile(r",\s+")
-_LETTER = re.compile(r"[^\W\d_]")
+# A label's product name carries strength and form after the brand ("SYNTHROID - TAB 100MCG",
+# "XANAX TAB 0.25MG"): the brand is what comes before the first such word.
+_PRODUCT_TAIL = re.compile(
+    r"\s(?:-\s|\(|\d|(?:tab|tabs|tablet|tablets|cap|caps|capsule|capsules|inj|injection|"
+    r"liq|syrup|suspension|solution|cream|gel|ointment|powder|pws|for|in|ampules?|nebules|"
+    r"sterile|oral|topical|iv|im|sr|xr|er|ds|ect)\b)",
+    re.IGNORECASE,
+)
+_FORM_ONLY = re.compile(
+    r"(?i)(?:film[- ]coated |extended[- ]release |oral |chewable )?"
+    r"(?:tablets?|capsules?|injection|solution|suspension|cream|gel|ointment|syrup|drops)"
+)
+_WORD = re.compile(r"[^\W\d_]{3,}")
 _SALT_NOTE = re.compile(r"(.+?)\s*\((.+)\)")  # "CILAZAPRIL (CILAZAPRIL MONOHYDRATE)"
 # Label-extraction debris that sits in a name column of some rows ("Description", "Composition:").
 _DEBRIS = re.compile(r":|^(description|composition|presentation)$|^the ")
@@ -106,10 +119,32 @@ def _names(cid: int, rows: list[_Row], generic_column: dict[str, int]) -> DrugNa
         generics[name_key(generic)][generic] += 1
         if brand and name_key(brand) != name_key(generic):
             for part in _BRAND_SEPARATOR.split(brand):
-                if _LETTER.search(part):
-                    brands[name_key(part)][part.strip()] += 1
+                clean = brand_name(part)
+                if clean and name_key(clean) != name_key(generic):
+                    brands[name_key(clean)][clean] += 1
     name = _pick(generics) or _pick(brands) or f"CID {cid}"
     return DrugNames(name=name, brands=tuple(sorted(_spelling(s) for s in brands.values())))
+
+
+def brand_name(product: str) -> str | None:
+    """The brand in a label's product name, in display case; None for no brand ("Tablet",
+    "75MG")."""
+    text = " ".join(html.unescape(product).split())
+    if _FORM_ONLY.fullmatch(text):
+        return None
+    text = _PRODUCT_TAIL.split(text, maxsplit=1)[0].strip(" -")
+    if not _WORD.search(text) or _FORM_ONLY.fullmatch(text):
+        return None
+    return display_case(text)
+
+
+def display_case(name: str) -> str:
+    """`KLONOPIN` -> `Klonopin`, `GEN-NAPROXEN EC` -> `Gen-Naproxen EC`; mixed case is kept."""
+    if not name.isupper():
+        return name
+    words = re.split(r"([\s\-/]+)", name)
+    return "".join(w if len(w) <= 3 and w.isalpha() and len(words) > 1 else w.capitalize()
+                   for w in words)  # fmt: skip
 
 
 def _without_salt_note(name: str) -> str:

@@ -27,9 +27,9 @@ from app.importers.sider_mapping import DrugNames, read_mapping
 _FLAT_ID = re.compile(r"CID1\d{8}")
 _CUI = re.compile(r"C\d{7}")
 MAX_TEXT = 100  # Evidence.frequency_text
-# Refuse a name mapping that names fewer of the side-effect file's drugs than this: an empty or
+# Refuse a name mapping that names under half of the side-effect file's drugs: an empty or
 # wrong label_mapping would otherwise drop nearly every record (SIDER 4.1 maps all of them).
-MIN_MAPPED_SHARE = 0.9
+MIN_MAPPED_SHARE = 0.5
 
 
 @dataclass

@@ -1,6 +1,7 @@
 from datetime import date
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.enums import AnchorKind, SourceKind
@@ -22,6 +23,8 @@ class Source(Base):
     licence: Mapped[str | None] = mapped_column(String(200))
     document: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[str | None] = mapped_column(Text)
+    # Derived (app/importers/derived.py): what the source backs, counted once per load.
+    backing: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class SourceAnchor(Base):

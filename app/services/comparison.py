@@ -18,6 +18,7 @@ from app.enums import TermMatch, WarningKind
 from app.errors import InvalidParameter, TooManyDrugs
 from app.models import Drug, DrugEffect, DrugWarning, Effect
 from app.schemas.comparison import ComparisonRead
+from app.schemas.record import MatchedVia
 from app.services.citations import cites_of, get
 from app.services.drug_effects import RecordFilters
 from app.services.drugs import attribute_values, class_memberships
@@ -161,8 +162,8 @@ def _matrix(
             for record_id in picks[p.id, ref.id]:
                 record = built[record_id]
                 if marks[p.id, record_id] is not TermMatch.exact:
-                    record = record.model_copy(update={"matched_via": {
-                        "kind": marks[p.id, record_id], "effect": record.effect}})  # fmt: skip
+                    via = MatchedVia(kind=marks[p.id, record_id], effect=record.effect)
+                    record = record.model_copy(update={"matched_via": via})
                 cell.append(record)
             cells.append({"drug": ref.slug, "records": cell})
         rows.append({"effect": effect_ref(heads[p.slug]), "shared_by": len(p.drugs), "cells": cells})
@@ -184,7 +185,6 @@ def _attribute_rows(session: Session, refs: list[Ref]) -> list[dict[str, Any]]:
     drugs = {d.id: d for d in session.scalars(select(Drug).where(Drug.id.in_(ids)))}
     cites = cites_of(session, "drug_id", ids)
     values = {i: attribute_values(drugs[i], cites) for i in ids}
-    from app.services.drugs import _classes  # the memberships, as the drug detail shows them
 
     classes = class_memberships(session, ids)
     member_cites = cites_of(session, "class_member_id", [m for c in classes.values() for _, m in c])

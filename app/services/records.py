@@ -66,7 +66,9 @@ def build_records(
 
         def listed(kind: ItemKind, items: list[Any] = record_items) -> list[dict[str, Any]]:
             return [
-                {"text": i.text, "cites": get(item_cites, i.id)} for i in items if i.kind is kind
+                {"text": i.text, "cites": get(item_cites, i.id)}
+                for i in items
+                if i.item_kind is kind
             ]
 
         out.append(
@@ -81,7 +83,7 @@ def build_records(
                 accompanying_symptoms=[
                     {"effect": effect_ref(i), "cites": get(item_cites, i.id)}
                     for i in record_items
-                    if i.kind is ItemKind.accompanying
+                    if i.item_kind is ItemKind.accompanying
                 ],
                 management=listed(ItemKind.management),
                 notes=listed(ItemKind.note),
@@ -138,11 +140,11 @@ def _severity(de: DrugEffect, cites: list[Any]) -> dict[str, Any] | None:
 
 def _items(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
     rows = session.execute(
-        select(DrugEffectItem.id, DrugEffectItem.drug_effect_id, DrugEffectItem.kind,
-               DrugEffectItem.text, *EFFECT_COLUMNS)
+        select(DrugEffectItem.id, DrugEffectItem.drug_effect_id,
+               DrugEffectItem.kind.label("item_kind"), DrugEffectItem.text, *EFFECT_COLUMNS)
         .outerjoin(Effect, Effect.id == DrugEffectItem.effect_id)
         .where(DrugEffectItem.drug_effect_id.in_(ids))
-        .order_by(DrugEffectItem.drug_effect_id, DrugEffectItem.kind, DrugEffectItem.position)
+        .order_by(DrugEffectItem.drug_effect_id, DrugEffectItem.position)
     )  # fmt: skip
     out: dict[int, list[Any]] = defaultdict(list)
     for row in rows:

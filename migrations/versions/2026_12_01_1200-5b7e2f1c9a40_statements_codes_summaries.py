@@ -52,6 +52,7 @@ def upgrade() -> None:
     with op.batch_alter_table("source") as b:
         b.alter_column("kind", existing_type=vocab("source_kind", *SOURCE_KINDS_OLD),
                        type_=vocab("source_kind", *SOURCE_KINDS_OLD, "curation"))  # fmt: skip
+        b.add_column(sa.Column("backing", sa.JSON(), nullable=True))
     _upgrade_alias()
     _upgrade_drug()
     _upgrade_effect()
@@ -357,6 +358,7 @@ def downgrade() -> None:
     with op.batch_alter_table("source") as b:
         b.alter_column("kind", existing_type=vocab("source_kind", *SOURCE_KINDS_OLD, "curation"),
                        type_=vocab("source_kind", *SOURCE_KINDS_OLD))  # fmt: skip
+        b.drop_column("backing")
     for table in ("citation", "drug_effect_source", "drug_effect_item", "source_anchor",
                   "drug_class_member", "drug_class"):  # fmt: skip
         op.drop_table(table)

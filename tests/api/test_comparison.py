@@ -4,16 +4,16 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session
 
-from app.enums import Context, IncidenceBand
-from tests.builders import make_drug, make_drug_effect, make_effect
+from app.models import Effect
+from tests.builders import make_drug, make_record
 
 pytestmark = pytest.mark.anyio
 
 TABLE_DRUGS = "clonazepam,cyclobenzaprine,baclofen"
-TABLE_SECTION = "Clonazepam vs. Common Muscle Relaxants"
+TABLE = "clonazepam-vs-common-muscle-relaxants"
 
 
 def _row(body: dict[str, Any], attribute: str) -> dict[str, dict[str, Any]]:
@@ -26,44 +26,31 @@ async def test_compare_reproduces_the_source_table_with_citations(
 ) -> None:
     body = (await client.get("/v1/compare", params={"drugs": TABLE_DRUGS})).json()
     expected = {  # the table's cells, drug by drug
-        "clonazepam": {
-            "drug_class": "Benzodiazepine",
-            "dependence_risk": "high",
-            "common_use": "Anxiety, seizures, nocturnal spasms",
-            "sedation_potential": "Common, dose-dependent",
-        },
-        "cyclobenzaprine": {
-            "sedation_potential": "Common, potentially high",
-            "drug_class": "Skeletal Muscle Relaxant",
-            "common_use": "Short-term relief of muscle spasms",
-            "dependence_risk": "low",
-        },
-        "baclofen": {
-            "common_use": "Long-term management of spasticity",
-            "dependence_risk": "unknown",
-            "drug_class": "GABA-mimetic Muscle Relaxant",
-            "sedation_potential": "Common, dose-dependent",
-        },
+        "clonazepam": {"dependence_risk": "high", "sedation_potential": "Common, dose-dependent"},
+        "cyclobenzaprine": {"dependence_risk": "low", "sedation_potential": "Common, potentially high"},
+        "baclofen": {"dependence_risk": "unknown", "sedation_potential": "Common, dose-dependent"},
     }
     for drug, cells in expected.items():
         for attribute, value in cells.items():
             cell = _row(body, attribute)[drug]
             assert cell["value"] == value, (attribute, drug)
-            sections = {(s["source"], s["section"]) for s in cell["sources"]}
-            assert ("clonazepam-muscle-spasms", TABLE_SECTION) in sections, (attribute, drug)
-    mechanism = _row(body, "mechanism")
-    assert all(cell["value"] and cell["sources"] for cell in mechanism.values())
-    assert "spinal reflexes" in mechanism["baclofen"]["value"]
-    dependence = _row(body, "dependence_risk")
-    assert "abrupt" in dependence["baclofen"]["note"]
+            assert TABLE in {c["anchor"]["key"] for c in cell["cites"]}, (attribute, drug)
+    classes = _row(body, "drug_class")
+    assert "Benzodiazepines" in classes["clonazepam"]["value"]
+    assert "Skeletal muscle relaxants" in classes["cyclobenzaprine"]["value"]
+    assert "spinal reflexes" in _row(body, "mechanism")["baclofen"]["value"]
+    assert "abrupt" in _row(body, "dependence_risk")["baclofen"]["note"]
 
 
-async def test_compare_shows_boxed_warning_only_where_stated(client: httpx.AsyncClient) -> None:
+async def test_a_cell_no_source_states_says_not_stated(client: httpx.AsyncClient) -> None:
     body = (await client.get("/v1/compare", params={"drugs": TABLE_DRUGS})).json()
+    controlled = _row(body, "controlled_substance")
+    assert controlled["clonazepam"] == {"drug": "clonazepam", "value": None, "note": None,
+                                        "stated": False, "cites": []}  # fmt: skip
+    assert controlled["cyclobenzaprine"]["stated"]
     boxed = _row(body, "boxed_warning")
-    assert boxed["clonazepam"]["value"]
-    assert boxed["clonazepam"]["sources"]
-    assert boxed["baclofen"]["value"] is None
+    assert boxed["clonazepam"]["value"] and boxed["clonazepam"]["cites"]
+    assert not boxed["baclofen"]["stated"]
 
 
 async def test_compare_keeps_order_and_resolves_brands(client: httpx.AsyncClient) -> None:
@@ -71,183 +58,112 @@ async def test_compare_keeps_order_and_resolves_brands(client: httpx.AsyncClient
     assert [d["slug"] for d in body["drugs"]] == ["baclofen", "cyclobenzaprine", "clonazepam"]
     assert [d["requested"] for d in body["drugs"]] == ["Lioresal", "FLEXERIL", "Klonopin"]
     assert [c["drug"] for c in body["effects"]["items"][0]["cells"]] == [
-        "baclofen",
-        "cyclobenzaprine",
-        "clonazepam",
-    ]
+        "baclofen", "cyclobenzaprine", "clonazepam",
+    ]  # fmt: skip
 
 
-async def test_compare_orders_shared_effects_first(client: httpx.AsyncClient) -> None:
-    body = (await client.get("/v1/compare", params={"drugs": TABLE_DRUGS, "limit": 100})).json()
-    shared = [row["shared_by"] for row in body["effects"]["items"]]
-    assert shared == sorted(shared, reverse=True)
-    assert body["effects"]["items"][0]["effect"]["slug"] == "sedation"
-    assert body["summary"]["shared_by_all"]["effects"] == ["sedation"]
-    unique = {u["drug"]: u for u in body["summary"]["unique"]}
-    assert "leg-cramps" in unique["clonazepam"]["effects"]
-    assert unique["baclofen"]["count"] == 0
+async def test_compare_accepts_the_parameter_repeated(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/compare?drugs=clonazepam&drugs=diazepam")
+    assert [d["slug"] for d in response.json()["drugs"]] == ["clonazepam", "diazepam"]
 
 
-async def test_compare_orders_by_incidence_within_equal_sharing(
-    client: httpx.AsyncClient, session: Session
+async def test_matrix_cells_hold_full_records_shared_effects_first(
+    client: httpx.AsyncClient,
 ) -> None:
-    a, b = make_drug(session, name="Alphamine"), make_drug(session, name="Betamine")
-    rare, common = make_effect(session, name="Test rash"), make_effect(session, name="Test itch")
-    make_drug_effect(session, drug=a, effect=rare, band=IncidenceBand.rare)
-    make_drug_effect(session, drug=b, effect=common, band=IncidenceBand.common)
-    body = (await client.get("/v1/compare", params={"drugs": "alphamine,betamine"})).json()
-    assert [r["effect"]["slug"] for r in body["effects"]["items"]] == ["test-itch", "test-rash"]
+    body = (await client.get("/v1/compare?drugs=clonazepam,diazepam&limit=100")).json()
+    rows = body["effects"]["items"]
+    shared = [r["shared_by"] for r in rows]
+    assert shared == sorted(shared, reverse=True) and shared[0] == 2
+    record = rows[0]["cells"][0]["records"][0]
+    assert {"incidence", "onset", "severity", "management", "sources"} <= set(record)
+
+
+async def test_a_drug_without_the_rows_effect_shows_a_broader_or_narrower_record(
+    session: Session, client: httpx.AsyncClient
+) -> None:
+    drug = make_drug(session, name="Testamine")
+    spasms = session.execute(select(Effect).where(Effect.slug == "muscle-spasms")).scalar_one()
+    make_record(session, drug=drug, effect=spasms, rows=[("3%", 0.03, 0.03, False)])
+    body = (await client.get("/v1/compare?drugs=clonazepam,testamine&limit=100")).json()
+    (row,) = [r for r in body["effects"]["items"] if r["effect"]["slug"] == "leg-cramps"]
+    testamine = row["cells"][1]["records"]
+    assert testamine and testamine[0]["matched_via"]["kind"] == "broader_term"
+    assert row["shared_by"] == 1  # shared counts the drugs' own records only
 
 
 async def test_compare_filters_by_context(client: httpx.AsyncClient) -> None:
-    params: dict[str, str | int] = {
-        "drugs": "clonazepam,diazepam",
-        "context": "withdrawal",
-        "limit": 100,
-    }
-    body = (await client.get("/v1/compare", params=params)).json()
-    contexts = {
-        rec["context"]
-        for row in body["effects"]["items"]
-        for cell in row["cells"]
-        for rec in cell["records"]
-    }
-    assert contexts == {"withdrawal"}
-    slugs = {row["effect"]["slug"] for row in body["effects"]["items"]}
-    assert "rebound-muscle-tension" in slugs
-    assert "leg-cramps" in slugs
-
-
-async def test_compare_filters_by_body_system(client: httpx.AsyncClient) -> None:
-    params: dict[str, str | int] = {
-        "drugs": "clonazepam,diazepam",
-        "body_system": "psychiatric",
-        "limit": 100,
-    }
-    body = (await client.get("/v1/compare", params=params)).json()
-    assert body["effects"]["items"]
-    assert {r["effect"]["body_system"] for r in body["effects"]["items"]} == {"psychiatric"}
+    body = (await client.get("/v1/compare?drugs=clonazepam,diazepam&context=withdrawal&limit=100")).json()
+    records = [r for row in body["effects"]["items"] for c in row["cells"] for r in c["records"]]
+    assert records and {r["context"] for r in records} == {"withdrawal"}
 
 
 async def test_compare_shared_only_drops_single_drug_effects(client: httpx.AsyncClient) -> None:
-    params: dict[str, str | int] = {
-        "drugs": "clonazepam,diazepam",
-        "shared_only": "true",
-        "limit": 100,
-    }
-    body = (await client.get("/v1/compare", params=params)).json()
-    assert body["effects"]["items"]
-    assert all(row["shared_by"] >= 2 for row in body["effects"]["items"])
-    assert body["summary"]["unique"][0]["count"] > 0  # the summary still counts everything
+    body = (await client.get("/v1/compare?drugs=clonazepam,diazepam&shared_only=true&limit=100")).json()
+    assert body["effects"]["items"] and all(r["shared_by"] == 2 for r in body["effects"]["items"])
 
 
 async def test_compare_paginates_the_matrix(client: httpx.AsyncClient) -> None:
-    first = (await client.get("/v1/compare", params={"drugs": TABLE_DRUGS, "limit": 2})).json()
-    second = (
-        await client.get("/v1/compare", params={"drugs": TABLE_DRUGS, "limit": 2, "offset": 2})
-    ).json()
-    assert len(first["effects"]["items"]) == 2
-    assert first["effects"]["total"] > 4
-    assert first["effects"]["items"][0] != second["effects"]["items"][0]
+    first = (await client.get("/v1/compare?drugs=clonazepam,diazepam&limit=2")).json()["effects"]
+    second = (await client.get("/v1/compare?drugs=clonazepam,diazepam&limit=2&offset=2")).json()["effects"]
+    assert first["total"] == second["total"] > 4
+    assert {r["effect"]["slug"] for r in first["items"]}.isdisjoint(
+        r["effect"]["slug"] for r in second["items"]
+    )
 
 
-async def test_compare_unknown_drug_is_404_naming_it(client: httpx.AsyncClient) -> None:
-    response = await client.get("/v1/compare", params={"drugs": "clonazepam,baclofem"})
-    assert response.status_code == 404
+async def test_compare_summary_lists_shared_and_unique_effects(client: httpx.AsyncClient) -> None:
+    summary = (await client.get("/v1/compare?drugs=clonazepam,diazepam")).json()["summary"]
+    assert summary["shared_by_all"]["count"] == len(summary["shared_by_all"]["effects"]) > 0
+    assert [u["drug"] for u in summary["unique"]] == ["clonazepam", "diazepam"]
+
+
+async def test_compare_unknown_drugs_are_one_404_naming_each(client: httpx.AsyncClient) -> None:
+    response = await client.get("/v1/compare?drugs=clonazepam,nopeazole,zzzumab")
     body = response.json()
-    assert "baclofem" in body["detail"]
-    assert "baclofen" in body["suggestions"]
+    assert response.status_code == 404 and body["type"] == "/v1/problems/unknown-drug"
+    assert "nopeazole" in body["detail"] and "zzzumab" in body["detail"]
 
 
 @pytest.mark.parametrize(
-    ("drugs", "rule"),
+    ("drugs", "kind"),
     [
-        ("clonazepam", "2 to 10"),
-        (",".join(["clonazepam"] * 11), "2 to 10"),
-        ("clonazepam,Klonopin", "once"),
-        ("clonazepam,,baclofen", "1 to 200"),
+        ("clonazepam", "too-many-drugs"),
+        (",".join(["clonazepam"] * 11), "too-many-drugs"),
+        ("clonazepam,,diazepam", "invalid-parameter"),
+        ("clonazepam,Klonopin", "invalid-parameter"),
+        ("diazepam%00,clonazepam", "invalid-parameter"),
+        ("clonazepam," + "x" * 201, "invalid-parameter"),
     ],
 )
-async def test_compare_rejects_bad_drug_lists_with_the_rule(
-    client: httpx.AsyncClient, drugs: str, rule: str
+async def test_compare_rejects_bad_drug_lists_with_the_rule_and_errors(
+    client: httpx.AsyncClient, drugs: str, kind: str
 ) -> None:
-    response = await client.get("/v1/compare", params={"drugs": drugs})
+    response = await client.get(f"/v1/compare?drugs={drugs}")
     assert response.status_code == 422
-    assert response.headers["content-type"] == "application/problem+json"
-    assert rule in response.json()["detail"]
+    body = response.json()
+    assert body["type"] == f"/v1/problems/{kind}"
+    assert body["errors"] and body["errors"][0]["loc"][:2] == ["query", "drugs"]
 
 
 @contextmanager
-def count_statements(connection: Connection) -> Iterator[list[str]]:
-    statements: list[str] = []
+def _statements(connection: Connection) -> Iterator[list[str]]:
+    seen: list[str] = []
 
-    def record(*args: Any) -> None:
-        statements.append(args[2])
+    def count(*args: Any) -> None:
+        seen.append(args[2])
 
-    event.listen(connection, "before_cursor_execute", record)
+    event.listen(connection, "before_cursor_execute", count)
     try:
-        yield statements
+        yield seen
     finally:
-        event.remove(connection, "before_cursor_execute", record)
+        event.remove(connection, "before_cursor_execute", count)
 
 
 async def test_compare_statement_count_does_not_grow_with_drugs(
-    client: httpx.AsyncClient, session: Session, connection: Connection
-) -> None:
-    names = []
-    for i in range(10):
-        drug = make_drug(session, name=f"Drug{i}")
-        names.append(drug.slug)
-        for j in range(i + 1):
-            effect = make_effect(session, name=f"Effect{i}x{j}")
-            make_drug_effect(session, drug=drug, effect=effect, context=Context.side_effect)
-            make_drug_effect(session, drug=drug, effect=effect, context=Context.withdrawal)
-    # Warm up: the first request after new rows loads the in-process name catalog.
-    assert (await client.get("/v1/compare", params={"drugs": ",".join(names[:2])})).is_success
-    with count_statements(connection) as two:
-        assert (await client.get("/v1/compare", params={"drugs": ",".join(names[:2])})).is_success
-    with count_statements(connection) as ten:
-        params: dict[str, str | int] = {"drugs": ",".join(names), "limit": 100}
-        assert (await client.get("/v1/compare", params=params)).is_success
-    selects = [s for s in ten if s.lstrip().upper().startswith("SELECT")]
-    assert len(ten) == len(two)
-    assert len(selects) <= 12
-
-
-async def test_contexts_view_puts_side_effect_and_withdrawal_side_by_side(
-    client: httpx.AsyncClient,
-) -> None:
-    body = (await client.get("/v1/drugs/Klonopin/contexts", params={"limit": 100})).json()
-    assert body["drug"]["slug"] == "clonazepam"
-    rows = {row["effect"]["slug"]: row for row in body["items"]}
-    cramps = rows["leg-cramps"]
-    assert cramps["side_effect"]["severity"] == "mild"
-    assert cramps["withdrawal"]["onset"]["relative_to"] == "last_dose"
-    assert cramps["withdrawal"]["management"]
-    assert cramps["overdose"] is None
-    assert body["items"][0]["effect"]["slug"] == "leg-cramps"  # two contexts sort first
-
-
-async def test_contexts_view_multi_context_only(client: httpx.AsyncClient) -> None:
-    params: dict[str, str | int] = {"multi_context_only": "true", "limit": 100}
-    body = (await client.get("/v1/drugs/clonazepam/contexts", params=params)).json()
-    assert body["total"] == len(body["items"]) >= 1
-    for row in body["items"]:
-        assert sum(row[c] is not None for c in ("side_effect", "withdrawal", "overdose")) >= 2
-
-
-async def test_contexts_view_statement_count_is_bounded(
     client: httpx.AsyncClient, connection: Connection
 ) -> None:
-    await client.get("/v1/drugs/clonazepam/contexts")  # warm up the name catalog
-    with count_statements(connection) as statements:
-        response = await client.get("/v1/drugs/clonazepam/contexts", params={"limit": 100})
-    assert response.is_success
-    assert len(response.json()["items"]) > 10
-    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    assert len(selects) <= 9
-
-
-async def test_contexts_view_unknown_drug_is_404(client: httpx.AsyncClient) -> None:
-    response = await client.get("/v1/drugs/nope-azepam/contexts")
-    assert response.status_code == 404
+    with _statements(connection) as two:
+        await client.get("/v1/compare?drugs=clonazepam,diazepam")
+    with _statements(connection) as six:
+        await client.get("/v1/compare?drugs=clonazepam,diazepam,baclofen,cyclobenzaprine,tizanidine,lorazepam")
+    assert len(six) == len(two)

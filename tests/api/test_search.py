@@ -1,10 +1,12 @@
 import csv
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy.orm import Session
 
+from app.models import DataRelease
 from tests.builders import make_drug
 
 pytestmark = pytest.mark.anyio
@@ -75,10 +77,34 @@ async def test_search_nonsense_returns_nothing(client: httpx.AsyncClient) -> Non
     assert body["items"] == []
 
 
-async def test_search_sees_new_records(client: httpx.AsyncClient, session: Session) -> None:
+async def test_search_sees_records_of_a_new_load(
+    client: httpx.AsyncClient, session: Session
+) -> None:
     assert await _top(client, "testamine") == []
     make_drug(session, name="Testamine")
+    release = session.get_one(DataRelease, "seed")
+    release.loaded_at = datetime.now(UTC)  # as every loader does: a new data version
+    session.flush()
     assert (await _top(client, "testamine"))[0] == "testamine"
+
+
+async def test_search_pages_with_total_and_offset(client: httpx.AsyncClient) -> None:
+    first = (await client.get("/v1/search", params={"q": "mus", "limit": 3})).json()
+    second = (await client.get("/v1/search", params={"q": "mus", "limit": 3, "offset": 3})).json()
+    assert first["total"] == second["total"] > 3
+    assert (first["limit"], second["offset"]) == (3, 3)
+    seen = [h["slug"] for h in first["items"] + second["items"]]
+    assert len(seen) == len(set(seen)) == 6
+
+
+async def test_search_matches_meddra_terms_and_says_so(client: httpx.AsyncClient) -> None:
+    hit = (await client.get("/v1/search", params={"q": "somnolence"})).json()["items"][0]
+    assert (hit["slug"], hit["match"], hit["alias_kind"]) == ("drowsiness", "alias", "meddra_term")
+
+
+async def test_fuzzy_matches_below_the_cut_off_are_not_returned(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/v1/search", params={"q": "xylophone"})).json()
+    assert all(hit["score"] >= 56 for hit in body["items"])
 
 
 @pytest.mark.parametrize(

@@ -3,33 +3,31 @@ import pytest
 
 pytestmark = pytest.mark.anyio
 
-SEED_SOURCES = {
-    "clonazepam-leg-cramps",
-    "clonazepam-muscle-spasms",
-    "diazepam-leg-muscle-pain",
-    "clonazepam-overview",
-    "leg-spasms-guide",
-}
 
-
-async def test_list_sources_has_one_per_document(client: httpx.AsyncClient) -> None:
+async def test_sources_list_the_five_documents_and_the_curators_notes(
+    client: httpx.AsyncClient,
+) -> None:
     body = (await client.get("/v1/sources")).json()
-    assert {s["slug"] for s in body["items"]} >= SEED_SOURCES
+    kinds = {s["slug"]: s["kind"] for s in body["items"]}
+    assert len([k for k in kinds.values() if k in ("article", "blog_post")]) == 5
+    assert kinds["sidefx-curation"] == "curation"
 
 
-async def test_source_detail_says_what_it_backs(client: httpx.AsyncClient) -> None:
-    body = (await client.get("/v1/sources/clonazepam-leg-cramps")).json()
-    assert body["title"]
-    assert body["backs"]["drug_effects"] > 0
-    assert "clonazepam" in body["drug_slugs"]
+async def test_a_source_lists_its_anchors_and_what_it_backs(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/v1/sources/diazepam-leg-muscle-pain")).json()
+    assert [a["key"] for a in body["anchors"]][:3] == ["p1", "p2", "p3"]
+    assert {a["kind"] for a in body["anchors"]} == {"paragraph"}
+    assert body["backs"]["statements"] > 20
+    assert "diazepam" in body["drug_slugs"]
 
 
-async def test_guide_source_backs_the_leg_cramp_profile(client: httpx.AsyncClient) -> None:
-    body = (await client.get("/v1/sources/leg-spasms-guide")).json()
-    assert body["backs"]["effect_facts"] > 0
-    assert body["published_date"] == "2023-07-22"
+async def test_a_headed_document_lists_its_headings_exactly(client: httpx.AsyncClient) -> None:
+    body = (await client.get("/v1/sources/clonazepam-overview")).json()
+    assert [a["label"] for a in body["anchors"]] == [
+        "What is clonazepam?", "How does it work?", "Why is it used?"
+    ]  # fmt: skip
 
 
 async def test_unknown_source_is_404(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/sources/nope")
-    assert response.status_code == 404
+    assert response.json()["type"] == "/v1/problems/unknown-source"

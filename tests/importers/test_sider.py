@@ -1,59 +1,31 @@
-"""The SIDER importer on tiny hand-made files in SIDER's format (tests/fixtures/sider).
-
-The fixtures invent their compounds (zorbatinib, quellofen sodium ...) and UMLS codes (C91...,
-C92...); only clonazepam's STITCH id is real, so that SIDER meets the curated clonazepam records.
-"""
+"""The SIDER importer on tiny hand-made files in SIDER's format (tests/fixtures/sider/README.md
+says what each invented drug exercises)."""
 
 import gzip
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner
 
-from app.cli import cli
-from app.config import get_settings
-from app.db import make_engine
-from app.enums import IncidenceBand
+from app.enums import Context, Flag, IncidenceBand, IncidenceBasis
 from app.importers.sider import import_sider
 from app.importers.sider_files import SiderError
-from app.models import Alias, Base, Drug, DrugEffect, DrugUse, Effect, Evidence, Source
-from tests.conftest import ROOT
+from app.models import Alias, Base, Drug, DrugEffect, Effect, Evidence
+from tests.conftest import SIDER_FIXTURES
 
-FIXTURES = ROOT / "tests" / "fixtures" / "sider"
+pytestmark = pytest.mark.anyio
 SIDER = "sider-4-1"
-
-
-def _dump(session: Session) -> dict[str, list[str]]:
-    """Every table as a user could observe it: no surrogate ids, load times, list positions or
-    stored first pages (derived: new records take their place in a drug's list), and rows that
-    point at a drug effect name it by (drug, effect, context) instead of its id."""
-    columns = (DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context)
-    record = {i: (d, e, c) for i, d, e, c in session.execute(select(*columns))}
-    out = {}
-    for table in Base.metadata.sorted_tables:
-        if table.name == "drug_effect_page":  # derived, like list_rank
-            continue
-        names = [c.name for c in table.columns if c.name not in {"id", "loaded_at", "list_rank"}]
-        rows = []
-        for row in session.execute(select(*(table.c[n] for n in names))):
-            values = dict(zip(names, row, strict=True))
-            if "drug_effect_id" in values:
-                values["drug_effect_id"] = record[values["drug_effect_id"]]
-            rows.append(repr(sorted(values.items())))
-        out[table.name] = sorted(rows)
-    return out
 
 
 def _release(tmp_path: Path, edits: dict[str, Callable[[list[str]], list[str]]]) -> Path:
     """A copy of the fixtures with some files' lines rewritten (gzip stays gzip)."""
     target = tmp_path / "release"
-    shutil.copytree(FIXTURES, target)
+    shutil.copytree(SIDER_FIXTURES, target)
     for name, edit in edits.items():
         path = next(target.glob(f"{name}.tsv*"))
         opener: Any = gzip.open if path.suffix == ".gz" else open
@@ -64,313 +36,271 @@ def _release(tmp_path: Path, edits: dict[str, Callable[[list[str]], list[str]]])
     return target
 
 
-def _count(session: Session, model: Any, *where: Any) -> int:
-    return int(session.scalar(select(func.count()).select_from(model).where(*where)) or 0)
+def _record(session: Session, drug: str, effect_cui: str, context: Context) -> DrugEffect:
+    return session.execute(
+        select(DrugEffect)
+        .join(Drug, Drug.id == DrugEffect.drug_id)
+        .join(Effect, Effect.id == DrugEffect.effect_id)
+        .where(Drug.slug == drug, Effect.umls_cui == effect_cui, DrugEffect.context == context)
+    ).scalar_one()
 
 
-def _sider_id(session: Session) -> int:
-    return session.execute(select(Source.id).where(Source.slug == SIDER)).scalar_one()
-
-
-# --- counts -----------------------------------------------------------------------------------
+def _dump(session: Session) -> dict[str, list[str]]:
+    """Every table as a user could observe it: no surrogate ids or load times; rows that point
+    at a record name it by (drug, effect, context)."""
+    columns = (DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context)
+    record = {i: (d, e, c) for i, d, e, c in session.execute(select(*columns))}
+    out = {}
+    for table in Base.metadata.sorted_tables:
+        skip = {"id", "loaded_at", "anchor_id", "drug_effect_item_id", "alias_id", "drug_use_id"}
+        names = [c.name for c in table.columns if c.name not in skip]
+        rows = []
+        for row in session.execute(select(*(table.c[n] for n in names))):
+            values = dict(zip(names, row, strict=True))
+            if values.get("drug_effect_id") is not None:
+                values["drug_effect_id"] = record[values["drug_effect_id"]]
+            rows.append(repr(sorted(values.items())))
+        out[table.name] = sorted(rows)
+    return out
 
 
 def test_fixture_import_reports_what_it_read_and_wrote(session: Session) -> None:
-    report = import_sider(session, FIXTURES)
+    report = import_sider(session, SIDER_FIXTURES)
     assert report.changed
     assert report.rows_read == {
-        "label_mapping": 19,
-        "meddra_all_se": 23,
-        "meddra_freq": 15,
-        "meddra_all_indications": 8,
+        "label_mapping": 20,
+        "meddra_all_se": 37,
+        "meddra_freq": 17,
+        "meddra_all_indications": 5,
     }
-    assert (report.drugs, report.drugs_created) == (3, 2)  # clonazepam is curated
-    assert (report.effects, report.effects_created) == (7, 4)  # drowsiness, dizziness, spasms
-    assert (report.pairs, report.pairs_on_existing) == (10, 2)
-    assert report.frequencies == 11
-    assert report.evidence == 14  # 11 frequency rows + 3 pairs listed without a frequency
-    assert (report.uses, report.aliases) == (3, 5)
+    assert (report.drugs, report.drugs_created) == (4, 3)  # clonazepam is curated
+    assert report.pairs == 17
+    assert report.withdrawal == 1  # clonazepam's drug withdrawal syndrome
+    assert report.errata == "meddra_freq_to_exclude.tsv: 1 rows"
+    assert report.skipped["meddra_all_se: lower-level term (its PT row is used)"] == 18
 
 
-def test_fixture_import_writes_the_reported_rows(session: Session) -> None:
-    import_sider(session, FIXTURES)
-    sider = _sider_id(session)
-    assert _count(session, DrugEffect, DrugEffect.source_id == sider) == 8
-    assert _count(session, Evidence, Evidence.source_id == sider) == 14
-    assert _count(session, Evidence, Evidence.source_id == sider, Evidence.placebo) == 2
-    assert _count(session, Alias, Alias.source_id == sider) == 5
-    assert _count(session, DrugUse, DrugUse.source_id == sider) == 3
-    assert _count(session, Effect, Effect.umls_cui.isnot(None)) == 4
-    zorbatinib = session.execute(select(Drug).where(Drug.slug == "zorbatinib")).scalar_one()
-    assert (zorbatinib.name, zorbatinib.pubchem_cid) == ("Zorbatinib", 990001)
+def test_effects_join_curated_records_by_code_never_by_name(session: Session) -> None:
+    """Somnolence (the preferred term curated drowsiness records) lands on the curated record;
+    Nervousness, which the curated data once merged into anxiety by an alias, stays its own."""
+    import_sider(session, SIDER_FIXTURES)
+    drowsiness = _record(session, "clonazepam", "C2830004", Context.side_effect)
+    assert drowsiness.curated
+    effect = session.get_one(Effect, drowsiness.effect_id)
+    assert (effect.slug, effect.meddra_term) == ("drowsiness", "Somnolence")
+    anxiety = session.scalar(select(Effect.slug).where(Effect.umls_cui == "C0003467"))
+    nervousness = session.scalar(select(Effect.slug).where(Effect.umls_cui == "C0027769"))
+    assert (anxiety, nervousness) == ("anxiety", "nervousness")
 
 
-def test_main_file_rows_that_are_not_used_are_counted_by_reason(session: Session) -> None:
-    skipped = import_sider(session, FIXTURES).skipped
-    assert skipped["meddra_all_se: lower-level term (its PT row is used)"] == 11
-    assert skipped["meddra_all_se: not a MedDRA term"] == 1
-    assert skipped["meddra_all_se: drug not in the name mapping"] == 1
-    assert skipped["meddra_freq: lower-level term (its PT row is used)"] == 3
-    assert skipped["meddra_freq: not a MedDRA term"] == 1
-    assert skipped["meddra_all_indications: drug without side effects in this release"] == 2
+def test_summary_is_the_median_of_the_measured_rows_with_their_range_and_placebo(
+    session: Session,
+) -> None:
+    import_sider(session, SIDER_FIXTURES)
+    record = _record(session, "clonazepam", "C2830004", Context.side_effect)
+    assert record.basis is IncidenceBasis.measured
+    assert (record.frequency, record.frequency_low, record.frequency_high) == (0.36, 0.06, 0.52)
+    assert record.placebo_frequency == 0.04
+    assert record.summary_band is IncidenceBand.very_common
+    assert record.measured_rows == 3
+    assert record.incidence_wording is not None  # the curated wording stays
 
 
-def test_two_terms_matching_one_curated_effect_make_one_record(session: Session) -> None:
-    """'Muscle spasm' (an alias) and 'Muscle spasms' (the name) both mean muscle-spasms."""
-    import_sider(session, FIXTURES)
-    rows = session.execute(
-        select(DrugEffect.incidence_band, DrugEffect.incidence_wording)
-        .join(Drug, Drug.id == DrugEffect.drug_id)
-        .join(Effect, Effect.id == DrugEffect.effect_id)
-        .where(Drug.slug == "quellofen-sodium", Effect.slug == "muscle-spasms")
-    ).all()
-    assert rows == [(IncidenceBand.uncommon, "SIDER: infrequent")]
+def test_frequency_words_give_a_band_never_a_number(session: Session) -> None:
+    import_sider(session, SIDER_FIXTURES)
+    record = _record(session, "clonazepam", "C0012833", Context.side_effect)
+    assert (record.summary_band, record.frequency) == (IncidenceBand.common, None)
+    assert record.basis is IncidenceBasis.label_words
 
 
-# --- name mapping ------------------------------------------------------------------------------
+def test_the_drugs_own_withdrawal_terms_are_in_the_withdrawal_context(session: Session) -> None:
+    import_sider(session, SIDER_FIXTURES)
+    record = _record(session, "clonazepam", "C0152128", Context.withdrawal)
+    assert record.flag is None
 
 
-def test_unmappable_mapping_rows_are_skipped_and_counted_by_reason(session: Session) -> None:
-    skipped = import_sider(session, FIXTURES).skipped
-    mapping = {k: v for k, v in skipped.items() if k.startswith("mapping: ")}
-    assert mapping == {
-        "mapping: ragged row": 1,
-        "mapping: combination": 1,
-        "mapping: not found": 1,
-        "mapping: mapping conflict": 1,
-        "mapping: template": 1,
-        "mapping: no flat STITCH id": 1,
-    }
+@pytest.mark.parametrize(
+    ("cui", "flag"),
+    [
+        ("C1142135", Flag.procedure_or_therapy),  # Muscle relaxant therapy
+        ("C9200004", Flag.indication),  # Psoriasis, an indication of zorbatinib
+        ("C0236663", Flag.other_substance_withdrawal),  # Alcohol withdrawal syndrome
+        ("C9100009", Flag.not_above_placebo),  # Dry mouth 2% on drug, 3% on placebo
+    ],
+)
+def test_records_unlikely_to_be_effects_are_flagged_with_a_reason(
+    session: Session, cui: str, flag: Flag
+) -> None:
+    import_sider(session, SIDER_FIXTURES)
+    record = _record(session, "zorbatinib", cui, Context.side_effect)
+    assert record.flag is flag
+    assert record.flag_reason
 
 
-def test_brand_names_become_aliases_unless_they_would_mislead(session: Session) -> None:
-    report = import_sider(session, FIXTURES)
-    aliases = session.execute(
-        select(Alias.name, Drug.slug)
-        .join(Drug, Drug.id == Alias.drug_id)
-        .where(Alias.source_id == _sider_id(session))
-        .order_by(Alias.name)
-    ).all()
-    assert [tuple(a) for a in aliases] == [
-        ("CLONAXA 0.5 MG", "clonazepam"),
-        ("QUELLA", "quellofen-sodium"),  # "QUELLA, QUELLA FORTE" is two brands
-        ("QUELLA FORTE", "quellofen-sodium"),
-        ("ZORBIX", "zorbatinib"),
-        ("ZORBÏX FORTE", "zorbatinib"),  # a Latin-1 line, as in SIDER 4.0
-    ]
-    brands = {k: v for k, v in report.skipped.items() if k.startswith("brand names: ")}
-    assert brands == {
-        "brand names: already a curated alias": 1,  # KLONOPIN
-        "brand names: given to several drugs": 2,  # TRIVEX
-        "brand names: name another drug": 1,  # QUELLOFEN SODIUM on a zorbatinib label
-        "brand names: the drug's own name": 1,  # ZORBATINIB
-    }
+def test_effects_above_placebo_are_not_flagged(session: Session) -> None:
+    import_sider(session, SIDER_FIXTURES)
+    assert _record(session, "zorbatinib", "C9100005", Context.side_effect).flag is None
 
 
-# --- matching curated records -------------------------------------------------------------------
-
-
-def test_curated_rows_are_never_changed(session: Session) -> None:
-    before = _dump(session)
-    import_sider(session, FIXTURES)
-    after = _dump(session)
-    for table, rows in before.items():
-        assert set(rows) <= set(after[table]), table
-
-
-@pytest.mark.anyio
-async def test_curated_record_and_sider_evidence_show_side_by_side(
+async def test_flagged_records_are_left_out_of_default_lists_and_counts(
     session: Session, client: httpx.AsyncClient
 ) -> None:
-    import_sider(session, FIXTURES)
-    response = await client.get("/v1/drugs/clonazepam/effects/drowsiness")
-    assert response.status_code == 200
-    (side_effect,) = [c for c in response.json()["contexts"] if c["context"] == "side_effect"]
-    assert side_effect["incidence"]["band"] == "unknown"  # the curated summary stands
-    assert side_effect["incidence"]["wording"].startswith("Common (the articles' word)")
-    sider = [e for e in side_effect["evidence"] if e["source"] == SIDER]
-    assert [(e["frequency_text"], e["placebo"], e["incidence_band"]) for e in sider] == [
-        ("37%", False, "very_common"),
-        ("10%", True, "very_common"),
-    ]
-    assert any(e["source"] != SIDER for e in side_effect["evidence"])
+    import_sider(session, SIDER_FIXTURES)
+    default = (await client.get("/v1/drugs/zorbatinib/effects?limit=100")).json()
+    everything = (await client.get("/v1/drugs/zorbatinib/effects?limit=100&include_flagged=true")).json()
+    assert {i["effect"]["name"] for i in default["items"]} == {
+        "Headache", "Nausea", "Muscle spasms", "Hair colour changes"
+    }  # fmt: skip
+    flagged = [i for i in everything["items"] if i["flag"]]
+    assert len(flagged) == 4 and everything["total"] == default["total"] + 4
+    assert everything["items"][-4:] == flagged  # flagged records come last
+    counts = (await client.get("/v1/drugs/zorbatinib")).json()["effect_counts"]
+    assert counts == {"side_effect": 4, "withdrawal": 0, "overdose": 0, "flagged": 4}
 
 
-@pytest.mark.anyio
-async def test_drug_effect_list_names_curated_and_sider_sources(
+def test_errata_rows_are_dropped_when_the_errata_file_is_present(
+    session: Session, tmp_path: Path
+) -> None:
+    import_sider(session, SIDER_FIXTURES)
+    acne = select(func.count()).select_from(Effect).where(Effect.umls_cui == "C9100010")
+    assert session.scalar(acne) == 0
+
+
+def test_without_the_errata_file_the_erroneous_row_is_imported(
+    session: Session, tmp_path: Path
+) -> None:
+    release = _release(tmp_path, {})
+    (release / "meddra_freq_to_exclude.tsv").unlink()
+    report = import_sider(session, release)
+    assert report.errata is None
+    record = _record(session, "zorbatinib", "C9100010", Context.side_effect)
+    assert record.frequency == 1.0
+
+
+def test_an_errata_file_given_elsewhere_is_applied(session: Session, tmp_path: Path) -> None:
+    release = _release(tmp_path, {})
+    errata = tmp_path / "errata.tsv"
+    (release / "meddra_freq_to_exclude.tsv").rename(errata)
+    report = import_sider(session, release, errata=errata)
+    assert report.errata == "errata.tsv: 1 rows"
+
+
+async def test_an_ingredient_name_finds_its_salt_and_records_of_one_ingredient_are_linked(
     session: Session, client: httpx.AsyncClient
 ) -> None:
-    import_sider(session, FIXTURES)
-    body = (await client.get("/v1/drugs/clonazepam/effects?limit=100")).json()
-    sources = {i["effect"]["slug"]: i["sources"] for i in body["items"]}
-    assert sources["hair-colour-changes"] == [SIDER]
-    assert SIDER in sources["drowsiness"]
-    assert len(sources["drowsiness"]) > 1
+    import_sider(session, SIDER_FIXTURES)
+    salt = (await client.get("/v1/drugs/quellofen%20sodium")).json()
+    assert salt["same_ingredient"] == [{"slug": "quellofen", "name": "Quellofen"}]
+    assert (await client.get("/v1/drugs/quellofen")).json()["slug"] == "quellofen"
 
 
-@pytest.mark.anyio
-async def test_sider_record_carries_frequency_and_placebo_rate(
+async def test_a_curated_condition_answers_through_the_broader_term(
     session: Session, client: httpx.AsyncClient
 ) -> None:
-    import_sider(session, FIXTURES)
-    body = (await client.get("/v1/drugs/zorbatinib/effects/headache")).json()
+    """Zorbatinib has muscle spasms (the preferred term leg cramps sit under), not leg cramps."""
+    import_sider(session, SIDER_FIXTURES)
+    body = (await client.get("/v1/drugs/zorbatinib/effects/leg-cramps")).json()
     (record,) = body["contexts"]
-    assert record["incidence"] == {
-        "band": "very_common",
-        "frequency": 0.21,
-        "placebo_frequency": 0.04,
-        "wording": "SIDER: 21%, 5% (placebo 4%)",
-    }
-    assert [e["frequency_text"] for e in record["evidence"]] == ["21%", "5%", "4%"]
+    assert record["effect"]["slug"] == "muscle-spasms"
+    assert record["matched_via"]["kind"] == "broader_term"
+    reverse = (await client.get("/v1/effects/leg-cramps/drugs?limit=100")).json()["items"]
+    zorbatinib = [i for i in reverse if i["drug"]["slug"] == "zorbatinib"]
+    assert zorbatinib and zorbatinib[0]["matched_via"]["effect"]["slug"] == "muscle-spasms"
+    exact = (await client.get("/v1/effects/leg-cramps/drugs?limit=100&exact_only=true")).json()
+    assert {i["drug"]["slug"] for i in exact["items"]} == {"clonazepam", "gabapentin"}
 
 
-@pytest.mark.anyio
-async def test_sider_brand_name_resolves_to_its_drug(
-    session: Session, client: httpx.AsyncClient
-) -> None:
-    import_sider(session, FIXTURES)
-    response = await client.get("/v1/drugs/Zorbix")
-    assert response.status_code == 200
-    assert response.json()["slug"] == "zorbatinib"
-
-
-@pytest.mark.anyio
-async def test_meta_lists_sider_licence_and_changes_data_version(
-    session: Session, client: httpx.AsyncClient
-) -> None:
-    before = (await client.get("/v1/meta")).json()["data_version"]
-    import_sider(session, FIXTURES)
-    body = (await client.get("/v1/meta")).json()
-    (source,) = [s for s in body["sources"] if s["slug"] == SIDER]
-    assert source["licence"] == "CC BY-NC-SA 4.0"
-    assert "sider" in [r["name"] for r in body["releases"]]
-    assert body["data_version"] != before
-
-
-# --- idempotence and releases ------------------------------------------------------------------
-
-
-def test_same_files_again_change_nothing(session: Session) -> None:
-    import_sider(session, FIXTURES)
+def test_importing_the_same_files_again_changes_nothing(session: Session) -> None:
+    import_sider(session, SIDER_FIXTURES)
     before = _dump(session)
-    report = import_sider(session, FIXTURES)
-    assert not report.changed
+    assert not import_sider(session, SIDER_FIXTURES).changed
+    assert import_sider(session, SIDER_FIXTURES, force=True).changed
     assert _dump(session) == before
 
 
-def test_forced_reimport_gives_identical_tables(session: Session) -> None:
-    import_sider(session, FIXTURES)
+def _empty(lines: list[str]) -> list[str]:
+    return []
+
+
+@pytest.mark.parametrize("name", ["label_mapping", "meddra_all_se", "meddra_freq", "meddra_all_indications"])
+def test_an_empty_file_is_refused_and_nothing_changes(
+    session: Session, tmp_path: Path, name: str
+) -> None:
+    import_sider(session, SIDER_FIXTURES)
     before = _dump(session)
-    report = import_sider(session, FIXTURES, force=True)
-    assert report.changed
+    release = _release(tmp_path, {name: _empty})
+    with pytest.raises(SiderError, match=name):
+        import_sider(session, release, force=True)
     assert _dump(session) == before
 
 
-def test_newer_release_replaces_sider_records_and_keeps_curated(
+def test_a_zero_byte_file_is_refused(session: Session, tmp_path: Path) -> None:
+    release = _release(tmp_path, {})
+    (release / "meddra_freq.tsv.gz").write_bytes(b"")
+    with pytest.raises(SiderError, match="meddra_freq.tsv.gz: the file is empty"):
+        import_sider(session, release)
+
+
+def test_a_truncated_gzip_file_is_refused(session: Session, tmp_path: Path) -> None:
+    release = _release(tmp_path, {})
+    path = release / "meddra_freq.tsv.gz"
+    path.write_bytes(path.read_bytes()[:-30])
+    with pytest.raises(SiderError, match="meddra_freq.tsv.gz: cannot read"):
+        import_sider(session, release)
+
+
+def test_a_line_that_is_not_utf8_names_its_file_and_line(session: Session, tmp_path: Path) -> None:
+    release = _release(tmp_path, {})
+    path = release / "meddra_all_se.tsv"
+    path.write_bytes(path.read_bytes() + b"CID100990001\tCID000990001\tC9\tPT\tC9100004\tN\xe9usea\n")
+    with pytest.raises(SiderError, match=r"meddra_all_se.tsv:38: not valid UTF-8"):
+        import_sider(session, release)
+
+
+def test_latin1_lines_of_the_name_mapping_are_read_and_reported(session: Session) -> None:
+    report = import_sider(session, SIDER_FIXTURES)
+    assert report.skipped["label_mapping: lines read as Latin-1 (first label_mapping.tsv:17)"] == 1
+
+
+def test_a_truncated_last_line_names_its_file_and_line(session: Session, tmp_path: Path) -> None:
+    release = _release(tmp_path, {"meddra_all_se": lambda lines: [*lines, "CID100990001\tCID0"]})
+    with pytest.raises(SiderError, match=r"meddra_all_se.tsv:38: expected 6 tab-separated fields"):
+        import_sider(session, release)
+
+
+def test_a_name_mapping_that_names_few_of_the_drugs_is_refused(
     session: Session, tmp_path: Path
 ) -> None:
-    import_sider(session, FIXTURES)
-    curated = _count(session, Evidence, Evidence.source_id != _sider_id(session))
-
-    def drop_quellofen_and_zorbatinib_nausea(lines: list[str]) -> list[str]:
-        return [
-            line
-            for line in lines
-            if not line.startswith("CID100990002") and "\tC9100004\tNausea" not in line
-        ]
-
-    def new_headache_rate(lines: list[str]) -> list[str]:
-        return [line.replace("21%\t0.21\t0.21", "30%\t0.3\t0.3") for line in lines]
-
-    newer = _release(
-        tmp_path,
-        {
-            "meddra_all_se": drop_quellofen_and_zorbatinib_nausea,
-            "meddra_freq": lambda lines: new_headache_rate(
-                drop_quellofen_and_zorbatinib_nausea(lines)
-            ),
-        },
-    )
-    report = import_sider(session, newer)
-    assert report.changed
-    assert (report.drugs, report.pairs) == (2, 5)
-    assert _count(session, Evidence, Evidence.source_id != _sider_id(session)) == curated
-    assert session.scalar(select(Drug.id).where(Drug.slug == "quellofen-sodium")) is None
-    assert session.scalar(select(Effect.id).where(Effect.slug == "tinnitus")) is None
-    assert session.scalar(select(Effect.id).where(Effect.slug == "muscle-spasms")) is not None
-    headache = session.execute(
-        select(DrugEffect.frequency)
-        .join(Effect, Effect.id == DrugEffect.effect_id)
-        .join(Drug, Drug.id == DrugEffect.drug_id)
-        .where(Drug.slug == "zorbatinib", Effect.slug == "headache")
-    ).scalar_one()
-    assert headache == 0.3
+    release = _release(tmp_path, {"label_mapping": lambda lines: lines[:2]})
+    with pytest.raises(SiderError, match="wrong or truncated name mapping"):
+        import_sider(session, release)
 
 
-# --- malformed input -----------------------------------------------------------------------------
-
-
-def test_wrong_column_count_aborts_with_file_and_line_and_changes_nothing(
+def test_a_release_much_smaller_than_the_last_import_is_refused_unless_allowed(
     session: Session, tmp_path: Path
 ) -> None:
-    import_sider(session, FIXTURES)
+    import_sider(session, SIDER_FIXTURES)
     before = _dump(session)
-    broken = _release(
-        tmp_path,
-        {"meddra_all_se": lambda lines: [*lines[:4], "CID100990001\tC9100004", *lines[4:]]},
-    )
-    with pytest.raises(SiderError, match=r"meddra_all_se\.tsv:5: expected 6 tab-separated"):
-        import_sider(session, broken)
+    small = _release(tmp_path, {"meddra_freq": lambda lines: lines[:2],
+                                "meddra_all_se": lambda lines: lines[:12]})  # fmt: skip
+    with pytest.raises(SiderError, match="--allow-shrink"):
+        import_sider(session, small)
     assert _dump(session) == before
+    assert import_sider(session, small, allow_shrink=True).changed
 
 
-def test_bad_number_aborts_with_file_and_line(session: Session, tmp_path: Path) -> None:
-    broken = _release(
-        tmp_path, {"meddra_freq": lambda lines: [lines[0], lines[1].replace("0.37", "0.3x", 1)]}
-    )
-    before = _dump(session)
-    with pytest.raises(SiderError, match=r"meddra_freq\.tsv\.gz:2: lower bound '0\.3x' is not a"):
-        import_sider(session, broken)
-    assert _dump(session) == before
+def test_brand_names_come_in_display_case_without_strengths(session: Session) -> None:
+    import_sider(session, SIDER_FIXTURES)
+    brands = set(session.scalars(select(Alias.name).where(Alias.release == "sider")))
+    assert "Zorbix" in brands
+    assert not any(b.isupper() and len(b) > 3 for b in brands)
+    assert not any(ch.isdigit() for b in brands for ch in b)
 
 
-def test_missing_file_is_named(tmp_path: Path, session: Session) -> None:
-    shutil.copytree(FIXTURES, tmp_path / "partial")
-    (tmp_path / "partial" / "meddra_all_indications.tsv").unlink()
-    with pytest.raises(SiderError, match=r"missing meddra_all_indications\.tsv"):
-        import_sider(session, tmp_path / "partial")
-
-
-# --- command line --------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def cli_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("SIDEFX_DATABASE_URL", url)
-    get_settings.cache_clear()
-    assert CliRunner().invoke(cli, ["db", "upgrade"]).exit_code == 0
-    yield url
-    get_settings.cache_clear()
-
-
-def test_cli_import_prints_summary(cli_database: str) -> None:
-    result = CliRunner().invoke(cli, ["import", "sider", str(FIXTURES)])
-    assert result.exit_code == 0, result.output
-    assert "drug-effect pairs" in result.output
-    assert "mapping: combination" in result.output
-    again = CliRunner().invoke(cli, ["import", "sider", str(FIXTURES)])
-    assert "unchanged" in again.output
-
-
-def test_cli_rejects_malformed_file_and_leaves_database_empty(
-    cli_database: str, tmp_path: Path
-) -> None:
-    broken = _release(tmp_path, {"meddra_all_indications": lambda lines: [*lines, "CID1"]})
-    result = CliRunner().invoke(cli, ["import", "sider", str(broken)])
-    assert result.exit_code == 1
-    assert "meddra_all_indications.tsv:9" in result.output
-    engine = make_engine(cli_database)
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM drug_effect")).scalar_one() == 0
-    engine.dispose()
+def test_every_imported_row_cites_the_file_it_comes_from(session: Session) -> None:
+    import_sider(session, SIDER_FIXTURES)
+    anchors = session.execute(
+        select(Evidence.frequency_text.is_(None), func.count()).group_by(Evidence.frequency_text.is_(None))
+    ).all()
+    assert anchors
+    assert session.scalar(select(func.count()).where(Evidence.anchor_id.is_(None))) == 0
