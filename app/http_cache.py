@@ -26,7 +26,6 @@ from app.middleware import route_template
 
 logger = logging.getLogger(__name__)
 PACKAGE = Path(__file__).resolve().parent
-VARY = (b"vary", b"Accept-Encoding")
 
 
 def code_digest(package: Path = PACKAGE) -> str:
@@ -60,17 +59,20 @@ class DataVersion:
         self.value: str | None = None
         self.read_at = 0.0
 
+    async def refresh(self, read: Callable[[], Awaitable[str]]) -> None:
+        try:
+            self.value, self.read_at = await read(), time.monotonic()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # the database is down or hung: trust no cached version
+            if self.value is not None:
+                logger.warning("data version unreadable: %s", type(exc).__name__)
+            self.value = None
+
     async def poll(self, read: Callable[[], Awaitable[str]], every: float) -> None:
         """Re-read forever (the lifespan runs and cancels this task)."""
         while True:
-            try:
-                self.value, self.read_at = await read(), time.monotonic()
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:  # the database is down or hung: trust no cached version
-                if self.value is not None:
-                    logger.warning("data version unreadable: %s", type(exc).__name__)
-                self.value = None
+            await self.refresh(read)
             await asyncio.sleep(every)
 
 
@@ -121,7 +123,7 @@ class ReadCache:
         await self.app(scope, receive, self._recorder(scope, key, tags, send))
 
     async def _not_modified(self, send: Send, etag: str) -> None:
-        headers = [(b"etag", etag.encode()), self.cache_control, VARY]
+        headers = [(b"etag", etag.encode()), self.cache_control]
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
 
@@ -142,8 +144,9 @@ class ReadCache:
                     skip_body = True
                     await self._not_modified(send, etag.decode())
                     return
-                kept = [*headers, self.cache_control, VARY]
-                message = {**message, "headers": kept}
+                kept = [*headers, self.cache_control]
+                # A copy goes out: outer layers (gzip) change the list they are given.
+                message = {**message, "headers": list(kept)}
             elif skip_body:
                 return
             elif kept is not None:

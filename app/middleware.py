@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import metrics, problems
 from app.errors import PROBLEM_JSON, problem_body
 from app.logging_config import request_id as current_request_id
-from app.paths import META_PATH
+from app.paths import API_PREFIX, META_PATH
 
 access_log = logging.getLogger("app.access")
 logger = logging.getLogger(__name__)
@@ -51,12 +51,16 @@ class RequestContext:
         token = current_request_id.set(request_id)
         started, status = time.perf_counter(), 500
         id_header = (b"x-request-id", request_id.encode())
+        varies = scope["path"].startswith(API_PREFIX + "/")
 
         async def send_with_headers(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = _with_links(list(message.get("headers", [])), id_header)
+                headers = _with_links(list(message.get("headers", [])), id_header)
+                if varies and status in (200, 304):
+                    headers = _vary(headers)
+                message["headers"] = headers
             elif head and message["type"] == "http.response.body":
                 message = {**message, "body": b""}
             await send(message)
@@ -91,6 +95,18 @@ def route_template(scope: Scope) -> str | None:
 
 def _route(scope: Scope) -> str:
     return route_template(scope) or "unmatched"
+
+
+def _vary(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """One Vary header with Accept-Encoding, on a 200 and on its 304 alike (gzip adds it only
+    to the responses it compresses)."""
+    names = [b"Accept-Encoding"]
+    for key, value in headers:
+        if key.lower() == b"vary":
+            names += [n.strip() for n in value.split(b",") if n.strip()]
+    unique = list({n.lower(): n for n in reversed(names)}.values())[::-1]
+    kept = [(k, v) for k, v in headers if k.lower() != b"vary"]
+    return [*kept, (b"vary", b", ".join(unique))]
 
 
 def _with_links(

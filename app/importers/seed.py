@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import Release
@@ -23,6 +23,7 @@ from app.importers.seed_models import Cited, SeedDrug, SeedEffect
 from app.importers.statements import Anchors, cite
 from app.models import (
     Alias,
+    Citation,
     DataRelease,
     Drug,
     DrugClass,
@@ -62,6 +63,14 @@ def load_seed(session: Session, seed: SeedData, *, force: bool = False) -> SeedR
     if release is not None and release.checksum == seed.checksum and not force:
         return SeedReport(False, *counts)
     anchors = _write_sources(session, seed)
+    # The seed's citations of drug and effect attributes (the other statements are rows, and
+    # their citations go with them when they are replaced).
+    session.execute(
+        delete(Citation).where(
+            Citation.anchor_id.in_(list(anchors.values())),
+            or_(Citation.drug_id.isnot(None), Citation.effect_id.isnot(None)),
+        )
+    )
     classes = _upsert(session, DrugClass, [_class_row(c) for c in seed.classes])
     effects = _write_effects(session, seed, anchors)
     drugs = _write_drugs(session, seed, anchors, classes)

@@ -1,4 +1,4 @@
-"""Caching, compression, CORS, size limits and offline docs."""
+"""Caching, validators, compression, CORS, size limits and offline docs."""
 
 import re
 import shutil
@@ -7,32 +7,41 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from app.config import Settings
-from app.db import Database
 from app.http_cache import PACKAGE, code_digest
-from app.main import attach_database, create_app
 from app.models import DataRelease
 from tests.builders import make_drug
+from tests.conftest import app_over, database_over, settings_for
 
 pytestmark = pytest.mark.anyio
 
 
-async def test_reads_carry_etag_and_cache_control(client: httpx.AsyncClient) -> None:
+async def test_reads_carry_etag_cache_control_and_vary(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/drugs/clonazepam")
     assert response.headers["etag"].startswith('W/"')
     assert response.headers["cache-control"] == "public, max-age=300"
+    assert "accept-encoding" in response.headers["vary"].lower()
 
 
-async def test_matching_if_none_match_is_304_with_empty_body(client: httpx.AsyncClient) -> None:
-    etag = (await client.get("/v1/drugs/clonazepam")).headers["etag"]
-    response = await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": etag})
+async def test_a_matching_if_none_match_is_304_with_the_same_vary(client: httpx.AsyncClient) -> None:
+    first = await client.get("/v1/drugs/clonazepam")
+    response = await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": first.headers["etag"]})
     assert response.status_code == 304
     assert response.content == b""
-    assert response.headers["etag"] == etag
+    assert response.headers["etag"] == first.headers["etag"]
+    assert response.headers["vary"] == first.headers["vary"]
     assert response.headers["x-request-id"]
+
+
+async def test_if_none_match_star_is_304_only_for_something_that_exists(
+    client: httpx.AsyncClient,
+) -> None:
+    assert (await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": "*"})).status_code == 304
+    missing = await client.get("/v1/drugs/nonexistium", headers={"If-None-Match": "*"})
+    assert missing.status_code == 404
 
 
 async def test_etag_differs_per_url(client: httpx.AsyncClient) -> None:
@@ -41,15 +50,15 @@ async def test_etag_differs_per_url(client: httpx.AsyncClient) -> None:
     assert a != b
 
 
-async def test_etag_changes_when_the_data_changes(
+async def test_the_etag_names_the_data_the_body_was_read_from(
     client: httpx.AsyncClient, session: Session
 ) -> None:
-    old = (await client.get("/v1/drugs/clonazepam")).headers["etag"]
+    old = await client.get("/v1/drugs/clonazepam")
     session.execute(update(DataRelease).values(checksum="a-new-load"))
     session.flush()
-    response = await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": old})
+    response = await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": old.headers["etag"]})
     assert response.status_code == 200
-    assert response.headers["etag"] != old
+    assert response.headers["etag"] != old.headers["etag"]
 
 
 async def test_etag_names_the_code_that_answered(client: httpx.AsyncClient, tmp_path: Path) -> None:
@@ -92,11 +101,49 @@ async def test_cors_preflight_is_answered(client: httpx.AsyncClient) -> None:
     assert "GET" in response.headers["access-control-allow-methods"]
 
 
-async def test_oversized_body_is_413_problem(client: httpx.AsyncClient) -> None:
-    response = await client.post("/v1/drugs", content=b"x" * (64 * 1024 + 1))
+async def test_a_refused_preflight_is_a_problem(client: httpx.AsyncClient) -> None:
+    response = await client.options(
+        "/v1/drugs",
+        headers={"Origin": "https://app.example", "Access-Control-Request-Method": "DELETE"},
+    )
+    assert response.status_code == 400
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["type"] == "/v1/problems/bad-request"
+
+
+async def test_an_unexpected_error_is_a_500_problem_with_cors_headers(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    @app.get("/v1/boom", include_in_schema=False)
+    def boom() -> None:
+        raise RuntimeError("secret detail")
+
+    response = await client.get("/v1/boom", headers={"Origin": "https://app.example"})
+    assert response.status_code == 500
+    assert response.json()["type"] == "/v1/problems/internal-error"
+    assert "secret" not in response.text and "Traceback" not in response.text
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
+async def test_an_oversized_body_is_a_413_problem_with_cors_headers(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post(
+        "/v1/drugs", content=b"x" * (64 * 1024 + 1), headers={"Origin": "https://app.example"}
+    )
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert "65536" in response.json()["detail"]
+    assert response.headers["access-control-allow-origin"] == "*"
+
+
+async def test_a_chunked_oversized_body_is_a_413_too(client: httpx.AsyncClient) -> None:
+    async def chunks() -> AsyncIterator[bytes]:
+        for _ in range(70):
+            yield b"x" * 1024
+
+    response = await client.post("/v1/drugs", content=chunks())
+    assert response.status_code == 413
 
 
 async def test_docs_pages_use_only_local_assets(client: httpx.AsyncClient) -> None:
@@ -110,42 +157,86 @@ async def test_docs_pages_use_only_local_assets(client: httpx.AsyncClient) -> No
             assert (await client.get(asset)).status_code == 200, asset
 
 
-@pytest.fixture
-async def cached_client(
+async def test_with_docs_disabled_no_document_or_asset_is_served(
     session_factory: Callable[[], Session], database_url: str
-) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of an app with the response cache on (the shared `app` fixture has it off)."""
-    app = create_app(Settings(database_url=database_url, data_version_ttl=0))
-    attach_database(app, Database(session_factory))
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield client
-
-
-async def test_response_cache_serves_repeats_and_drops_on_new_data(
-    cached_client: httpx.AsyncClient, session: Session
 ) -> None:
-    client = cached_client
-    first = await client.get("/v1/search", params={"q": "testamine"})
-    assert first.json()["items"] == []
-    make_drug(session, name="Testamine")
-    cached = await client.get("/v1/search", params={"q": "testamine"})
-    assert cached.content == first.content  # same data version: served from the cache
-    assert cached.headers["etag"] == first.headers["etag"]
+    settings = settings_for(database_url, docs_enabled=False)
+    app = app_over(database_over(session_factory, settings), settings)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        for path in ("/docs", "/redoc", "/openapi.json", "/static-offline-docs/swagger-ui.css"):
+            assert (await c.get(path)).status_code == 404, path
+        assert (await c.get("/v1/meta")).status_code == 200
+
+
+@pytest.fixture
+async def cached(
+    session_factory: Callable[[], Session], database_url: str
+) -> AsyncIterator[tuple[FastAPI, httpx.AsyncClient]]:
+    """An app with the response cache on, its data version read as the poller would."""
+    settings = settings_for(database_url)
+    database = database_over(session_factory, settings)
+    app = app_over(database, settings)
+    await app.state.data_version.refresh(lambda: database.call(_version))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        yield app, c
+
+
+def _version(session: Session) -> str:
+    from app.services.meta import data_version
+
+    return data_version(session)
+
+
+async def test_the_response_cache_serves_repeats_until_the_version_changes(
+    cached: tuple[FastAPI, httpx.AsyncClient], session: Session
+) -> None:
+    app, client = cached
+    first = await client.get("/v1/drugs/testamine/effects")
+    assert first.status_code == 404
+    assert (await client.get("/v1/search", params={"q": "clonazepam"})).status_code == 200
+    make_drug(session, name="Testamine")  # a change without a new load: the cache still holds
+    hit = await client.get("/v1/search", params={"q": "clonazepam"})
+    assert hit.status_code == 200
+    assert (await client.get("/v1/drugs/testamine")).status_code == 200  # errors were not cached
     session.execute(update(DataRelease).values(checksum="reloaded"))
     session.flush()
-    fresh = await client.get("/v1/search", params={"q": "testamine"})
-    assert fresh.json()["items"][0]["slug"] == "testamine"
-    assert fresh.headers["etag"] != first.headers["etag"]
+    database = app.dependency_overrides[next(iter(app.dependency_overrides))]()
+    await app.state.data_version.refresh(lambda: database.call(_version))
+    fresh = await client.get("/v1/search", params={"q": "clonazepam"})
+    assert fresh.headers["etag"] != hit.headers["etag"]
 
 
-async def test_response_cache_never_stores_errors(
-    cached_client: httpx.AsyncClient, session: Session
+async def test_a_cached_answer_keeps_its_own_etag_and_304s_before_any_query(
+    cached: tuple[FastAPI, httpx.AsyncClient],
 ) -> None:
-    client = cached_client
-    assert (await client.get("/v1/drugs/testamine")).status_code == 404
-    make_drug(session, name="Testamine")
-    assert (await client.get("/v1/drugs/testamine")).status_code == 200
+    _, client = cached
+    first = await client.get("/v1/drugs/clonazepam")
+    again = await client.get("/v1/drugs/clonazepam")
+    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
+    not_modified = await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": first.headers["etag"]})
+    assert not_modified.status_code == 304
+
+
+async def test_the_response_cache_is_bounded_in_bytes(
+    session_factory: Callable[[], Session], database_url: str
+) -> None:
+    settings = settings_for(database_url, response_cache_bytes=64 * 1024)
+    database = database_over(session_factory, settings)
+    app = app_over(database, settings)
+    await app.state.data_version.refresh(lambda: database.call(_version))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        for offset in range(0, 30):
+            await c.get(f"/v1/drugs?limit=5&offset={offset}")
+    cache = next(m for m in _middlewares(app) if type(m).__name__ == "ReadCache")
+    assert 0 < cache._bytes <= 64 * 1024
+
+
+def _middlewares(app: FastAPI) -> list[object]:
+    out, layer = [], app.middleware_stack
+    while layer is not None:
+        out.append(layer)
+        layer = getattr(layer, "app", None)
+    return out
 
 
 async def test_head_answers_like_get_without_the_body(client: httpx.AsyncClient) -> None:

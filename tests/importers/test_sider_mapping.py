@@ -2,7 +2,9 @@
 
 from collections import Counter
 
-from app.importers.sider_mapping import read_mapping
+import pytest
+
+from app.importers.sider_mapping import brand_name, read_mapping
 
 
 def test_generic_name_column_is_learnt_per_label_source() -> None:
@@ -14,7 +16,7 @@ def test_generic_name_column_is_learnt_per_label_source() -> None:
     ]
     names = read_mapping(lines, skipped=Counter())
     assert names[990101].name == "Pellazine"
-    assert names[990101].brands == ("APO-PELLA 5 MG", "PELLA-NOVO", "PELLAX")
+    assert names[990101].brands == ("APO-Pella", "Pella-Novo", "Pellax")
 
 
 def test_salt_note_and_label_debris_are_not_taken_as_the_generic_name() -> None:
@@ -27,3 +29,20 @@ def test_salt_note_and_label_debris_are_not_taken_as_the_generic_name() -> None:
     names = read_mapping(lines, skipped=Counter())
     assert names[990102].name == "Cilanol"
     assert names[990103].name == "Kalurex"  # the only plausible name on its one row
+
+
+@pytest.mark.parametrize(
+    ("product", "brand"),
+    [
+        ("SYNTHROID - TAB 100MCG", "Synthroid"),
+        ("XANAX TAB 0.25MG", "Xanax"),
+        ("KETEK", "Ketek"),
+        ("BenzaClin Topical Gel", "BenzaClin"),
+        ("DBL&trade; Diazepam Injection", "DBL\u2122 Diazepam"),
+        ("75MG", None),
+        ("Film coated tablet", None),
+        ("Tablet", None),
+    ],
+)
+def test_a_products_brand_is_found_in_display_case(product: str, brand: str | None) -> None:
+    assert brand_name(product) == brand
