@@ -22,7 +22,7 @@ from app.importers.seed_files import SeedError, read_seed
 from app.importers.sider import import_sider
 from app.importers.sider_files import SiderError
 from app.importers.sider_report import summary_table
-from app.serving import NoDelayHttpToolsProtocol, run_workers
+from app.serving import SidefxHttpProtocol, run_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 console = Console(stderr=True)
@@ -103,9 +103,11 @@ def import_sider_command(
     settings = get_settings()
     engine = make_engine(settings.database_url, loading=True)
     try:
-        with Progress(console=console, transient=True) as bar, _load_limit(settings), Session(
-            engine
-        ) as session:
+        with (
+            Progress(console=console, transient=True) as bar,
+            _load_limit(settings),
+            Session(engine) as session,
+        ):
             tasks: dict[str, TaskID] = {}
 
             def show(task: str, done: int, total: int) -> None:
@@ -114,8 +116,14 @@ def import_sider_command(
                 bar.update(tasks[task], completed=done, total=total)
 
             with session.begin():
-                report = import_sider(session, directory, force=force, errata=errata,
-                                      allow_shrink=allow_shrink, progress=show)  # fmt: skip
+                report = import_sider(
+                    session,
+                    directory,
+                    force=force,
+                    errata=errata,
+                    allow_shrink=allow_shrink,
+                    progress=show,
+                )
     except SiderError as exc:
         console.print(f"[red]SIDER import rejected, database unchanged:[/red] {exc}")
         raise typer.Exit(1) from exc
@@ -147,12 +155,13 @@ def serve(
         # asyncio, not uvloop: under saturation uvloop left some connections waiting seconds
         # (p99 2-4 s, wrk timeouts) where asyncio kept p99 near twice the median.
         loop="asyncio",
-        http=NoDelayHttpToolsProtocol,
+        http=SidefxHttpProtocol,
         proxy_headers=True,
         log_config=None,  # create_app() configures logging (JSON, with request ids)
         access_log=False,  # our access log line carries the request id
         log_level=settings.log_level.lower(),
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+        timeout_keep_alive=settings.keep_alive_timeout,
     )
     if workers > 1:
         with ExitStack() as stack:

@@ -27,7 +27,7 @@ class Cors(CORSMiddleware):
         response = super().preflight_response(request_headers)
         if response.status_code != 400:
             return response
-        detail = f"CORS preflight refused: {response.body.decode(errors='replace')}."
+        detail = f"CORS preflight refused: {bytes(response.body).decode(errors='replace')}."
         body = problem_body(problems.BAD_REQUEST, detail, "*", None)
         headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
         headers["content-type"] = PROBLEM_JSON

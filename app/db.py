@@ -59,8 +59,11 @@ def make_engine(
     """An engine with our pragmas, pool limits and statement timeout (`loading`: the loaders'
     longer one). Settings default to the environment's."""
     s = settings or get_settings()
-    pool = {"pool_size": s.pool_size, "max_overflow": s.pool_max_overflow,
-            "pool_timeout": s.db_timeout}  # fmt: skip
+    pool = {
+        "pool_size": s.pool_size,
+        "max_overflow": s.pool_max_overflow,
+        "pool_timeout": s.db_timeout,
+    }
     if url.startswith("sqlite"):
         database = make_url(url).database
         if database and database != ":memory:":
@@ -121,7 +124,9 @@ class Database:
         self._limiter: anyio.CapacityLimiter | None = None
 
     @classmethod
-    def for_engine(cls, engine: Engine, settings: Settings, version: Callable[[Session], str]) -> "Database":
+    def for_engine(
+        cls, engine: Engine, settings: Settings, version: Callable[[Session], str]
+    ) -> "Database":
         if engine.dialect.name == "postgresql":
             # One snapshot per call: the version and the data come from the same moment.
             engine = engine.execution_options(isolation_level="REPEATABLE READ")

@@ -100,7 +100,9 @@ def problem(request: Request, kind: ProblemType, detail: str, **extensions: Any)
     body = problem_body(
         kind, detail, request.url.path, getattr(request.state, "request_id", None), **extensions
     )
-    headers = {"Retry-After": RETRY_AFTER, "Cache-Control": "no-store"} if kind.status == 503 else None
+    headers = (
+        {"Retry-After": RETRY_AFTER, "Cache-Control": "no-store"} if kind.status == 503 else None
+    )
     return Response(body, status_code=kind.status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -156,8 +158,9 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 async def _database_unavailable(request: Request, exc: Exception) -> Response:
     # Connection refused, pool exhausted, statement cut by its timeout, server gone: the client
     # may retry; we log the kind, not the statement.
-    logger.warning("database unavailable on %s %s: %s", request.method, request.url.path,
-                   type(exc).__name__)  # fmt: skip
+    logger.warning(
+        "database unavailable on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
     detail = "The database is unavailable; retry later."
     if _statement_timed_out(exc):
         detail = "A database statement took too long and was cancelled; retry later."

@@ -112,7 +112,11 @@ class ReadCache:
         if current is not None and etag_for(current, scope).removeprefix("W/") in tags:
             await self._not_modified(send, etag_for(current, scope))
             return
-        key = (scope.get("raw_path") or scope["path"].encode()) + b"?" + scope.get("query_string", b"")
+        key = (
+            (scope.get("raw_path") or scope["path"].encode())
+            + b"?"
+            + scope.get("query_string", b"")
+        )
         hit = self._entries.get(key)
         if hit is not None and hit.version == current:
             self._entries.move_to_end(key)
@@ -157,7 +161,9 @@ class ReadCache:
 
         return record
 
-    def _keep(self, scope: Scope, key: bytes, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    def _keep(
+        self, scope: Scope, key: bytes, headers: list[tuple[bytes, bytes]], body: bytes
+    ) -> None:
         version = scope.get("state", {}).get("data_version")
         route = route_template(scope)
         entry = _Entry(version, headers, body, route) if version else None

@@ -7,6 +7,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -71,7 +72,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    options = {
+    options: dict[str, Any] = {
         "title": "sidefx",
         "version": API_VERSION,
         "summary": "Drug side effects in context, with sources.",
@@ -79,8 +80,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "lifespan": lifespan,
         "redirect_slashes": False,  # a redirect would echo the Host header into Location
         "contact": {"name": "sidefx maintainers", "url": "https://github.com/sidefx/sidefx"},
-        "license_info": {"name": "MIT (code); data under each source's licence, see /v1/sources",
-                         "identifier": "MIT"},  # fmt: skip
+        "license_info": {
+            "name": "MIT (code); data under each source's licence, see /v1/sources",
+            "identifier": "MIT",
+        },
         # Operation ids become method names in generated clients: plain and stable.
         "generate_unique_id_function": lambda route: route.name,
     }
@@ -108,7 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(BodyLimit)
-    app.add_middleware(Cors)
+    app.add_middleware(Cors)  # type: ignore[arg-type]  # a CORSMiddleware with its options
     app.add_middleware(RequestContext, metrics_enabled=settings.metrics_enabled)
     install_error_handlers(app)
     if settings.docs_enabled:

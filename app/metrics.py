@@ -5,6 +5,7 @@ Off by default (SIDEFX_METRICS_ENABLED); when on, /metrics can require a bearer 
 workers (`sidefx serve --workers N` sets PROMETHEUS_MULTIPROC_DIR).
 """
 
+import contextlib
 import os
 from functools import cache
 
@@ -25,10 +26,9 @@ from sqlalchemy import Engine
 from starlette.types import Scope
 
 for _collector in (PLATFORM_COLLECTOR, GC_COLLECTOR, PROCESS_COLLECTOR):
-    try:
-        REGISTRY.unregister(_collector)  # they show the Python version and process details
-    except KeyError:  # already gone (module reloaded)
-        pass
+    # They show the Python version and process details; gone already if reloaded.
+    with contextlib.suppress(KeyError):
+        REGISTRY.unregister(_collector)
 
 REQUESTS = Counter("sidefx_requests", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram(

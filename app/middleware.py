@@ -72,9 +72,19 @@ class RequestContext:
             method = "HEAD" if head else scope["method"]
             route = _route(scope)
             if access_log.isEnabledFor(logging.INFO):
-                access_log.info("%s %s %s", method, scope["path"], status, extra={
-                    "method": method, "path": scope["path"], "route": route, "status": status,
-                    "duration_ms": round(elapsed * 1000, 2)})  # fmt: skip
+                access_log.info(
+                    "%s %s %s",
+                    method,
+                    scope["path"],
+                    status,
+                    extra={
+                        "method": method,
+                        "path": scope["path"],
+                        "route": route,
+                        "status": status,
+                        "duration_ms": round(elapsed * 1000, 2),
+                    },
+                )
             if self.metrics_enabled:
                 metrics.record(scope, method, route, status, elapsed)
             current_request_id.reset(token)
@@ -122,11 +132,12 @@ def _with_links(
     return headers
 
 
-async def send_problem(
-    scope: Scope, send: Send, kind: problems.ProblemType, detail: str
-) -> None:
+async def send_problem(scope: Scope, send: Send, kind: problems.ProblemType, detail: str) -> None:
     body = problem_body(kind, detail, scope["path"], scope.get("state", {}).get("request_id"))
-    headers = [(b"content-type", PROBLEM_JSON.encode()), (b"content-length", str(len(body)).encode())]
+    headers = [
+        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-length", str(len(body)).encode()),
+    ]
     await send({"type": "http.response.start", "status": kind.status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 

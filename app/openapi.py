@@ -18,7 +18,10 @@ from app.vocabularies import enum_description
 
 PROBLEM = {"$ref": "#/components/schemas/ProblemDetail"}
 RETRY_AFTER = {
-    "Retry-After": {"description": "Seconds to wait before retrying.", "schema": {"type": "integer"}}
+    "Retry-After": {
+        "description": "Seconds to wait before retrying.",
+        "schema": {"type": "integer"},
+    }
 }
 NO_DATABASE = {"/healthz", "/v1/problems/{kind}"}
 # Which problem types each status can carry, for the examples.
@@ -53,7 +56,9 @@ def install_openapi(app: FastAPI) -> None:
 
 
 def _problem_responses(path: str, responses: dict[str, Any]) -> None:
-    responses.setdefault("500", {"description": "Unexpected error (never intended; please report it)."})
+    responses.setdefault(
+        "500", {"description": "Unexpected error (never intended; please report it)."}
+    )
     if path not in NO_DATABASE:
         responses.setdefault("503", {"description": "The database did not answer in time."})
         responses["503"]["headers"] = RETRY_AFTER
@@ -65,19 +70,31 @@ def _problem_responses(path: str, responses: dict[str, Any]) -> None:
             response["content"] = {
                 "application/problem+json": {
                     "schema": PROBLEM,
-                    "examples": {k.slug: {"summary": k.title, "value": _example(k, path)} for k in kinds},
+                    "examples": {
+                        k.slug: {"summary": k.title, "value": _example(k, path)} for k in kinds
+                    },
                 }
             }
 
 
 def _example(kind: problems.ProblemType, path: str) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "type": kind.uri, "title": kind.title, "status": kind.status, "detail": kind.example,
-        "instance": path, "request_id": "9f1c2d3e4b5a69780000000000000001",
-    }  # fmt: skip
+        "type": kind.uri,
+        "title": kind.title,
+        "status": kind.status,
+        "detail": kind.example,
+        "instance": path,
+        "request_id": "9f1c2d3e4b5a69780000000000000001",
+    }
     if kind.status == 422:
-        body["errors"] = [{"loc": ["query", "limit"], "msg": kind.example, "type": "less_than_equal",
-                           "limit": 100}]  # fmt: skip
+        body["errors"] = [
+            {
+                "loc": ["query", "limit"],
+                "msg": kind.example,
+                "type": "less_than_equal",
+                "limit": 100,
+            }
+        ]
     if kind.status == 404 and kind.slug.startswith("unknown-"):
         body["suggestions"] = ["clonazepam"] if kind is problems.UNKNOWN_DRUG else ["leg-cramps"]
     return body

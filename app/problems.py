@@ -27,87 +27,148 @@ def _p(slug: str, status: int, title: str, description: str, example: str) -> Pr
 
 
 UNKNOWN_DRUG = _p(
-    "unknown-drug", 404, "Unknown drug",
+    "unknown-drug",
+    404,
+    "Unknown drug",
     "No drug has this slug, name, brand name or ingredient name. `suggestions` lists close "
     "names; `/v1/search` finds misspellings.",
     "No drug named 'klonopn'. Did you mean: clonazepam?",
-)  # fmt: skip
+)
 UNKNOWN_EFFECT = _p(
-    "unknown-effect", 404, "Unknown effect",
+    "unknown-effect",
+    404,
+    "Unknown effect",
     "No effect has this slug, name, synonym or MedDRA term. `suggestions` lists close names.",
     "No effect named 'leg cramp!'. Did you mean: leg-cramps?",
-)  # fmt: skip
+)
 UNKNOWN_SOURCE = _p(
-    "unknown-source", 404, "Unknown source",
+    "unknown-source",
+    404,
+    "Unknown source",
     "No source has this slug; `/v1/sources` lists them.",
     "No source named 'sider-5'; see /v1/sources.",
-)  # fmt: skip
+)
 NO_RECORD = _p(
-    "no-record", 404, "No record for this drug and effect",
+    "no-record",
+    404,
+    "No record for this drug and effect",
     "Both names are known, but no source links the drug to the effect, directly or through a "
     "broader or narrower term. Absence of a record is not evidence that the drug is safe.",
     "No source links clonazepam to nausea; see /v1/drugs/clonazepam/effects.",
-)  # fmt: skip
+)
 NOT_FOUND = _p(
-    "not-found", 404, "Not Found", "No endpoint has this path.", "No endpoint at /v1/drug.",
-)  # fmt: skip
+    "not-found",
+    404,
+    "Not Found",
+    "No endpoint has this path.",
+    "No endpoint at /v1/drug.",
+)
 METHOD_NOT_ALLOWED = _p(
-    "method-not-allowed", 405, "Method Not Allowed",
+    "method-not-allowed",
+    405,
+    "Method Not Allowed",
     "The path exists but does not take this method (reads are GET or HEAD).",
     "Method Not Allowed",
-)  # fmt: skip
+)
 INVALID_PARAMETER = _p(
-    "invalid-parameter", 422, "Invalid parameter",
+    "invalid-parameter",
+    422,
+    "Invalid parameter",
     "A parameter or body field breaks a documented rule; `errors` lists each one with its "
     "location, message and, where one applies, the limit.",
     "query.limit: Input should be less than or equal to 100",
-)  # fmt: skip
+)
 UNKNOWN_PARAMETER = _p(
-    "unknown-parameter", 422, "Unknown parameter",
+    "unknown-parameter",
+    422,
+    "Unknown parameter",
     "The query has a parameter this endpoint does not take (a typo would otherwise be "
     "ignored silently), or repeats one that takes a single value.",
     "Unknown query parameter 'contxt'; this endpoint takes: context, body_system, ...",
-)  # fmt: skip
+)
 TOO_MANY_DRUGS = _p(
-    "too-many-drugs", 422, "Wrong number of drugs",
+    "too-many-drugs",
+    422,
+    "Wrong number of drugs",
     "Compare takes 2 to 10 drugs, and the symptom check 1 to 20 medications.",
     "Compare takes 2 to 10 drugs, comma-separated; got 11.",
-)  # fmt: skip
+)
 CONTENT_TOO_LARGE = _p(
-    "content-too-large", 413, "Content Too Large",
-    "Request bodies are limited to 64 KiB.", "Request bodies are limited to 65536 bytes.",
-)  # fmt: skip
+    "content-too-large",
+    413,
+    "Content Too Large",
+    "Request bodies are limited to 64 KiB.",
+    "Request bodies are limited to 65536 bytes.",
+)
 HEADERS_TOO_LARGE = _p(
-    "headers-too-large", 431, "Request Header Fields Too Large",
+    "headers-too-large",
+    431,
+    "Request Header Fields Too Large",
     "The request line and headers together are limited (SIDEFX_MAX_HEADER_BYTES, 16 KiB by "
     "default); the connection is closed.",
     "The request head exceeds 16384 bytes.",
-)  # fmt: skip
+)
+REQUEST_TIMEOUT = _p(
+    "request-timeout",
+    408,
+    "Request Timeout",
+    "The request line and headers did not arrive within SIDEFX_HEADER_TIMEOUT seconds (10 by "
+    "default); the connection is closed.",
+    "The request head took over 10 s.",
+)
 BAD_REQUEST = _p(
-    "bad-request", 400, "Bad Request",
+    "bad-request",
+    400,
+    "Bad Request",
     "The request is not valid HTTP (a malformed request line or header, an unknown method, "
     "conflicting lengths); the connection is closed.",
     "Invalid HTTP request received.",
-)  # fmt: skip
+)
 SERVICE_UNAVAILABLE = _p(
-    "service-unavailable", 503, "Service Unavailable",
+    "service-unavailable",
+    503,
+    "Service Unavailable",
     "The database did not answer in time, or cannot be reached. Retry after `Retry-After` "
     "seconds; nothing was changed.",
     "The database did not answer within 5 s; retry later.",
-)  # fmt: skip
+)
 INTERNAL_ERROR = _p(
-    "internal-error", 500, "Internal Server Error",
+    "internal-error",
+    500,
+    "Internal Server Error",
     "An unexpected error; it is logged with the request id. Never intended: please report it.",
     "An unexpected error occurred.",
-)  # fmt: skip
+)
 
 ALL = (
-    UNKNOWN_DRUG, UNKNOWN_EFFECT, UNKNOWN_SOURCE, NO_RECORD, NOT_FOUND, METHOD_NOT_ALLOWED,
-    INVALID_PARAMETER, UNKNOWN_PARAMETER, TOO_MANY_DRUGS, CONTENT_TOO_LARGE, HEADERS_TOO_LARGE,
-    BAD_REQUEST, SERVICE_UNAVAILABLE, INTERNAL_ERROR,
-)  # fmt: skip
+    UNKNOWN_DRUG,
+    UNKNOWN_EFFECT,
+    UNKNOWN_SOURCE,
+    NO_RECORD,
+    NOT_FOUND,
+    METHOD_NOT_ALLOWED,
+    INVALID_PARAMETER,
+    UNKNOWN_PARAMETER,
+    TOO_MANY_DRUGS,
+    CONTENT_TOO_LARGE,
+    HEADERS_TOO_LARGE,
+    REQUEST_TIMEOUT,
+    BAD_REQUEST,
+    SERVICE_UNAVAILABLE,
+    INTERNAL_ERROR,
+)
 BY_SLUG = {p.slug: p for p in ALL}
 # The generic kind of each status (an HTTP error raised by the framework, not by a service).
-BY_STATUS = {p.status: p for p in (NOT_FOUND, METHOD_NOT_ALLOWED, INVALID_PARAMETER,
-             CONTENT_TOO_LARGE, HEADERS_TOO_LARGE, BAD_REQUEST, SERVICE_UNAVAILABLE,
-             INTERNAL_ERROR)}  # fmt: skip
+BY_STATUS = {
+    p.status: p
+    for p in (
+        NOT_FOUND,
+        METHOD_NOT_ALLOWED,
+        INVALID_PARAMETER,
+        CONTENT_TOO_LARGE,
+        HEADERS_TOO_LARGE,
+        BAD_REQUEST,
+        SERVICE_UNAVAILABLE,
+        INTERNAL_ERROR,
+    )
+}

@@ -9,6 +9,10 @@
   writes; with Nagle off that is two TCP segments and two syscalls on each side. Writes made
   in one turn of the event loop are joined and sent at the end of that turn.
 - A listening socket per worker (`run_workers`), so the kernel shares connections out evenly.
+- Limits uvicorn does not set with httptools: the request line and headers together are at most
+  `SIDEFX_MAX_HEADER_BYTES` (431), and must arrive within `SIDEFX_HEADER_TIMEOUT` seconds of the
+  connection or of the previous response (else 408 and close: no slowloris connection is held).
+- Requests that are not valid HTTP get a 400 problem+json instead of uvicorn's plain text.
 """
 
 import asyncio
@@ -21,6 +25,10 @@ from uvicorn import Config
 from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
+
+from app import problems
+from app.config import get_settings
+from app.errors import PROBLEM_JSON, problem_body
 
 logger = logging.getLogger("uvicorn.error")
 
@@ -72,13 +80,82 @@ class CoalescingTransport:
         return getattr(self._transport, name)
 
 
-class NoDelayHttpToolsProtocol(HttpToolsProtocol):
+class SidefxHttpProtocol(HttpToolsProtocol):
+    """uvicorn's httptools protocol with TCP_NODELAY, one send per response, head limits and
+    problem+json for what the HTTP parser refuses."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        settings = get_settings()
+        self.max_head, self.head_timeout = settings.max_header_bytes, settings.header_timeout
+        self._head_bytes, self._reading_head = 0, True
+        self._head_timer: asyncio.TimerHandle | None = None
+
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         sock = transport.get_extra_info("socket")
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         coalescing = CoalescingTransport(transport, asyncio.get_running_loop())
         super().connection_made(cast(asyncio.Transport, coalescing))
+        self._await_head()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_timer()
+        super().connection_lost(exc)
+
+    def data_received(self, data: bytes) -> None:
+        if self._reading_head:
+            self._head_bytes += len(data)
+            if self._head_bytes > self.max_head:
+                self._refuse(
+                    problems.HEADERS_TOO_LARGE, f"The request head exceeds {self.max_head} bytes."
+                )
+                return
+        super().data_received(data)
+
+    def on_headers_complete(self) -> None:
+        self._reading_head = False
+        self._stop_head_timer()
+        super().on_headers_complete()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._await_head()
+
+    def send_400_response(self, msg: str) -> None:
+        self._refuse(problems.BAD_REQUEST, msg)
+
+    def _await_head(self) -> None:
+        self._head_bytes, self._reading_head = 0, True
+        self._stop_head_timer()
+        self._head_timer = self.loop.call_later(self.head_timeout, self._head_timed_out)
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        if self._reading_head and not self.transport.is_closing():
+            if self._head_bytes:  # a request began but its head did not arrive in time
+                self._refuse(
+                    problems.REQUEST_TIMEOUT, f"The request head took over {self.head_timeout:g} s."
+                )
+            else:
+                self.transport.close()
+
+    def _refuse(self, kind: problems.ProblemType, detail: str) -> None:
+        """Answer with a problem and close (what was received cannot be parsed further)."""
+        self._reading_head = False
+        self._stop_head_timer()
+        body = problem_body(kind, detail, "", None)
+        head = (
+            f"HTTP/1.1 {kind.status} {kind.title}\r\ncontent-type: {PROBLEM_JSON}\r\n"
+            f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+        ).encode()
+        self.transport.write(head + body)
+        self.transport.close()
 
 
 class ReusePortSocket(socket.socket):

@@ -14,11 +14,52 @@ _SEPARATORS = re.compile(r"[\s\-_]+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 # Salt and hydrate words that follow an active ingredient's name in a product name.
 SALT_WORDS = frozenset(
-    """acetate anhydrous besilate besylate bitartrate bromide calcium carbonate chloride citrate
-    dihydrate dimesylate dipropionate disodium fumarate gluconate hcl hemihydrate hyclate
-    hydrobromide hydrochloride hydrate lactate magnesium maleate malate mesilate mesylate
-    monohydrate monosodium nitrate oxalate pamoate phosphate potassium propionate sodium
-    succinate sulfate sulphate tartrate tosylate trihydrate valerate""".split()
+    [
+        "acetate",
+        "anhydrous",
+        "besilate",
+        "besylate",
+        "bitartrate",
+        "bromide",
+        "calcium",
+        "carbonate",
+        "chloride",
+        "citrate",
+        "dihydrate",
+        "dimesylate",
+        "dipropionate",
+        "disodium",
+        "fumarate",
+        "gluconate",
+        "hcl",
+        "hemihydrate",
+        "hyclate",
+        "hydrobromide",
+        "hydrochloride",
+        "hydrate",
+        "lactate",
+        "magnesium",
+        "maleate",
+        "malate",
+        "mesilate",
+        "mesylate",
+        "monohydrate",
+        "monosodium",
+        "nitrate",
+        "oxalate",
+        "pamoate",
+        "phosphate",
+        "potassium",
+        "propionate",
+        "sodium",
+        "succinate",
+        "sulfate",
+        "sulphate",
+        "tartrate",
+        "tosylate",
+        "trihydrate",
+        "valerate",
+    ]
 )
 
 

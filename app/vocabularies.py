@@ -15,8 +15,8 @@ from app.enums import (
     IncidenceBasis,
     LineOfTherapy,
     MatchKind,
-    MedicationStatus,
     MeddraLevel,
+    MedicationStatus,
     OnsetAnchor,
     ProfileAspect,
     Severity,
@@ -30,130 +30,237 @@ from app.importers.derived import FLAG_RULES
 Terms = dict[str, tuple[str, str]]  # value -> (label, definition)
 
 VOCABULARIES: dict[str, tuple[type[StrEnum], str, Terms]] = {
-    "contexts": (Context, "When an effect happens relative to taking the drug.", {
-        "side_effect": ("Side effect", "During regular use of the drug."),
-        "withdrawal": ("Withdrawal", "After stopping the drug or lowering its dose."),
-        "overdose": ("Overdose", "After taking more than the intended dose."),
-    }),
-    "incidence_bands": (IncidenceBand, "CIOMS frequency bands of the summary incidence.", {
-        "very_common": ("Very common", ">= 10% (1 in 10 or more)."),
-        "common": ("Common", ">= 1% and < 10%."),
-        "uncommon": ("Uncommon", ">= 0.1% and < 1%."),
-        "rare": ("Rare", ">= 0.01% and < 0.1%."),
-        "very_rare": ("Very rare", "< 0.01%."),
-        "unknown": ("Unknown", "No source states a frequency (a document's words, or "
-                    "postmarketing reports)."),
-    }),
-    "incidence_bases": (IncidenceBasis, "Which evidence a summary incidence comes from, best "
-                        "first.", {
-        "measured": ("Measured", "Percentages or ranges from labels: the median of the active "
-                     "rows, their lowest and highest bound beside it."),
-        "label_words": ("Label words", "Frequency words from labels (common, rare, "
-                        "postmarketing): a band, never turned into a number."),
-        "document_wording": ("Document wording", "A curated document's own words; documents "
-                             "give no numbers, so the band is unknown."),
-        "listed_without_frequency": ("Listed", "A label lists the effect without a frequency."),
-    }),
-    "severities": (Severity, "How bad an effect is, as a source states it.", {
-        "mild": ("Mild", "Noticeable but not limiting."),
-        "moderate": ("Moderate", "Limits usual activities."),
-        "severe": ("Severe", "Prevents usual activities or needs medical care."),
-        "life_threatening": ("Life-threatening", "Can cause death without urgent treatment."),
-        "variable": ("Variable", "The source gives a range, from mild to severe."),
-    }),
-    "dependence_risks": (DependenceRisk, "Risk of physical or psychological dependence.", {
-        "low": ("Low", "The source calls the risk low."),
-        "moderate": ("Moderate", "The source calls the risk moderate."),
-        "high": ("High", "The source calls the risk high."),
-        "unknown": ("No level given", "A source discusses dependence without a level; where "
-                    "no source discusses it, the attribute is not stated (null)."),
-    }),
-    "alias_kinds": (AliasKind, "Kinds of other names.", {
-        "brand": ("Brand name", "A product's trade name (Klonopin)."),
-        "synonym": ("Synonym", "Another name of the same thing (charley horse)."),
-        "abbreviation": ("Abbreviation", "A short form (benzo)."),
-        "misspelling": ("Misspelling", "A common misspelling."),
-    }),
-    "body_systems": (BodySystem, "Body systems effects are grouped by.", {
-        v.value: (v.value.replace("_", " ").capitalize(), f"Effects of the {v.value} system."
-                  if v not in (BodySystem.general, BodySystem.other) else
-                  "Not specific to one body system.") for v in BodySystem
-    }),
-    "effect_kinds": (EffectKind, "What an effect record describes.", {
-        "symptom": ("Symptom", "A symptom or adverse effect."),
-        "condition": ("Condition", "A condition the sources describe in depth (causes, care)."),
-    }),
-    "meddra_levels": (MeddraLevel, "MedDRA levels of an effect's code.", {
-        "pt": ("Preferred term", "A MedDRA preferred term, the concept SIDER codes effects with."),
-        "llt": ("Lowest level term", "A narrower MedDRA term; it sits under one preferred term."),
-    }),
-    "term_matches": (TermMatch, "How an answer relates to the effect asked for.", {
-        "exact": ("Exact", "A record of the effect itself."),
-        "broader_term": ("Broader term", "A record of the broader term it sits under."),
-        "narrower_term": ("Narrower term", "A record of a narrower term under it."),
-    }),
-    "flags": (Flag, "Why an imported record is probably not an effect of the drug; flagged "
-              "records are left out of default answers.", {
-        f.value: (f.value.replace("_", " ").capitalize(), FLAG_RULES[f]) for f in Flag
-    }),
-    "onset_anchors": (OnsetAnchor, "What onset days count from.", {
-        "first_dose": ("First dose", "Starting the drug."),
-        "dose_change": ("Dose change", "Raising or lowering the dose."),
-        "last_dose": ("Last dose", "Stopping the drug."),
-    }),
-    "lines_of_therapy": (LineOfTherapy, "Where a use sits among treatments.", {
-        "first_line": ("First line", "A first choice."),
-        "not_first_line": ("Not first line", "Used when other treatments are not enough."),
-        "off_label": ("Off label", "Used outside its approved indications."),
-        "adjunct": ("Adjunct", "Added to another treatment."),
-        "unspecified": ("Unspecified", "The source does not say."),
-    }),
-    "warning_kinds": (WarningKind, "Kinds of warning.", {
-        "boxed_warning": ("Boxed warning", "The regulator's most serious warning."),
-        "interaction": ("Interaction", "A risk of combining it with something."),
-        "precaution": ("Precaution", "Use with caution in some situations."),
-        "pregnancy": ("Pregnancy", "Use in pregnancy."),
-        "breastfeeding": ("Breastfeeding", "Use while breastfeeding."),
-        "red_flag": ("Red flag", "Symptoms that need urgent medical care."),
-        "monitoring": ("Monitoring", "What a prescriber should watch."),
-        "discontinuation": ("Discontinuation", "How to stop it safely."),
-    }),
-    "profile_aspects": (ProfileAspect, "Facets of a condition the sources describe.", {
-        a.value: (a.value.replace("_", " ").capitalize(), f"What the sources say about its "
-                  f"{a.value.replace('_', ' ')}.") for a in ProfileAspect
-    }),
-    "source_kinds": (SourceKind, "Kinds of source.", {
-        "article": ("Article", "A web article."),
-        "blog_post": ("Blog post", "A post on a blog."),
-        "drug_label": ("Drug label", "A product label."),
-        "database_release": ("Database release", "A release of a dataset (SIDER)."),
-        "curation": ("Curation", "The sidefx curators' cross-references (codes, brand names, "
-                     "synonyms, class memberships) that no document states."),
-    }),
-    "anchor_kinds": (AnchorKind, "Kinds of place a citation points at.", {
-        "heading": ("Heading", "A heading of the document, quoted exactly."),
-        "paragraph": ("Paragraph", "The n-th non-blank line of a document without headings."),
-        "file": ("File", "A file of a dataset release."),
-        "section": ("Section", "A section of the curators' notes."),
-    }),
-    "match_kinds": (MatchKind, "How a search result matched.", {
-        "exact": ("Exact", "The canonical name or slug."),
-        "alias": ("Alias", "A brand name, synonym or MedDRA term, exactly."),
-        "prefix": ("Prefix", "The start of a name or of one of its words."),
-        "fuzzy": ("Fuzzy", "A misspelling or sound-alike."),
-    }),
-    "medication_statuses": (MedicationStatus, "A medication's status in a symptom check.", {
-        "taking": ("Taking", "Taken regularly now."),
-        "stopped": ("Stopped", "No longer taken."),
-        "dose_reduced": ("Dose reduced", "Still taken, at a lower dose."),
-    }),
-    "timing_verdicts": (TimingVerdict, "Whether a symptom's timing fits an onset window.", {
-        "fits": ("Fits", "It began inside the window the source gives."),
-        "too_early": ("Too early", "It began before the window opens."),
-        "too_late": ("Too late", "It began after the window closes."),
-        "unknown": ("Unknown", "No dates, or the source gives no window in days."),
-    }),
-}  # fmt: skip
+    "contexts": (
+        Context,
+        "When an effect happens relative to taking the drug.",
+        {
+            "side_effect": ("Side effect", "During regular use of the drug."),
+            "withdrawal": ("Withdrawal", "After stopping the drug or lowering its dose."),
+            "overdose": ("Overdose", "After taking more than the intended dose."),
+        },
+    ),
+    "incidence_bands": (
+        IncidenceBand,
+        "CIOMS frequency bands of the summary incidence.",
+        {
+            "very_common": ("Very common", ">= 10% (1 in 10 or more)."),
+            "common": ("Common", ">= 1% and < 10%."),
+            "uncommon": ("Uncommon", ">= 0.1% and < 1%."),
+            "rare": ("Rare", ">= 0.01% and < 0.1%."),
+            "very_rare": ("Very rare", "< 0.01%."),
+            "unknown": (
+                "Unknown",
+                "No source states a frequency (a document's words, or postmarketing reports).",
+            ),
+        },
+    ),
+    "incidence_bases": (
+        IncidenceBasis,
+        "Which evidence a summary incidence comes from, best first.",
+        {
+            "measured": (
+                "Measured",
+                "Percentages or ranges from labels: the median of the active "
+                "rows, their lowest and highest bound beside it.",
+            ),
+            "label_words": (
+                "Label words",
+                "Frequency words from labels (common, rare, "
+                "postmarketing): a band, never turned into a number.",
+            ),
+            "document_wording": (
+                "Document wording",
+                "A curated document's own words; documents "
+                "give no numbers, so the band is unknown.",
+            ),
+            "listed_without_frequency": ("Listed", "A label lists the effect without a frequency."),
+        },
+    ),
+    "severities": (
+        Severity,
+        "How bad an effect is, as a source states it.",
+        {
+            "mild": ("Mild", "Noticeable but not limiting."),
+            "moderate": ("Moderate", "Limits usual activities."),
+            "severe": ("Severe", "Prevents usual activities or needs medical care."),
+            "life_threatening": ("Life-threatening", "Can cause death without urgent treatment."),
+            "variable": ("Variable", "The source gives a range, from mild to severe."),
+        },
+    ),
+    "dependence_risks": (
+        DependenceRisk,
+        "Risk of physical or psychological dependence.",
+        {
+            "low": ("Low", "The source calls the risk low."),
+            "moderate": ("Moderate", "The source calls the risk moderate."),
+            "high": ("High", "The source calls the risk high."),
+            "unknown": (
+                "No level given",
+                "A source discusses dependence without a level; where "
+                "no source discusses it, the attribute is not stated (null).",
+            ),
+        },
+    ),
+    "alias_kinds": (
+        AliasKind,
+        "Kinds of other names.",
+        {
+            "brand": ("Brand name", "A product's trade name (Klonopin)."),
+            "synonym": ("Synonym", "Another name of the same thing (charley horse)."),
+            "abbreviation": ("Abbreviation", "A short form (benzo)."),
+            "misspelling": ("Misspelling", "A common misspelling."),
+        },
+    ),
+    "body_systems": (
+        BodySystem,
+        "Body systems effects are grouped by.",
+        {
+            v.value: (
+                v.value.replace("_", " ").capitalize(),
+                f"Effects of the {v.value} system."
+                if v not in (BodySystem.general, BodySystem.other)
+                else "Not specific to one body system.",
+            )
+            for v in BodySystem
+        },
+    ),
+    "effect_kinds": (
+        EffectKind,
+        "What an effect record describes.",
+        {
+            "symptom": ("Symptom", "A symptom or adverse effect."),
+            "condition": ("Condition", "A condition the sources describe in depth (causes, care)."),
+        },
+    ),
+    "meddra_levels": (
+        MeddraLevel,
+        "MedDRA levels of an effect's code.",
+        {
+            "pt": (
+                "Preferred term",
+                "A MedDRA preferred term, the concept SIDER codes effects with.",
+            ),
+            "llt": (
+                "Lowest level term",
+                "A narrower MedDRA term; it sits under one preferred term.",
+            ),
+        },
+    ),
+    "term_matches": (
+        TermMatch,
+        "How an answer relates to the effect asked for.",
+        {
+            "exact": ("Exact", "A record of the effect itself."),
+            "broader_term": ("Broader term", "A record of the broader term it sits under."),
+            "narrower_term": ("Narrower term", "A record of a narrower term under it."),
+        },
+    ),
+    "flags": (
+        Flag,
+        "Why an imported record is probably not an effect of the drug; flagged "
+        "records are left out of default answers.",
+        {f.value: (f.value.replace("_", " ").capitalize(), FLAG_RULES[f]) for f in Flag},
+    ),
+    "onset_anchors": (
+        OnsetAnchor,
+        "What onset days count from.",
+        {
+            "first_dose": ("First dose", "Starting the drug."),
+            "dose_change": ("Dose change", "Raising or lowering the dose."),
+            "last_dose": ("Last dose", "Stopping the drug."),
+        },
+    ),
+    "lines_of_therapy": (
+        LineOfTherapy,
+        "Where a use sits among treatments.",
+        {
+            "first_line": ("First line", "A first choice."),
+            "not_first_line": ("Not first line", "Used when other treatments are not enough."),
+            "off_label": ("Off label", "Used outside its approved indications."),
+            "adjunct": ("Adjunct", "Added to another treatment."),
+            "unspecified": ("Unspecified", "The source does not say."),
+        },
+    ),
+    "warning_kinds": (
+        WarningKind,
+        "Kinds of warning.",
+        {
+            "boxed_warning": ("Boxed warning", "The regulator's most serious warning."),
+            "interaction": ("Interaction", "A risk of combining it with something."),
+            "precaution": ("Precaution", "Use with caution in some situations."),
+            "pregnancy": ("Pregnancy", "Use in pregnancy."),
+            "breastfeeding": ("Breastfeeding", "Use while breastfeeding."),
+            "red_flag": ("Red flag", "Symptoms that need urgent medical care."),
+            "monitoring": ("Monitoring", "What a prescriber should watch."),
+            "discontinuation": ("Discontinuation", "How to stop it safely."),
+        },
+    ),
+    "profile_aspects": (
+        ProfileAspect,
+        "Facets of a condition the sources describe.",
+        {
+            a.value: (
+                a.value.replace("_", " ").capitalize(),
+                f"What the sources say about its {a.value.replace('_', ' ')}.",
+            )
+            for a in ProfileAspect
+        },
+    ),
+    "source_kinds": (
+        SourceKind,
+        "Kinds of source.",
+        {
+            "article": ("Article", "A web article."),
+            "blog_post": ("Blog post", "A post on a blog."),
+            "drug_label": ("Drug label", "A product label."),
+            "database_release": ("Database release", "A release of a dataset (SIDER)."),
+            "curation": (
+                "Curation",
+                "The sidefx curators' cross-references (codes, brand names, "
+                "synonyms, class memberships) that no document states.",
+            ),
+        },
+    ),
+    "anchor_kinds": (
+        AnchorKind,
+        "Kinds of place a citation points at.",
+        {
+            "heading": ("Heading", "A heading of the document, quoted exactly."),
+            "paragraph": ("Paragraph", "The n-th non-blank line of a document without headings."),
+            "file": ("File", "A file of a dataset release."),
+            "section": ("Section", "A section of the curators' notes."),
+        },
+    ),
+    "match_kinds": (
+        MatchKind,
+        "How a search result matched.",
+        {
+            "exact": ("Exact", "The canonical name or slug."),
+            "alias": ("Alias", "A brand name, synonym or MedDRA term, exactly."),
+            "prefix": ("Prefix", "The start of a name or of one of its words."),
+            "fuzzy": ("Fuzzy", "A misspelling or sound-alike."),
+        },
+    ),
+    "medication_statuses": (
+        MedicationStatus,
+        "A medication's status in a symptom check.",
+        {
+            "taking": ("Taking", "Taken regularly now."),
+            "stopped": ("Stopped", "No longer taken."),
+            "dose_reduced": ("Dose reduced", "Still taken, at a lower dose."),
+        },
+    ),
+    "timing_verdicts": (
+        TimingVerdict,
+        "Whether a symptom's timing fits an onset window.",
+        {
+            "fits": ("Fits", "It began inside the window the source gives."),
+            "too_early": ("Too early", "It began before the window opens."),
+            "too_late": ("Too late", "It began after the window closes."),
+            "unknown": ("Unknown", "No dates, or the source gives no window in days."),
+        },
+    ),
+}
 
 
 def check() -> None:

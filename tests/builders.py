@@ -16,16 +16,23 @@ from app.text import ingredient_key, name_key, slugify
 
 
 def make_drug(session: Session, *, name: str = "Testamine", **overrides: Any) -> Drug:
-    drug = Drug(slug=slugify(name), name=name, key=name_key(name),
-                ingredient_key=ingredient_key(name), release=Release.sider, **overrides)  # fmt: skip
+    drug = Drug(
+        slug=slugify(name),
+        name=name,
+        key=name_key(name),
+        ingredient_key=ingredient_key(name),
+        release=Release.sider,
+        **overrides,
+    )
     session.add(drug)
     session.flush()
     return drug
 
 
 def make_effect(session: Session, *, name: str = "Test rash", **overrides: Any) -> Effect:
-    effect = Effect(slug=slugify(name), name=name, key=name_key(name), release=Release.sider,
-                    **overrides)  # fmt: skip
+    effect = Effect(
+        slug=slugify(name), name=name, key=name_key(name), release=Release.sider, **overrides
+    )
     session.add(effect)
     session.flush()
     return effect
@@ -38,8 +45,11 @@ def dataset_source(session: Session) -> tuple[int, int]:
         source = Source(slug="test-dataset", title="Test dataset", kind=SourceKind.database_release)
         session.add(source)
         session.flush()
-        session.add(SourceAnchor(source_id=source.id, key="rows", kind=AnchorKind.file,
-                                 label="rows.tsv", position=0))  # fmt: skip
+        session.add(
+            SourceAnchor(
+                source_id=source.id, key="rows", kind=AnchorKind.file, label="rows.tsv", position=0
+            )
+        )
         session.flush()
     anchor = session.scalar(select(SourceAnchor.id).where(SourceAnchor.source_id == source.id))
     assert anchor is not None

@@ -3,6 +3,7 @@
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 from dataclasses import dataclass
@@ -47,6 +48,28 @@ class Cluster:
         self._run(
             "pg_ctl", "-D", str(self.directory / "data"), "-l", log, "-w", "-o", options, "start"
         )
+
+    def processes(self) -> list[int]:
+        """The postmaster and every process it started (backends, checkpointer ...)."""
+        postmaster = int((self.directory / "data" / "postmaster.pid").read_text().split()[0])
+        pids = [postmaster]
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == postmaster:
+                pids.append(int(stat.parent.name))
+        return pids
+
+    def freeze(self) -> None:
+        """SIGSTOP the whole server: connections stay open, nothing answers (a hung host)."""
+        for pid in self.processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self.processes():
+            os.kill(pid, signal.SIGCONT)
 
     def stop(self) -> None:
         if (self.directory / "data" / "postmaster.pid").exists():

@@ -1,57 +1,113 @@
-"""Database.for_engine, as the server uses it: on SQLite every call runs on the event loop on a
-connection kept between calls; on PostgreSQL calls run in the threadpool on pooled connections.
-Either way each call is its own transaction, so another process's writes show on the next one."""
+"""The database handle as the server uses it: every call in a worker thread, bounded in time
+(the statement, and the whole call), each call its own transaction."""
 
+import time
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
-from sqlalchemy import Engine, delete
-from sqlalchemy.orm import Session
+from sqlalchemy import Engine, delete, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
 
-from app.config import Settings
 from app.db import Database
-from app.main import attach_database, create_app
+from app.errors import DatabaseTimeout
 from app.models import Drug
+from app.services.meta import data_version
 from tests.builders import make_drug
+from tests.conftest import app_over, database_over, settings_for
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-def database(engine: Engine) -> Iterator[Database]:
-    database = Database.for_engine(engine)
-    yield database
-    database.close()
+def database(engine: Engine, database_url: str) -> Iterator[Database]:
+    yield Database.for_engine(engine, settings_for(database_url), data_version)
     with Session(engine) as session, session.begin():
         session.execute(delete(Drug).where(Drug.slug == "testamine"))
 
 
 @pytest.fixture
 async def client(database: Database, database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(Settings(database_url=database_url, data_version_ttl=0, response_cache=False))
-    attach_database(app, database)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        yield client
-
-
-def test_sqlite_runs_inline_and_postgresql_in_threads(database: Database, engine: Engine) -> None:
-    assert database.inline == (engine.dialect.name == "sqlite")
+    settings = settings_for(database_url, response_cache=False)
+    app = app_over(database, settings)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        yield c
 
 
 async def test_a_committed_write_shows_on_the_next_request(
     client: httpx.AsyncClient, engine: Engine
 ) -> None:
-    assert (await client.get("/v1/drugs/clonazepam")).status_code == 200  # connection in use
     assert (await client.get("/v1/drugs/testamine")).status_code == 404
     with Session(engine) as session, session.begin():
         make_drug(session, name="Testamine")
-    response = await client.get("/v1/drugs/testamine")
-    assert response.status_code == 200
-    assert response.json()["name"] == "Testamine"
+    assert (await client.get("/v1/drugs/testamine")).json()["name"] == "Testamine"
 
 
 async def test_a_failed_call_leaves_the_next_one_working(client: httpx.AsyncClient) -> None:
     assert (await client.get("/v1/drugs/unknownium/effects")).status_code == 404
     assert (await client.get("/v1/drugs/clonazepam/effects")).status_code == 200
+
+
+def _slow_statement(session: Session) -> object:
+    if session.get_bind().dialect.name == "postgresql":
+        return session.execute(text("SELECT pg_sleep(30)")).scalar()
+    # A few billion SQLite VM steps: far longer than any limit below.
+    return session.execute(
+        text(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+        )
+    ).scalar()
+
+
+async def test_a_long_statement_is_cut_at_the_statement_timeout(
+    engine: Engine, database_url: str
+) -> None:
+    settings = settings_for(database_url, statement_timeout_ms=200, db_timeout=60)
+    url = engine.url.render_as_string(hide_password=False)
+    from app.db import make_engine
+
+    bounded = make_engine(url, settings=settings)
+    database = Database.for_engine(bounded, settings, data_version)
+    started = time.monotonic()
+    with pytest.raises(OperationalError):
+        await database.call(_slow_statement)
+    assert time.monotonic() - started < 30  # cut long before the statement would end
+    assert await database.call(data_version)  # and the next call works
+    bounded.dispose()
+
+
+async def test_a_slow_statement_is_a_503_problem_saying_so(
+    engine: Engine, database_url: str
+) -> None:
+    settings = settings_for(database_url, statement_timeout_ms=200, response_cache=False)
+    from app.db import make_engine
+
+    bounded = make_engine(engine.url.render_as_string(hide_password=False), settings=settings)
+    database = Database.for_engine(bounded, settings, data_version)
+    app = app_over(database, settings)
+
+    @app.get("/v1/slow", include_in_schema=False)
+    async def slow() -> object:
+        return await database.call(_slow_statement)
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        response = await c.get("/v1/slow")
+    assert response.status_code == 503
+    assert response.json()["type"] == "/v1/problems/service-unavailable"
+    assert "took too long" in response.json()["detail"]
+    assert response.headers["retry-after"]
+    bounded.dispose()
+
+
+async def test_a_call_that_does_not_return_in_time_is_abandoned(database_url: str) -> None:
+    """A frozen server cannot cut its own statements: the call is bounded on our side."""
+
+    def stuck(session: Session) -> None:
+        time.sleep(20)
+
+    database = database_over(sessionmaker(), settings_for(database_url, db_timeout=0.5))
+    started = time.monotonic()
+    with pytest.raises(DatabaseTimeout):
+        await database.call(stuck)
+    assert time.monotonic() - started < 15

@@ -51,13 +51,17 @@ def _api(name: str) -> Any:
     return importlib.import_module(f"sidefx_client.api.{name}")
 
 
-async def test_generated_client_calls_three_endpoints(client_package: Any, app: FastAPI) -> None:
+async def test_generated_client_reads_compares_and_searches(
+    client_package: Any, app: FastAPI
+) -> None:
     client = client_package.Client(
-        base_url="http://test", httpx_args={"transport": httpx.ASGITransport(app=app)}
+        base_url="http://test",
+        httpx_args={"transport": httpx.ASGITransport(app=app)},
+        raise_on_unexpected_status=True,
     )
     drug = await _api("drugs.read_drug").asyncio(drug="Klonopin", client=client)
     assert drug.slug == "clonazepam"
-    assert drug.dependence.risk.value == "high"
+    assert drug.attributes.dependence_risk.risk.value == "high"
 
     compared = await _api("compare.compare_drugs").asyncio(
         client=client, drugs=["clonazepam", "cyclobenzaprine", "baclofen"]
@@ -67,5 +71,27 @@ async def test_generated_client_calls_three_endpoints(client_package: Any, app: 
     found = await _api("search.search_names").asyncio(client=client, q="klonopn")
     assert found.items[0].slug == "clonazepam"
 
+
+async def test_generated_client_revalidates_with_a_304(client_package: Any, app: FastAPI) -> None:
+    client = client_package.Client(
+        base_url="http://test",
+        httpx_args={"transport": httpx.ASGITransport(app=app)},
+        raise_on_unexpected_status=True,
+    )
+    first = await _api("drugs.read_drug").asyncio_detailed(drug="clonazepam", client=client)
+    etag = first.headers["etag"]
+    revalidating = client.with_headers({"If-None-Match": etag})
+    again = await _api("drugs.read_drug").asyncio_detailed(drug="clonazepam", client=revalidating)
+    assert again.status_code == 304  # declared: no UnexpectedStatus
+
+
+async def test_generated_client_parses_a_typed_problem(client_package: Any, app: FastAPI) -> None:
+    client = client_package.Client(
+        base_url="http://test",
+        httpx_args={"transport": httpx.ASGITransport(app=app)},
+        raise_on_unexpected_status=True,
+    )
     missing = await _api("drugs.read_drug").asyncio(drug="nonexistium", client=client)
     assert missing.status == 404
+    assert missing.type_ == "/v1/problems/unknown-drug"
+    assert "nonexistium" in missing.detail

@@ -34,12 +34,16 @@ DRUGS_PARAMETER = {
     f"(1-{MAX_NAME_LENGTH} characters each, no control characters). Order is kept.",
     "schema": {
         "type": "array",
-        "items": {"type": "string", "minLength": 1, "maxLength": MAX_NAME_LENGTH,
-                  "pattern": comparison.DRUG_NAME.pattern},
+        "items": {
+            "type": "string",
+            "minLength": 1,
+            "maxLength": MAX_NAME_LENGTH,
+            "pattern": comparison.DRUG_NAME.pattern,
+        },
         "minItems": MIN_DRUGS,
         "maxItems": MAX_DRUGS,
         "uniqueItems": True,
-    },  # fmt: skip
+    },
     "example": ["clonazepam", "cyclobenzaprine", "baclofen"],
 }
 DrugList = Annotated[list[str], Query(max_length=MAX_LIST_LENGTH, include_in_schema=False)]
@@ -71,7 +75,11 @@ async def compare_drugs(
     names = comparison.parse_drug_list(drugs)
     filters = RecordFilters(context, body_system, None, None, include_flagged)
     answer = await db.read(
-        comparison.compare_drugs, names, filters, shared_only=shared_only, limit=limit,
+        comparison.compare_drugs,
+        names,
+        filters,
+        shared_only=shared_only,
+        limit=limit,
         offset=offset,
-    )  # fmt: skip
+    )
     return respond(request, answer)

@@ -7,7 +7,6 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Path, Query, Request, Response
-from pydantic import BaseModel
 
 from app.db import Answer
 from app.enums import BodySystem, Context, IncidenceBand
@@ -26,37 +25,53 @@ _SAFE_PATH = "/:@!$&'()*+,;=-._~%"
 DrugName = Annotated[
     str,
     Path(
-        min_length=1, max_length=MAX_NAME_LENGTH, pattern=PRINTABLE,
+        min_length=1,
+        max_length=MAX_NAME_LENGTH,
+        pattern=PRINTABLE,
         description="Slug, generic, brand or ingredient name, any letter case (`clonazepam`, "
         "`Klonopin`, `venlafaxine`).",
         examples=["clonazepam"],
     ),
-]  # fmt: skip
+]
 EffectName = Annotated[
     str,
     Path(
-        min_length=1, max_length=MAX_NAME_LENGTH, pattern=PRINTABLE,
+        min_length=1,
+        max_length=MAX_NAME_LENGTH,
+        pattern=PRINTABLE,
         description="Slug, name, synonym or MedDRA term, any letter case (`leg-cramps`, "
         "`charley horse`, `somnolence`).",
         examples=["leg-cramps"],
     ),
-]  # fmt: skip
+]
 TextQuery = Annotated[
     str | None,
-    Query(min_length=1, max_length=MAX_QUERY_LENGTH, pattern=PRINTABLE,
-          description="Part of a name, brand or synonym (1-100 characters)."),
-]  # fmt: skip
+    Query(
+        min_length=1,
+        max_length=MAX_QUERY_LENGTH,
+        pattern=PRINTABLE,
+        description="Part of a name, brand or synonym (1-100 characters).",
+    ),
+]
 SourceFilter = Annotated[
     str | None,
-    Query(min_length=1, max_length=80, pattern=PRINTABLE,
-          description="Only records backed by this source (slug, see /v1/sources)."),
-]  # fmt: skip
+    Query(
+        min_length=1,
+        max_length=80,
+        pattern=PRINTABLE,
+        description="Only records backed by this source (slug, see /v1/sources).",
+    ),
+]
 DrugClassFilter = Annotated[
     str | None,
-    Query(min_length=1, max_length=200, pattern=PRINTABLE,
-          description="A drug class: slug, name or alias, any case (`benzodiazepine`, `benzo`, "
-          "`muscle relaxant`); see /v1/vocabularies (`drug_classes`). Unknown class: 422."),
-]  # fmt: skip
+    Query(
+        min_length=1,
+        max_length=200,
+        pattern=PRINTABLE,
+        description="A drug class: slug, name or alias, any case (`benzodiazepine`, `benzo`, "
+        "`muscle relaxant`); see /v1/vocabularies (`drug_classes`). Unknown class: 422.",
+    ),
+]
 SourceSlug = Annotated[
     str, Path(min_length=1, max_length=80, pattern=PRINTABLE, description="Source slug.")
 ]
@@ -66,22 +81,28 @@ Offset = Annotated[
 ]
 ContextFilter = Annotated[
     Context | None,
-    Query(description="Only this context: side_effect (during use), withdrawal (after stopping "
-          "or lowering the dose) or overdose."),
-]  # fmt: skip
+    Query(
+        description="Only this context: side_effect (during use), withdrawal (after stopping "
+        "or lowering the dose) or overdose."
+    ),
+]
 BodySystemFilter = Annotated[
     BodySystem | None, Query(description="Only effects of this body system.")
 ]
 MinIncidence = Annotated[
     IncidenceBand | None,
-    Query(description="Only records whose summary band is this or more frequent "
-          "(very_common >=10% > common 1-10% > uncommon > rare > very_rare)."),
-]  # fmt: skip
+    Query(
+        description="Only records whose summary band is this or more frequent "
+        "(very_common >=10% > common 1-10% > uncommon > rare > very_rare)."
+    ),
+]
 IncludeFlagged = Annotated[
     bool,
-    Query(description="Also imported records flagged as probably not effects of the drug "
-          "(procedures, its indications, not above placebo); each carries its `flag`."),
-]  # fmt: skip
+    Query(
+        description="Also imported records flagged as probably not effects of the drug "
+        "(procedures, its indications, not above placebo); each carries its `flag`."
+    ),
+]
 
 
 def strict_query(request: Request) -> None:
@@ -122,14 +143,14 @@ def _is_list(field: Any) -> bool:
 StrictQuery = Depends(strict_query)
 
 
-def respond(request: Request, answer: Answer[BaseModel]) -> Response:
+def respond(request: Request, answer: Answer[Any]) -> Response:
     """The model as JSON, with the ETag of the data it was read from, and for a page its
     RFC 8288 `next`/`prev` links."""
     model = answer.value
     request.state.data_version = answer.version
     headers = {"ETag": etag_for(answer.version, request.scope)}
     if isinstance(model, Page) or {"total", "limit", "offset"} <= set(type(model).model_fields):
-        links = _links(request, model.total, model.limit, model.offset)  # type: ignore[attr-defined]
+        links = _links(request, model.total, model.limit, model.offset)
         if links:
             headers["Link"] = links
     body = model.__pydantic_serializer__.to_json(model)

@@ -64,9 +64,11 @@ async def list_effect_drugs(
     include_flagged: IncludeFlagged = False,
     exact_only: Annotated[
         bool,
-        Query(description="Only records of this effect itself, none through a broader or "
-              "narrower term."),
-    ] = False,  # fmt: skip
+        Query(
+            description="Only records of this effect itself, none through a broader or "
+            "narrower term."
+        ),
+    ] = False,
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> Response:
@@ -75,7 +77,11 @@ async def list_effect_drugs(
     else the broader term (leg cramps: muscle spasms), marked `matched_via`."""
     filters = RecordFilters(context, None, min_incidence, source, include_flagged)
     answer = await db.read(
-        effects.drugs_for_effect, effect, filters, exact_only=exact_only, limit=limit,
+        effects.drugs_for_effect,
+        effect,
+        filters,
+        exact_only=exact_only,
+        limit=limit,
         offset=offset,
-    )  # fmt: skip
+    )
     return respond(request, answer)

@@ -27,14 +27,22 @@ async def read_meta(request: Request, db: DatabaseDep) -> Response:
 
 
 def _vocabularies(session: Session) -> VocabulariesRead:
-    return VocabulariesRead.model_validate({
-        "vocabularies": [
-            {"name": name, "description": summary,
-             "terms": [{"value": v, "label": label, "definition": d} for v, (label, d) in terms.items()]}
-            for name, (_, summary, terms) in VOCABULARIES.items()
-        ],
-        "drug_classes": list_classes(session),
-    })  # fmt: skip
+    return VocabulariesRead.model_validate(
+        {
+            "vocabularies": [
+                {
+                    "name": name,
+                    "description": summary,
+                    "terms": [
+                        {"value": v, "label": label, "definition": d}
+                        for v, (label, d) in terms.items()
+                    ],
+                }
+                for name, (_, summary, terms) in VOCABULARIES.items()
+            ],
+            "drug_classes": list_classes(session),
+        }
+    )
 
 
 @router.get("/vocabularies", response_model=VocabulariesRead, responses=read_responses())
@@ -50,8 +58,13 @@ async def read_problem_type(kind: str, request: Request) -> Response:
     found = problems.BY_SLUG.get(kind)
     if found is None:
         return problem(request, problems.NOT_FOUND, f"No problem type '{kind[:40]}'.")
-    body = ProblemTypeRead(type=found.uri, status=found.status, title=found.title,
-                           description=found.description, example=found.example)  # fmt: skip
+    body = ProblemTypeRead(
+        type=found.uri,
+        status=found.status,
+        title=found.title,
+        description=found.description,
+        example=found.example,
+    )
     return respond(request, Answer("static", body))
 
 

@@ -81,9 +81,20 @@ FLAG_RULES = {
     Flag.not_above_placebo: "its measured frequency is not above the placebo frequency",
     Flag.other_substance_withdrawal: "withdrawal from another substance, not from this drug",
 }
-DERIVED = ("summary_band", "summary_rank", "frequency", "frequency_low", "frequency_high",
-           "placebo_frequency", "basis", "basis_source_id", "measured_rows", "flag",
-           "flag_reason", "list_rank")  # fmt: skip
+DERIVED = (
+    "summary_band",
+    "summary_rank",
+    "frequency",
+    "frequency_low",
+    "frequency_high",
+    "placebo_frequency",
+    "basis",
+    "basis_source_id",
+    "measured_rows",
+    "flag",
+    "flag_reason",
+    "list_rank",
+)
 CHUNK = 5000
 
 
@@ -134,22 +145,36 @@ def _records_by_drug(session: Session) -> Iterator[tuple[int, list[_Record]]]:
     # row and enum processing cost more than the arithmetic.
     conn = session.connection()
     records = conn.execute(
-        select(DrugEffect.id, DrugEffect.drug_id, _text(DrugEffect.context), DrugEffect.curated,
-               Effect.name, Effect.umls_cui, *(_text(getattr(DrugEffect, k)) for k in DERIVED))
+        select(
+            DrugEffect.id,
+            DrugEffect.drug_id,
+            _text(DrugEffect.context),
+            DrugEffect.curated,
+            Effect.name,
+            Effect.umls_cui,
+            *(_text(getattr(DrugEffect, k)) for k in DERIVED),
+        )
         .join(Effect, Effect.id == DrugEffect.effect_id)
         .order_by(DrugEffect.drug_id, DrugEffect.id)
         .execution_options(yield_per=CHUNK)
-    )  # fmt: skip
+    )
     evidence = iter(
         conn.execute(
-            select(DrugEffect.drug_id, Evidence.drug_effect_id, Evidence.source_id,
-                   _text(Evidence.incidence_band), Evidence.frequency_text,
-                   Evidence.frequency_lower, Evidence.frequency_upper, Evidence.placebo)
+            select(
+                DrugEffect.drug_id,
+                Evidence.drug_effect_id,
+                Evidence.source_id,
+                _text(Evidence.incidence_band),
+                Evidence.frequency_text,
+                Evidence.frequency_lower,
+                Evidence.frequency_upper,
+                Evidence.placebo,
+            )
             .join(DrugEffect, DrugEffect.id == Evidence.drug_effect_id)
             .order_by(DrugEffect.drug_id, Evidence.drug_effect_id, Evidence.id)
             .execution_options(yield_per=CHUNK)
         )
-    )  # fmt: skip
+    )
     pending = next(evidence, None)
     for drug_id, rows in groupby(records, key=lambda row: row[1]):
         batch = [_Record(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6:])) for r in rows]
@@ -169,13 +194,14 @@ def _document_sources(session: Session) -> dict[int, int]:
         .where(Citation.drug_effect_id.isnot(None))
         .order_by(Citation.drug_effect_id, Citation.id)
     )
-    out: dict[int, int] = {}
+    first: dict[int, int] = {}
+    wording: dict[int, int] = {}
     for record_id, source_id, part in rows:
-        if record_id not in out or part == "incidence":
-            out.setdefault(record_id, source_id)
+        if record_id is not None:
+            first.setdefault(record_id, source_id)
             if part == "incidence":
-                out[record_id] = source_id
-    return out
+                wording.setdefault(record_id, source_id)
+    return first | wording
 
 
 def _indications(session: Session) -> dict[int, set[str]]:
@@ -186,23 +212,31 @@ def _indications(session: Session) -> dict[int, set[str]]:
             DrugUse.release == Release.sider, DrugUse.umls_cui.isnot(None)
         )
     ):
-        out.setdefault(drug_id, set()).add(cui)
+        if cui is not None:
+            out.setdefault(drug_id, set()).add(cui)
     return out
 
 
 def _text(column: Any) -> Any:
-    return type_coerce(column, String).label(column.key) if isinstance(column.type, Enum) else column
+    return (
+        type_coerce(column, String).label(column.key) if isinstance(column.type, Enum) else column
+    )
 
 
 def _summary(r: _Record, document_source: int | None) -> dict[str, Any]:
     active = [row for row in r.rows if not row.placebo]
     measured = [row for row in active if _states_number(row.frequency_text)]
-    placebo = [_midpoint(row) for row in r.rows if row.placebo and _states_number(row.frequency_text)]
+    placebo = [
+        _midpoint(row) for row in r.rows if row.placebo and _states_number(row.frequency_text)
+    ]
     values: dict[str, Any] = {
-        "frequency": None, "frequency_low": None, "frequency_high": None,
+        "frequency": None,
+        "frequency_low": None,
+        "frequency_high": None,
         "placebo_frequency": round(statistics.median(placebo), 6) if placebo else None,
-        "measured_rows": len(measured), "basis_source_id": None,
-    }  # fmt: skip
+        "measured_rows": len(measured),
+        "basis_source_id": None,
+    }
     if measured:
         median = round(statistics.median([_midpoint(row) for row in measured]), 6)
         band, basis = band_of_fraction(median), IncidenceBasis.measured
@@ -232,10 +266,13 @@ def _flag(r: _Record, indications: set[str]) -> dict[str, Any]:
         flag = Flag.procedure_or_therapy
     elif r.umls_cui in indications and r.context == Context.side_effect:
         flag = Flag.indication
-    elif r.values["frequency"] is not None and r.values["placebo_frequency"] is not None:
-        if r.values["frequency"] <= r.values["placebo_frequency"]:
-            flag = Flag.not_above_placebo
+    elif _not_above_placebo(r.values["frequency"], r.values["placebo_frequency"]):
+        flag = Flag.not_above_placebo
     return {"flag": flag, "flag_reason": FLAG_RULES[flag] if flag else None}
+
+
+def _not_above_placebo(frequency: float | None, placebo: float | None) -> bool:
+    return frequency is not None and placebo is not None and frequency <= placebo
 
 
 def _rank(records: list[_Record]) -> None:
@@ -270,12 +307,14 @@ class _Updates:
 
     def __init__(self, session: Session) -> None:
         self.session, self.pending, self.count = session, list[dict[str, Any]](), 0
-        columns = [Column("id", Integer, primary_key=True)]
+        columns: list[Column[Any]] = [Column("id", Integer, primary_key=True)]
         for name in DERIVED:
-            kind = DrugEffect.__table__.c[name].type
-            columns.append(Column(name, Float if isinstance(kind, Float) else (
-                Integer if name in ("summary_rank", "basis_source_id", "measured_rows",
-                                    "list_rank") else String(300))))  # fmt: skip
+            if isinstance(DrugEffect.__table__.c[name].type, Float):
+                columns.append(Column(name, Float()))
+            elif name in ("summary_rank", "basis_source_id", "measured_rows", "list_rank"):
+                columns.append(Column(name, Integer()))
+            else:
+                columns.append(Column(name, String(300)))
         self.table = Table("derived_update", MetaData(), *columns, prefixes=["TEMPORARY"])
 
     def __enter__(self) -> "_Updates":
@@ -334,9 +373,11 @@ MAX_DRUG_SLUGS = 100
 def _source_backing(session: Session) -> None:
     """Per source: drugs, records, rows and statements it backs (the /v1/sources figures)."""
     conn = session.connection()
-    records = dict(conn.execute(
-        select(DrugEffectSource.source_id, func.count()).group_by(DrugEffectSource.source_id)
-    ).all())  # fmt: skip
+    records = dict(
+        conn.execute(
+            select(DrugEffectSource.source_id, func.count()).group_by(DrugEffectSource.source_id)
+        ).all()
+    )
     drugs: dict[int, list[str]] = {}
     for source_id, slug in conn.execute(
         select(DrugEffectSource.source_id, Drug.slug)
@@ -346,18 +387,23 @@ def _source_backing(session: Session) -> None:
         .order_by(DrugEffectSource.source_id, Drug.slug)
     ):
         drugs.setdefault(source_id, []).append(slug)
-    evidence = dict(conn.execute(
-        select(Evidence.source_id, func.count()).group_by(Evidence.source_id)
-    ).all())  # fmt: skip
-    statements = dict(conn.execute(
-        select(SourceAnchor.source_id, func.count())
-        .join(Citation, Citation.anchor_id == SourceAnchor.id)
-        .group_by(SourceAnchor.source_id)
-    ).all())  # fmt: skip
+    evidence = dict(
+        conn.execute(select(Evidence.source_id, func.count()).group_by(Evidence.source_id)).all()
+    )
+    statements = dict(
+        conn.execute(
+            select(SourceAnchor.source_id, func.count())
+            .join(Citation, Citation.anchor_id == SourceAnchor.id)
+            .group_by(SourceAnchor.source_id)
+        ).all()
+    )
     for source_id in conn.execute(select(Source.id)).scalars():
         slugs = drugs.get(source_id, [])
-        backing = {"drugs": len(slugs), "drug_effects": records.get(source_id, 0),
-                   "evidence": evidence.get(source_id, 0),
-                   "statements": statements.get(source_id, 0),
-                   "drug_slugs": slugs[:MAX_DRUG_SLUGS]}  # fmt: skip
+        backing = {
+            "drugs": len(slugs),
+            "drug_effects": records.get(source_id, 0),
+            "evidence": evidence.get(source_id, 0),
+            "statements": statements.get(source_id, 0),
+            "drug_slugs": slugs[:MAX_DRUG_SLUGS],
+        }
         conn.execute(update(Source).where(Source.id == source_id).values(backing=backing))

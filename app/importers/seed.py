@@ -42,9 +42,13 @@ from app.text import ingredient_key, name_key
 logger = logging.getLogger(__name__)
 RELEASE = Release.seed
 DRUG_ATTRIBUTES = (
-    "mechanism", "controlled_substance", "sedation_potential", "common_use", "onset_of_action",
+    "mechanism",
+    "controlled_substance",
+    "sedation_potential",
+    "common_use",
+    "onset_of_action",
     "description",
-)  # fmt: skip
+)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,10 @@ def load_seed(session: Session, seed: SeedData, *, force: bool = False) -> SeedR
     if release is not None and release.checksum == seed.checksum and not force:
         return SeedReport(False, *counts)
     anchors = _write_sources(session, seed)
+    # Documents have no rows of their own values; rows under a curated source are the record-
+    # level citations of the old schema (before 5b7e2f1c9a40), replaced by citations now.
+    curated = select(Source.id).where(Source.slug.in_([s.slug for s in seed.sources]))
+    session.execute(delete(Evidence).where(Evidence.source_id.in_(curated)))
     # The seed's citations of drug and effect attributes (the other statements are rows, and
     # their citations go with them when they are replaced).
     session.execute(
@@ -160,8 +168,12 @@ def _write_effects(session: Session, seed: SeedData, anchors: Anchors) -> dict[s
         effect_id = ids[e.slug]
         broader = ids[e.broader.effect] if e.broader else None
         session.execute(update(Effect).where(Effect.id == effect_id).values(broader_id=broader))
-        cite(session, anchors, [("description", e.description), ("codes", e.codes),
-                                ("broader", e.broader)], effect_id=effect_id)  # fmt: skip
+        cite(
+            session,
+            anchors,
+            [("description", e.description), ("codes", e.codes), ("broader", e.broader)],
+            effect_id=effect_id,
+        )
         for aspect, position, fact in e.condition.facts() if e.condition else []:
             row = EffectFact(effect_id=effect_id, aspect=aspect, position=position, text=fact.text)
             session.add(row)
@@ -195,9 +207,7 @@ def _write_drugs(
     ids = _upsert(session, Drug, [_drug_row(d) for d in seed.drugs])
     drug_ids = list(ids.values())
     for model in (DrugUse, DrugWarning):
-        session.execute(
-            delete(model).where(model.drug_id.in_(drug_ids), model.release == RELEASE)
-        )
+        session.execute(delete(model).where(model.drug_id.in_(drug_ids), model.release == RELEASE))
     session.execute(delete(DrugClassMember).where(DrugClassMember.drug_id.in_(drug_ids)))
     for d in seed.drugs:
         drug_id = ids[d.slug]
@@ -207,21 +217,34 @@ def _write_drugs(
         parts.append(("dependence_risk", a.dependence_risk))
         cite(session, anchors, parts, drug_id=drug_id)
         for position, m in enumerate(d.classes):
-            member = DrugClassMember(drug_id=drug_id, class_id=classes[m.drug_class],
-                                     position=position)  # fmt: skip
+            member = DrugClassMember(
+                drug_id=drug_id, class_id=classes[m.drug_class], position=position
+            )
             session.add(member)
             session.flush()
             cite(session, anchors, [(None, m)], class_member_id=member.id)
         for position, u in enumerate(d.uses):
-            use = DrugUse(drug_id=drug_id, condition=u.condition, line_of_therapy=u.line_of_therapy,
-                          note=u.note, position=position, release=RELEASE)  # fmt: skip
+            use = DrugUse(
+                drug_id=drug_id,
+                condition=u.condition,
+                line_of_therapy=u.line_of_therapy,
+                note=u.note,
+                position=position,
+                release=RELEASE,
+            )
             session.add(use)
             session.flush()
             cite(session, anchors, [(None, u)], drug_use_id=use.id)
         for position, w in enumerate(d.warnings):
-            warning = DrugWarning(drug_id=drug_id, kind=w.kind, title=w.title, text=w.text,
-                                  interacts_with=w.interacts_with or None, position=position,
-                                  release=RELEASE)  # fmt: skip
+            warning = DrugWarning(
+                drug_id=drug_id,
+                kind=w.kind,
+                title=w.title,
+                text=w.text,
+                interacts_with=w.interacts_with or None,
+                position=position,
+                release=RELEASE,
+            )
             session.add(warning)
             session.flush()
             cite(session, anchors, [(None, w)], drug_warning_id=warning.id)

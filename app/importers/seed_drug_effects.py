@@ -12,9 +12,15 @@ from app.importers.statements import Anchors, cite
 from app.models import Citation, DrugEffect, DrugEffectItem, Evidence
 
 CURATED_COLUMNS = (
-    "incidence_wording", "onset_text", "onset_relative_to", "onset_min_days", "onset_max_days",
-    "peak_text", "severity", "severity_note",
-)  # fmt: skip
+    "incidence_wording",
+    "onset_text",
+    "onset_relative_to",
+    "onset_min_days",
+    "onset_max_days",
+    "peak_text",
+    "severity",
+    "severity_note",
+)
 
 
 def load_drug_effects(

@@ -157,7 +157,11 @@ def check_references(seed: SeedData) -> None:
     _check_names(
         "effects.yaml",
         [
-            (e.slug, e.name, [a.name for a in e.aliases] + ([e.codes.meddra_term] if e.codes else []))
+            (
+                e.slug,
+                e.name,
+                [a.name for a in e.aliases] + ([e.codes.meddra_term] if e.codes else []),
+            )
             for e in seed.effects
         ],
     )

@@ -244,9 +244,9 @@ class SeedOnset(Cited):
 
     @model_validator(mode="after")
     def _range_ordered(self) -> "SeedOnset":
-        if self.min_days is not None and self.max_days is not None:
-            if self.min_days > self.max_days:
-                raise ValueError("min_days is larger than max_days")
+        low, high = self.min_days, self.max_days
+        if low is not None and high is not None and low > high:
+            raise ValueError("min_days is larger than max_days")
         if (self.min_days is not None or self.max_days is not None) and not self.relative_to:
             raise ValueError("a range in days needs relative_to (what it counts from)")
         return self

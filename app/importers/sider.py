@@ -196,8 +196,15 @@ def _upsert_source(session: Session) -> tuple[int, dict[str, int]]:
         if key in existing:
             existing[key].label, existing[key].position = label, position
         else:
-            session.add(SourceAnchor(source_id=source.id, key=key, kind=AnchorKind.file,
-                                     label=label, position=position))  # fmt: skip
+            session.add(
+                SourceAnchor(
+                    source_id=source.id,
+                    key=key,
+                    kind=AnchorKind.file,
+                    label=label,
+                    position=position,
+                )
+            )
     session.flush()
     anchors = dict(
         session.execute(
@@ -211,8 +218,12 @@ def _delete_release(session: Session, source_id: int) -> None:
     """Everything the previous SIDER import wrote."""
     options = {"synchronize_session": False}
     anchors = select(SourceAnchor.id).where(SourceAnchor.source_id == source_id)
-    session.execute(delete(Citation).where(Citation.anchor_id.in_(anchors)), execution_options=options)
-    session.execute(delete(Evidence).where(Evidence.source_id == source_id), execution_options=options)
+    session.execute(
+        delete(Citation).where(Citation.anchor_id.in_(anchors)), execution_options=options
+    )
+    session.execute(
+        delete(Evidence).where(Evidence.source_id == source_id), execution_options=options
+    )
     for model in (Alias, DrugUse):
         session.execute(delete(model).where(model.release == RELEASE), execution_options=options)
     backed = exists().where(Evidence.drug_effect_id == DrugEffect.id)
@@ -226,7 +237,9 @@ def _write_records(
 ) -> tuple[dict[Key, int], int]:
     """Create SIDER's records where no record exists; return key -> id and how many existed."""
     columns = (DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context)
-    existing = {(d, e, c): i for i, d, e, c in session.execute(select(*columns)) if (d, e, c) in pairs}
+    existing = {
+        (d, e, c): i for i, d, e, c in session.execute(select(*columns)) if (d, e, c) in pairs
+    }
     rows = (
         {"drug_id": d, "effect_id": e, "context": c, "curated": False}
         for (d, e, c) in pairs
@@ -243,15 +256,27 @@ def _evidence_rows(
     """One row per SIDER frequency row; a pair SIDER lists without any gets one bare row."""
     for key, rows in pairs.items():
         if not rows:
-            yield {"drug_effect_id": ids[key], "source_id": source_id,
-                   "anchor_id": anchors[SIDE_EFFECTS], "incidence_band": IncidenceBand.unknown,
-                   "frequency_text": None, "frequency_lower": None, "frequency_upper": None,
-                   "placebo": False}  # fmt: skip
+            yield {
+                "drug_effect_id": ids[key],
+                "source_id": source_id,
+                "anchor_id": anchors[SIDE_EFFECTS],
+                "incidence_band": IncidenceBand.unknown,
+                "frequency_text": None,
+                "frequency_lower": None,
+                "frequency_upper": None,
+                "placebo": False,
+            }
         for row in rows:
-            yield {"drug_effect_id": ids[key], "source_id": source_id,
-                   "anchor_id": anchors[FREQUENCIES], "incidence_band": row_band(row),
-                   "frequency_text": row.text or None, "frequency_lower": row.lower,
-                   "frequency_upper": row.upper, "placebo": row.placebo}  # fmt: skip
+            yield {
+                "drug_effect_id": ids[key],
+                "source_id": source_id,
+                "anchor_id": anchors[FREQUENCIES],
+                "incidence_band": row_band(row),
+                "frequency_text": row.text or None,
+                "frequency_lower": row.lower,
+                "frequency_upper": row.upper,
+                "placebo": row.placebo,
+            }
 
 
 def _use_rows(data: SiderData, drug_ids: dict[Any, int]) -> list[dict[str, Any]]:
@@ -260,9 +285,15 @@ def _use_rows(data: SiderData, drug_ids: dict[Any, int]) -> list[dict[str, Any]]
     for (cid, cui), name in sorted(data.indications.items()):
         rows.setdefault(
             (drug_ids[cid], cui),
-            {"drug_id": drug_ids[cid], "condition": name[:300], "umls_cui": cui,
-             "line_of_therapy": LineOfTherapy.unspecified, "note": None,
-             "position": len(rows), "release": RELEASE},  # fmt: skip
+            {
+                "drug_id": drug_ids[cid],
+                "condition": name[:300],
+                "umls_cui": cui,
+                "line_of_therapy": LineOfTherapy.unspecified,
+                "note": None,
+                "position": len(rows),
+                "release": RELEASE,
+            },
         )
     return list(rows.values())
 

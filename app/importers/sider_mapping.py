@@ -143,8 +143,9 @@ def display_case(name: str) -> str:
     if not name.isupper():
         return name
     words = re.split(r"([\s\-/]+)", name)
-    return "".join(w if len(w) <= 3 and w.isalpha() and len(words) > 1 else w.capitalize()
-                   for w in words)  # fmt: skip
+    return "".join(
+        w if len(w) <= 3 and w.isalpha() and len(words) > 1 else w.capitalize() for w in words
+    )
 
 
 def _without_salt_note(name: str) -> str:

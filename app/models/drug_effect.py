@@ -98,7 +98,9 @@ class Evidence(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     drug_effect_id: Mapped[int] = mapped_column(ForeignKey("drug_effect.id", ondelete="CASCADE"))
     source_id: Mapped[int] = mapped_column(ForeignKey("source.id", ondelete="CASCADE"), index=True)
-    anchor_id: Mapped[int] = mapped_column(
+    # The file the row is in. Null only on rows written before anchors existed (revision
+    # 5b7e2f1c9a40), until the import that wrote them runs again.
+    anchor_id: Mapped[int | None] = mapped_column(
         ForeignKey("source_anchor.id", ondelete="CASCADE"), index=True
     )
     incidence_band: Mapped[IncidenceBand] = mapped_column(

@@ -1,7 +1,7 @@
 from pydantic import Field
 
 from app.enums import AliasKind, DependenceRisk, LineOfTherapy, WarningKind
-from app.schemas.common import Citation, ClassRef, CitedText, DrugRef, Schema
+from app.schemas.common import Citation, CitedText, ClassRef, DrugRef, Schema
 
 NOT_STATED = (
     "Names of attributes no source states. A null attribute listed here means not stated, "

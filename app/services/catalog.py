@@ -41,18 +41,21 @@ def _entries(session: Session) -> list[Entry]:
             entries.append(Entry(type_, slug, name, name, None))
             if slug_key(slug) != name.casefold():
                 entries.append(Entry(type_, slug, name, slug_key(slug), None))
-    for id_, slug, name, term in session.execute(
-        select(Effect.id, Effect.slug, Effect.name, Effect.meddra_term).where(
+    for slug, name, term in session.execute(
+        select(Effect.slug, Effect.name, Effect.meddra_term).where(
             Effect.meddra_term.isnot(None), Effect.meddra_key != Effect.key
         )
     ):
-        entries.append(Entry("effect", slug, name, term, "meddra_term"))
+        entries.append(Entry("effect", slug, name, term or name, "meddra_term"))
     for drug_id, effect_id, alias, kind in session.execute(
         select(Alias.drug_id, Alias.effect_id, Alias.name, Alias.kind).where(
             Alias.class_id.is_(None)
         )
     ):
-        type_, id_ = ("drug", drug_id) if drug_id is not None else ("effect", effect_id)
-        slug, name = names[type_, id_]
+        owner = ("drug", drug_id) if drug_id is not None else ("effect", effect_id)
+        if owner[1] is None:
+            continue
+        slug, name = names[owner[0], owner[1]]
+        type_ = owner[0]
         entries.append(Entry(type_, slug, name, alias, kind.value))
     return entries

@@ -22,13 +22,20 @@ def cites_of(session: Session, target: str, ids: Iterable[int]) -> Cites:
         return {}
     column = getattr(Citation, target)
     rows = session.execute(
-        select(column, Citation.part, Source.slug, Source.title, SourceAnchor.key,
-               SourceAnchor.kind, SourceAnchor.label)
+        select(
+            column,
+            Citation.part,
+            Source.slug,
+            Source.title,
+            SourceAnchor.key,
+            SourceAnchor.kind,
+            SourceAnchor.label,
+        )
         .join(SourceAnchor, SourceAnchor.id == Citation.anchor_id)
         .join(Source, Source.id == SourceAnchor.source_id)
         .where(column.in_(wanted))
         .order_by(Citation.id)
-    )  # fmt: skip
+    )
     out: Cites = defaultdict(list)
     for target_id, part, slug, title, key, kind, label in rows:
         out[target_id, part].append(

@@ -14,10 +14,13 @@ def resolve_class(session: Session, name: str) -> Ref:
     aliases = select(Alias.class_id).where(Alias.key == key, Alias.class_id.isnot(None))
     row = session.execute(
         select(DrugClass.id, DrugClass.slug, DrugClass.name).where(
-            or_(DrugClass.slug == key.replace(" ", "-"), DrugClass.key == key,
-                DrugClass.id.in_(aliases))
+            or_(
+                DrugClass.slug == key.replace(" ", "-"),
+                DrugClass.key == key,
+                DrugClass.id.in_(aliases),
+            )
         )
-    ).first()  # fmt: skip
+    ).first()
     if row is None:
         known = ", ".join(session.scalars(select(DrugClass.slug).order_by(DrugClass.slug)))
         raise InvalidParameter(
@@ -38,12 +41,18 @@ def list_classes(session: Session) -> list[dict[str, object]]:
     for class_id, alias in session.execute(
         select(Alias.class_id, Alias.name).where(Alias.class_id.isnot(None)).order_by(Alias.name)
     ):
-        aliases.setdefault(class_id, []).append(alias)
+        if class_id is not None:
+            aliases.setdefault(class_id, []).append(alias)
     members: dict[int, int] = {}
     for class_id in session.scalars(select(DrugClassMember.class_id)):
         members[class_id] = members.get(class_id, 0) + 1
     return [
-        {"value": c.slug, "label": c.name, "definition": c.description,
-         "aliases": aliases.get(c.id, []), "drugs": members.get(c.id, 0)}
+        {
+            "value": c.slug,
+            "label": c.name,
+            "definition": c.description,
+            "aliases": aliases.get(c.id, []),
+            "drugs": members.get(c.id, 0),
+        }
         for c in classes
-    ]  # fmt: skip
+    ]

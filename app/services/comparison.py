@@ -86,13 +86,20 @@ def compare_drugs(
     page = rows[offset : offset + limit]
     return ComparisonRead.model_validate(
         {
-            "drugs": [{"slug": r.slug, "name": r.name, "requested": n} for r, n in zip(refs, names, strict=True)],
+            "drugs": [
+                {"slug": r.slug, "name": r.name, "requested": n}
+                for r, n in zip(refs, names, strict=True)
+            ],
             "attributes": _attribute_rows(session, refs),
-            "effects": {"items": _matrix(session, refs, page, filters), "total": len(rows),
-                        "limit": limit, "offset": offset},
+            "effects": {
+                "items": _matrix(session, refs, page, filters),
+                "total": len(rows),
+                "limit": limit,
+                "offset": offset,
+            },
             "summary": _summary(refs, presence),
         }
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -108,12 +115,18 @@ class _Presence:
 def _presence(session: Session, refs: list[Ref], filters: RecordFilters) -> dict[int, _Presence]:
     """Which compared drug has which effect, with the highest summary seen (one statement)."""
     stmt = (
-        select(DrugEffect.effect_id, Effect.slug, Effect.name, DrugEffect.drug_id,
-               func.max(DrugEffect.summary_rank), func.max(DrugEffect.frequency))
+        select(
+            DrugEffect.effect_id,
+            Effect.slug,
+            Effect.name,
+            DrugEffect.drug_id,
+            func.max(DrugEffect.summary_rank),
+            func.max(DrugEffect.frequency),
+        )
         .join(Effect, Effect.id == DrugEffect.effect_id)
         .where(DrugEffect.drug_id.in_([r.id for r in refs]), *filters.where(session))
         .group_by(DrugEffect.effect_id, Effect.slug, Effect.name, DrugEffect.drug_id)
-    )  # fmt: skip
+    )
     out: dict[int, _Presence] = {}
     for effect_id, slug, name, drug_id, rank, frequency in session.execute(stmt):
         p = out.setdefault(effect_id, _Presence(effect_id, slug, name))
@@ -132,10 +145,13 @@ def _matrix(
     effect_ids = {e for t in terms.values() for e in t.by_effect}
     records = session.execute(
         select(DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context)
-        .where(DrugEffect.drug_id.in_([r.id for r in refs]), DrugEffect.effect_id.in_(effect_ids),
-               *filters.where(session))
+        .where(
+            DrugEffect.drug_id.in_([r.id for r in refs]),
+            DrugEffect.effect_id.in_(effect_ids),
+            *filters.where(session),
+        )
         .order_by(DrugEffect.context, DrugEffect.id)
-    ).all()  # fmt: skip
+    ).all()
     picks: dict[tuple[int, int], list[int]] = {}
     marks: dict[tuple[int, int], TermMatch] = {}
     for p in page:
@@ -153,7 +169,10 @@ def _matrix(
                 marks[p.id, record_id] = by_effect[effect]
     ids = list(dict.fromkeys(i for group in picks.values() for i in group))
     built = dict(zip(ids, build_records(session, ids), strict=True))
-    heads = {r.slug: r for r in session.execute(select(*EFFECT_COLUMNS).where(Effect.id.in_([p.id for p in page])))}
+    heads = {
+        r.slug: r
+        for r in session.execute(select(*EFFECT_COLUMNS).where(Effect.id.in_([p.id for p in page])))
+    }
     rows = []
     for p in page:
         cells = []
@@ -166,7 +185,9 @@ def _matrix(
                     record = record.model_copy(update={"matched_via": via})
                 cell.append(record)
             cells.append({"drug": ref.slug, "records": cell})
-        rows.append({"effect": effect_ref(heads[p.slug]), "shared_by": len(p.drugs), "cells": cells})
+        rows.append(
+            {"effect": effect_ref(heads[p.slug]), "shared_by": len(p.drugs), "cells": cells}
+        )
     return rows
 
 
@@ -177,7 +198,10 @@ def _summary(refs: list[Ref], ordered: list[_Presence]) -> dict[str, Any]:
     for ref in refs:
         own = [p.slug for p in ordered if p.drugs == {ref.id}]
         unique.append({"drug": ref.slug, "count": len(own), "effects": own[:SUMMARY_LIMIT]})
-    return {"shared_by_all": {"count": len(shared), "effects": shared[:SUMMARY_LIMIT]}, "unique": unique}
+    return {
+        "shared_by_all": {"count": len(shared), "effects": shared[:SUMMARY_LIMIT]},
+        "unique": unique,
+    }
 
 
 def _attribute_rows(session: Session, refs: list[Ref]) -> list[dict[str, Any]]:
@@ -210,8 +234,15 @@ def _attribute_rows(session: Session, refs: list[Ref]) -> list[dict[str, Any]]:
                     value, note = str(statement["risk"]), statement["note"]
                 elif statement:
                     value = statement["text"]
-            cells.append({"drug": ref.slug, "value": value, "note": note,
-                          "stated": value is not None, "cites": cell_cites})  # fmt: skip
+            cells.append(
+                {
+                    "drug": ref.slug,
+                    "value": value,
+                    "note": note,
+                    "stated": value is not None,
+                    "cites": cell_cites,
+                }
+            )
         rows.append({"attribute": attribute, "label": label, "cells": cells})
     return rows
 

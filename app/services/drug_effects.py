@@ -12,9 +12,9 @@ from app.models import DrugEffect, DrugEffectSource, Effect, Source
 from app.schemas.common import DrugRef, Page
 from app.schemas.effect import ContextRow, DrugContexts
 from app.schemas.record import DrugEffectDetail, DrugEffectRecord
+from app.services.names import resolve_drug, resolve_effect
 from app.services.pages import page_of
 from app.services.records import EFFECT_COLUMNS, build_records, effect_ref
-from app.services.names import resolve_drug, resolve_effect
 from app.services.terms import best_per_drug_and_context, term_matches
 
 CONTEXT_ORDER = list(Context)
@@ -115,8 +115,15 @@ def drug_contexts(
     )
     if multi_context_only:
         stmt = stmt.having(contexts > 1)
-    ordered = stmt.join(Effect, Effect.id == DrugEffect.effect_id).group_by(Effect.name).order_by(
-        contexts.desc(), func.max(DrugEffect.summary_rank).desc(), Effect.name, DrugEffect.effect_id
+    ordered = (
+        stmt.join(Effect, Effect.id == DrugEffect.effect_id)
+        .group_by(Effect.name)
+        .order_by(
+            contexts.desc(),
+            func.max(DrugEffect.summary_rank).desc(),
+            Effect.name,
+            DrugEffect.effect_id,
+        )
     )
 
     def rows(effect_ids: list[int]) -> list[ContextRow]:
@@ -138,9 +145,12 @@ def drug_contexts(
 
     page = page_of(session, stmt, ordered, limit, offset, rows)
     return DrugContexts(
-        drug=DrugRef(slug=ref.slug, name=ref.name), items=page.items, total=page.total,
-        limit=limit, offset=offset,
-    )  # fmt: skip
+        drug=DrugRef(slug=ref.slug, name=ref.name),
+        items=page.items,
+        total=page.total,
+        limit=limit,
+        offset=offset,
+    )
 
 
 def _context_order(record: DrugEffectRecord) -> int:

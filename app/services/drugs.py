@@ -18,9 +18,13 @@ from app.services.pages import page_of
 from app.services.text_filter import matching_names
 
 TEXT_ATTRIBUTES = (
-    "mechanism", "controlled_substance", "sedation_potential", "common_use", "onset_of_action",
+    "mechanism",
+    "controlled_substance",
+    "sedation_potential",
+    "common_use",
+    "onset_of_action",
     "description",
-)  # fmt: skip
+)
 ATTRIBUTES = (*TEXT_ATTRIBUTES, "dependence_risk", "formulations")
 
 
@@ -37,14 +41,21 @@ def list_drugs(
     ordered = stmt.order_by(Drug.name, Drug.id)
 
     def build(ids: list[int]) -> list[DrugSummary]:
-        rows = {r.id: r for r in session.execute(select(Drug.id, Drug.slug, Drug.name).where(Drug.id.in_(ids)))}
+        rows = {
+            r.id: r
+            for r in session.execute(select(Drug.id, Drug.slug, Drug.name).where(Drug.id.in_(ids)))
+        }
         classes = class_memberships(session, ids)
         brands = _brand_names(session, ids)
         return [
-            DrugSummary(slug=rows[i].slug, name=rows[i].name,
-                        classes=[c for c, _ in classes.get(i, [])], brand_names=brands.get(i, []))
+            DrugSummary(
+                slug=rows[i].slug,
+                name=rows[i].name,
+                classes=[c for c, _ in classes.get(i, [])],
+                brand_names=brands.get(i, []),
+            )
             for i in ids
-        ]  # fmt: skip
+        ]
 
     return page_of(session, stmt, ordered, limit, offset, build)
 
@@ -54,16 +65,16 @@ def get_drug_detail(session: Session, name: str) -> DrugDetail:
     drug = session.get_one(Drug, ref.id)
     cites = cites_of(session, "drug_id", [ref.id])
     aliases = session.execute(
-        select(Alias.id, Alias.name, Alias.kind).where(Alias.drug_id == ref.id)
+        select(Alias.id, Alias.name, Alias.kind)
+        .where(Alias.drug_id == ref.id)
         .order_by(Alias.kind, Alias.name)
-    ).all()  # fmt: skip
+    ).all()
     uses = session.scalars(
         select(DrugUse).where(DrugUse.drug_id == ref.id).order_by(DrugUse.release, DrugUse.position)
     ).all()
     warnings = session.scalars(
-        select(DrugWarning).where(DrugWarning.drug_id == ref.id)
-        .order_by(DrugWarning.position)
-    ).all()  # fmt: skip
+        select(DrugWarning).where(DrugWarning.drug_id == ref.id).order_by(DrugWarning.position)
+    ).all()
     alias_cites = cites_of(session, "alias_id", [a.id for a in aliases])
     use_cites = cites_of(session, "drug_use_id", [u.id for u in uses])
     warning_cites = cites_of(session, "drug_warning_id", [w.id for w in warnings])
@@ -77,18 +88,29 @@ def get_drug_detail(session: Session, name: str) -> DrugDetail:
         identifiers=_identifiers(drug, get(cites, ref.id, "identifiers")),
         attributes=attributes,
         not_stated=[a for a in ATTRIBUTES if attributes[a] is None],
-        aliases=[{"name": a.name, "kind": a.kind, "cites": get(alias_cites, a.id)} for a in aliases],
+        aliases=[
+            {"name": a.name, "kind": a.kind, "cites": get(alias_cites, a.id)} for a in aliases
+        ],
         same_ingredient=_same_ingredient(session, drug),
         uses=[
-            {"condition": u.condition, "line_of_therapy": u.line_of_therapy, "note": u.note,
-             "cites": get(use_cites, u.id)}
+            {
+                "condition": u.condition,
+                "line_of_therapy": u.line_of_therapy,
+                "note": u.note,
+                "cites": get(use_cites, u.id),
+            }
             for u in uses
-        ],  # fmt: skip
+        ],
         warnings=[
-            {"kind": w.kind, "title": w.title, "text": w.text,
-             "interacts_with": w.interacts_with or [], "cites": get(warning_cites, w.id)}
+            {
+                "kind": w.kind,
+                "title": w.title,
+                "text": w.text,
+                "interacts_with": w.interacts_with or [],
+                "cites": get(warning_cites, w.id),
+            }
             for w in warnings
-        ],  # fmt: skip
+        ],
         effect_counts=effect_counts(session, DrugEffect.drug_id, ref.id),
     )
 
@@ -100,23 +122,34 @@ def attribute_values(drug: Drug, cites: Any) -> dict[str, Any]:
     }
     values["dependence_risk"] = None
     if drug.dependence_risk is not None:
-        values["dependence_risk"] = {"risk": drug.dependence_risk, "note": drug.dependence_note,
-                                     "cites": get(cites, drug.id, "dependence_risk")}  # fmt: skip
+        values["dependence_risk"] = {
+            "risk": drug.dependence_risk,
+            "note": drug.dependence_note,
+            "cites": get(cites, drug.id, "dependence_risk"),
+        }
     values["formulations"] = None
     if drug.formulations:
-        values["formulations"] = {"value": drug.formulations,
-                                  "cites": get(cites, drug.id, "formulations")}  # fmt: skip
+        values["formulations"] = {
+            "value": drug.formulations,
+            "cites": get(cites, drug.id, "formulations"),
+        }
     return values
 
 
 def _identifiers(drug: Drug, cites: list[Any]) -> dict[str, Any] | None:
     if drug.pubchem_cid is None and drug.atc_code is None and drug.rxcui is None:
         return None
-    return {"pubchem_cid": drug.pubchem_cid, "atc": drug.atc_code, "rxcui": drug.rxcui,
-            "cites": cites}  # fmt: skip
+    return {
+        "pubchem_cid": drug.pubchem_cid,
+        "atc": drug.atc_code,
+        "rxcui": drug.rxcui,
+        "cites": cites,
+    }
 
 
-def class_memberships(session: Session, drug_ids: list[int]) -> dict[int, list[tuple[ClassRef, int]]]:
+def class_memberships(
+    session: Session, drug_ids: list[int]
+) -> dict[int, list[tuple[ClassRef, int]]]:
     rows = session.execute(
         select(DrugClassMember.drug_id, DrugClassMember.id, DrugClass.slug, DrugClass.name)
         .join(DrugClass, DrugClass.id == DrugClassMember.class_id)
@@ -146,5 +179,6 @@ def _brand_names(session: Session, drug_ids: list[int]) -> dict[int, list[str]]:
     )
     out: dict[int, list[str]] = defaultdict(list)
     for drug_id, name in rows:
-        out[drug_id].append(name)
+        if drug_id is not None:
+            out[drug_id].append(name)
     return out

@@ -1,6 +1,7 @@
 """Effect list, effect detail and the reverse lookup (which drugs have this effect)."""
 
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,17 +31,20 @@ def list_effects(
     ordered = stmt.order_by(Effect.name, Effect.slug)
 
     def build(ids: list[int]) -> list[EffectRef]:
-        rows = {r.id: r for r in session.execute(select(Effect.id, *EFFECT_COLUMNS).where(Effect.id.in_(ids)))}
+        rows = {
+            r.id: r
+            for r in session.execute(select(Effect.id, *EFFECT_COLUMNS).where(Effect.id.in_(ids)))
+        }
         return [effect_ref(rows[i]) for i in ids]
 
     return page_of(session, stmt, ordered, limit, offset, build)
 
 
-def effect_counts(session: Session, column: object, key: int) -> dict[str, int]:
+def effect_counts(session: Session, column: Any, key: int) -> dict[str, int]:
     """Records per context (unflagged) and flagged ones, of a drug or an effect."""
     rows = session.execute(
         select(DrugEffect.context, DrugEffect.flag.isnot(None), func.count())
-        .where(column == key)  # type: ignore[operator]
+        .where(column == key)
         .group_by(DrugEffect.context, DrugEffect.flag.isnot(None))
     )
     counts = dict.fromkeys([*(c.value for c in Context), "flagged"], 0)
@@ -54,7 +58,9 @@ def get_effect_detail(session: Session, name: str) -> EffectDetail:
     effect = session.get_one(Effect, ref.id)
     cites = cites_of(session, "effect_id", [ref.id])
     aliases = session.execute(
-        select(Alias.id, Alias.name, Alias.kind).where(Alias.effect_id == ref.id).order_by(Alias.name)
+        select(Alias.id, Alias.name, Alias.kind)
+        .where(Alias.effect_id == ref.id)
+        .order_by(Alias.name)
     ).all()
     alias_cites = cites_of(session, "alias_id", [a.id for a in aliases])
     facts = session.execute(
@@ -75,8 +81,12 @@ def get_effect_detail(session: Session, name: str) -> EffectDetail:
     ).all()
     codes = None
     if effect.umls_cui is not None:
-        codes = {"umls_cui": effect.umls_cui, "meddra_term": effect.meddra_term,
-                 "level": effect.meddra_level, "cites": get(cites, ref.id, "codes")}  # fmt: skip
+        codes = {
+            "umls_cui": effect.umls_cui,
+            "meddra_term": effect.meddra_term,
+            "level": effect.meddra_level,
+            "cites": get(cites, ref.id, "codes"),
+        }
     return EffectDetail(
         slug=effect.slug,
         name=effect.name,
@@ -86,7 +96,9 @@ def get_effect_detail(session: Session, name: str) -> EffectDetail:
         codes=codes,
         broader=broader,
         narrower=[effect_ref(n) for n in narrower],
-        aliases=[{"name": a.name, "kind": a.kind, "cites": get(alias_cites, a.id)} for a in aliases],
+        aliases=[
+            {"name": a.name, "kind": a.kind, "cites": get(alias_cites, a.id)} for a in aliases
+        ],
         profile=[{"aspect": a, "facts": fs} for a, fs in profile.items()],
         drug_counts=effect_counts(session, DrugEffect.effect_id, ref.id),
     )

@@ -18,8 +18,18 @@ FUZZY_CANDIDATES = 40
 FUZZY_CUTOFF = 0.7
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _DOUBLES = re.compile(r"(.)\1+")
-_SOUNDS = (("ph", "f"), ("ck", "k"), ("qu", "kw"), ("x", "ks"), ("z", "s"), ("y", "i"),
-           ("th", "t"), ("gh", "g"), ("wr", "r"), ("kn", "n"))  # fmt: skip
+_SOUNDS = (
+    ("ph", "f"),
+    ("ck", "k"),
+    ("qu", "kw"),
+    ("x", "ks"),
+    ("z", "s"),
+    ("y", "i"),
+    ("th", "t"),
+    ("gh", "g"),
+    ("wr", "r"),
+    ("kn", "n"),
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,7 +118,9 @@ def _pick(
         suggestions = [s for n in unknown for s in suggest(session, n, what)]
         listed = ", ".join(f"'{_clip(n)}'" for n in unknown)
         hint = f" Did you mean: {', '.join(dict.fromkeys(suggestions))}?" if suggestions else ""
-        raise error(f"No {what} named {listed}.{hint}", suggestions=list(dict.fromkeys(suggestions)))
+        raise error(
+            f"No {what} named {listed}.{hint}", suggestions=list(dict.fromkeys(suggestions))
+        )
     return refs
 
 

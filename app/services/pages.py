@@ -12,7 +12,9 @@ T = TypeVar("T")
 
 
 def count(session: Session, stmt: Select[Any]) -> int:
-    return int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0)
+    return int(
+        session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    )
 
 
 def page_of(

@@ -45,17 +45,24 @@ def build_records(
     rows = {
         r.DrugEffect.id: r
         for r in session.execute(
-            select(DrugEffect, Drug.slug.label("drug_slug"), Drug.name.label("drug_name"),
-                   *EFFECT_COLUMNS, _BASIS.slug.label("basis_slug"))
+            select(
+                DrugEffect,
+                Drug.slug.label("drug_slug"),
+                Drug.name.label("drug_name"),
+                *EFFECT_COLUMNS,
+                _BASIS.slug.label("basis_slug"),
+            )
             .join(Drug, Drug.id == DrugEffect.drug_id)
             .join(Effect, Effect.id == DrugEffect.effect_id)
             .outerjoin(_BASIS, _BASIS.id == DrugEffect.basis_source_id)
             .where(DrugEffect.id.in_(ids))
         )
-    }  # fmt: skip
+    }
     part_cites = cites_of(session, "drug_effect_id", ids)
     items = _items(session, ids)
-    item_cites = cites_of(session, "drug_effect_item_id", [i.id for rs in items.values() for i in rs])
+    item_cites = cites_of(
+        session, "drug_effect_item_id", [i.id for rs in items.values() for i in rs]
+    )
     measurements = _measurements(session, ids)
     sources = _sources(session, ids)
     out = []
@@ -140,12 +147,17 @@ def _severity(de: DrugEffect, cites: list[Any]) -> dict[str, Any] | None:
 
 def _items(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
     rows = session.execute(
-        select(DrugEffectItem.id, DrugEffectItem.drug_effect_id,
-               DrugEffectItem.kind.label("item_kind"), DrugEffectItem.text, *EFFECT_COLUMNS)
+        select(
+            DrugEffectItem.id,
+            DrugEffectItem.drug_effect_id,
+            DrugEffectItem.kind.label("item_kind"),
+            DrugEffectItem.text,
+            *EFFECT_COLUMNS,
+        )
         .outerjoin(Effect, Effect.id == DrugEffectItem.effect_id)
         .where(DrugEffectItem.drug_effect_id.in_(ids))
         .order_by(DrugEffectItem.drug_effect_id, DrugEffectItem.position)
-    )  # fmt: skip
+    )
     out: dict[int, list[Any]] = defaultdict(list)
     for row in rows:
         out[row.drug_effect_id].append(row)
@@ -154,18 +166,34 @@ def _items(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
 
 def _measurements(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
     rows = session.execute(
-        select(Evidence.drug_effect_id, Source.slug, SourceAnchor.key, Evidence.frequency_text,
-               Evidence.frequency_lower, Evidence.frequency_upper, Evidence.placebo,
-               Evidence.incidence_band)
+        select(
+            Evidence.drug_effect_id,
+            Source.slug,
+            SourceAnchor.key,
+            Evidence.frequency_text,
+            Evidence.frequency_lower,
+            Evidence.frequency_upper,
+            Evidence.placebo,
+            Evidence.incidence_band,
+        )
         .join(Source, Source.id == Evidence.source_id)
         .outerjoin(SourceAnchor, SourceAnchor.id == Evidence.anchor_id)
         .where(Evidence.drug_effect_id.in_(ids))
         .order_by(Evidence.drug_effect_id, Evidence.id)
-    )  # fmt: skip
+    )
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for record_id, slug, anchor, text, low, high, placebo, band in rows:
-        out[record_id].append({"source": slug, "anchor": anchor or "", "text": text, "low": low,
-                               "high": high, "placebo": placebo, "band": band})  # fmt: skip
+        out[record_id].append(
+            {
+                "source": slug,
+                "anchor": anchor or "",
+                "text": text,
+                "low": low,
+                "high": high,
+                "placebo": placebo,
+                "band": band,
+            }
+        )
     return out
 
 

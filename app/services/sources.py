@@ -27,7 +27,9 @@ def get_source_detail(session: Session, slug: str) -> SourceDetail:
     if source is None:
         raise UnknownSource(f"No source named '{slug[:80]}'; see /v1/sources.")
     anchors = session.scalars(
-        select(SourceAnchor).where(SourceAnchor.source_id == source.id).order_by(SourceAnchor.position)
+        select(SourceAnchor)
+        .where(SourceAnchor.source_id == source.id)
+        .order_by(SourceAnchor.position)
     ).all()
     backing = source.backing or NOTHING
     return SourceDetail(

@@ -27,10 +27,8 @@ class TermMatches:
     def only_exact(self) -> "TermMatches":
         return TermMatches(self.effect_id, {self.effect_id: TermMatch.exact})
 
-    def priority(self) -> object:
-        return case(
-            {e: PRIORITY[m] for e, m in self.by_effect.items()}, value=DrugEffect.effect_id
-        )
+    def priority(self) -> ColumnElement[int]:
+        return case({e: PRIORITY[m] for e, m in self.by_effect.items()}, value=DrugEffect.effect_id)
 
     def marks(self, session: Session, record_ids: Sequence[int]) -> dict[int, MatchedVia]:
         """`matched_via` for the records among RECORD_IDS that are not of the effect itself."""
@@ -55,11 +53,15 @@ def terms_for(session: Session, effect_ids: Sequence[int]) -> dict[int, TermMatc
     for narrower, broader in session.execute(
         select(Effect.id, Effect.broader_id).where(Effect.broader_id.in_(wanted))
     ):
-        by_effect[broader][narrower] = TermMatch.narrower_term
+        if broader is not None:
+            by_effect[broader][narrower] = TermMatch.narrower_term
     for effect_id, broader in session.execute(
-        select(Effect.id, Effect.broader_id).where(Effect.id.in_(wanted), Effect.broader_id.isnot(None))
+        select(Effect.id, Effect.broader_id).where(
+            Effect.id.in_(wanted), Effect.broader_id.isnot(None)
+        )
     ):
-        by_effect[effect_id][broader] = TermMatch.broader_term
+        if broader is not None:
+            by_effect[effect_id][broader] = TermMatch.broader_term
     for effect_id in wanted:
         by_effect[effect_id][effect_id] = TermMatch.exact
     return {e: TermMatches(e, matches) for e, matches in by_effect.items()}
@@ -68,9 +70,9 @@ def terms_for(session: Session, effect_ids: Sequence[int]) -> dict[int, TermMatc
 def best_per_drug_and_context(
     matches: TermMatches, *conditions: ColumnElement[bool]
 ) -> Select[tuple[int]]:
-    """Among the records meeting CONDITIONS, for each drug and context the record of the closest term:
-    the effect itself, else a narrower term, else the broader one. Ordered most frequent first,
-    then by drug name."""
+    """Among the records meeting CONDITIONS, for each drug and context the record of the
+    closest term: the effect itself, else a narrower term, else the broader one. Ordered most
+    frequent first, then by drug name."""
     pick = (
         func.row_number()
         .over(
@@ -80,12 +82,18 @@ def best_per_drug_and_context(
         .label("pick")
     )
     ranked = (
-        select(DrugEffect.id, DrugEffect.summary_rank, DrugEffect.frequency, DrugEffect.context,
-               Drug.name.label("drug_name"), pick)
+        select(
+            DrugEffect.id,
+            DrugEffect.summary_rank,
+            DrugEffect.frequency,
+            DrugEffect.context,
+            Drug.name.label("drug_name"),
+            pick,
+        )
         .join(Drug, Drug.id == DrugEffect.drug_id)
         .where(DrugEffect.effect_id.in_(list(matches.by_effect)), *conditions)
         .subquery()
-    )  # fmt: skip
+    )
     return (
         select(ranked.c.id)
         .where(ranked.c.pick == 1)

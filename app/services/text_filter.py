@@ -11,7 +11,9 @@ from app.text import like_pattern
 def matching_names(model: Any, alias_owner: Any, q: str) -> Select[tuple[int]]:
     """Ids of MODEL rows whose name key, slug or an alias contains the fragment Q."""
     pattern = like_pattern(q)
-    aliases = select(alias_owner).where(alias_owner.isnot(None), Alias.key.like(pattern, escape="\\"))
+    aliases = select(alias_owner).where(
+        alias_owner.isnot(None), Alias.key.like(pattern, escape="\\")
+    )
     return select(model.id).where(
         or_(
             model.key.like(pattern, escape="\\"),

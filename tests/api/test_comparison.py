@@ -27,7 +27,10 @@ async def test_compare_reproduces_the_source_table_with_citations(
     body = (await client.get("/v1/compare", params={"drugs": TABLE_DRUGS})).json()
     expected = {  # the table's cells, drug by drug
         "clonazepam": {"dependence_risk": "high", "sedation_potential": "Common, dose-dependent"},
-        "cyclobenzaprine": {"dependence_risk": "low", "sedation_potential": "Common, potentially high"},
+        "cyclobenzaprine": {
+            "dependence_risk": "low",
+            "sedation_potential": "Common, potentially high",
+        },
         "baclofen": {"dependence_risk": "unknown", "sedation_potential": "Common, dose-dependent"},
     }
     for drug, cells in expected.items():
@@ -45,11 +48,17 @@ async def test_compare_reproduces_the_source_table_with_citations(
 async def test_a_cell_no_source_states_says_not_stated(client: httpx.AsyncClient) -> None:
     body = (await client.get("/v1/compare", params={"drugs": TABLE_DRUGS})).json()
     controlled = _row(body, "controlled_substance")
-    assert controlled["clonazepam"] == {"drug": "clonazepam", "value": None, "note": None,
-                                        "stated": False, "cites": []}  # fmt: skip
+    assert controlled["clonazepam"] == {
+        "drug": "clonazepam",
+        "value": None,
+        "note": None,
+        "stated": False,
+        "cites": [],
+    }
     assert controlled["cyclobenzaprine"]["stated"]
     boxed = _row(body, "boxed_warning")
-    assert boxed["clonazepam"]["value"] and boxed["clonazepam"]["cites"]
+    assert boxed["clonazepam"]["value"]
+    assert boxed["clonazepam"]["cites"]
     assert not boxed["baclofen"]["stated"]
 
 
@@ -58,8 +67,10 @@ async def test_compare_keeps_order_and_resolves_brands(client: httpx.AsyncClient
     assert [d["slug"] for d in body["drugs"]] == ["baclofen", "cyclobenzaprine", "clonazepam"]
     assert [d["requested"] for d in body["drugs"]] == ["Lioresal", "FLEXERIL", "Klonopin"]
     assert [c["drug"] for c in body["effects"]["items"][0]["cells"]] == [
-        "baclofen", "cyclobenzaprine", "clonazepam",
-    ]  # fmt: skip
+        "baclofen",
+        "cyclobenzaprine",
+        "clonazepam",
+    ]
 
 
 async def test_compare_accepts_the_parameter_repeated(client: httpx.AsyncClient) -> None:
@@ -73,7 +84,8 @@ async def test_matrix_cells_hold_full_records_shared_effects_first(
     body = (await client.get("/v1/compare?drugs=clonazepam,diazepam&limit=100")).json()
     rows = body["effects"]["items"]
     shared = [r["shared_by"] for r in rows]
-    assert shared == sorted(shared, reverse=True) and shared[0] == 2
+    assert shared == sorted(shared, reverse=True)
+    assert shared[0] == 2
     record = rows[0]["cells"][0]["records"][0]
     assert {"incidence", "onset", "severity", "management", "sources"} <= set(record)
 
@@ -87,24 +99,33 @@ async def test_a_drug_without_the_rows_effect_shows_a_broader_or_narrower_record
     body = (await client.get("/v1/compare?drugs=clonazepam,testamine&limit=100")).json()
     (row,) = [r for r in body["effects"]["items"] if r["effect"]["slug"] == "leg-cramps"]
     testamine = row["cells"][1]["records"]
-    assert testamine and testamine[0]["matched_via"]["kind"] == "broader_term"
+    assert testamine
+    assert testamine[0]["matched_via"]["kind"] == "broader_term"
     assert row["shared_by"] == 1  # shared counts the drugs' own records only
 
 
 async def test_compare_filters_by_context(client: httpx.AsyncClient) -> None:
-    body = (await client.get("/v1/compare?drugs=clonazepam,diazepam&context=withdrawal&limit=100")).json()
+    body = (
+        await client.get("/v1/compare?drugs=clonazepam,diazepam&context=withdrawal&limit=100")
+    ).json()
     records = [r for row in body["effects"]["items"] for c in row["cells"] for r in c["records"]]
-    assert records and {r["context"] for r in records} == {"withdrawal"}
+    assert records
+    assert {r["context"] for r in records} == {"withdrawal"}
 
 
 async def test_compare_shared_only_drops_single_drug_effects(client: httpx.AsyncClient) -> None:
-    body = (await client.get("/v1/compare?drugs=clonazepam,diazepam&shared_only=true&limit=100")).json()
-    assert body["effects"]["items"] and all(r["shared_by"] == 2 for r in body["effects"]["items"])
+    body = (
+        await client.get("/v1/compare?drugs=clonazepam,diazepam&shared_only=true&limit=100")
+    ).json()
+    assert body["effects"]["items"]
+    assert all(r["shared_by"] == 2 for r in body["effects"]["items"])
 
 
 async def test_compare_paginates_the_matrix(client: httpx.AsyncClient) -> None:
     first = (await client.get("/v1/compare?drugs=clonazepam,diazepam&limit=2")).json()["effects"]
-    second = (await client.get("/v1/compare?drugs=clonazepam,diazepam&limit=2&offset=2")).json()["effects"]
+    second = (await client.get("/v1/compare?drugs=clonazepam,diazepam&limit=2&offset=2")).json()[
+        "effects"
+    ]
     assert first["total"] == second["total"] > 4
     assert {r["effect"]["slug"] for r in first["items"]}.isdisjoint(
         r["effect"]["slug"] for r in second["items"]
@@ -120,8 +141,10 @@ async def test_compare_summary_lists_shared_and_unique_effects(client: httpx.Asy
 async def test_compare_unknown_drugs_are_one_404_naming_each(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/compare?drugs=clonazepam,nopeazole,zzzumab")
     body = response.json()
-    assert response.status_code == 404 and body["type"] == "/v1/problems/unknown-drug"
-    assert "nopeazole" in body["detail"] and "zzzumab" in body["detail"]
+    assert response.status_code == 404
+    assert body["type"] == "/v1/problems/unknown-drug"
+    assert "nopeazole" in body["detail"]
+    assert "zzzumab" in body["detail"]
 
 
 @pytest.mark.parametrize(
@@ -142,7 +165,8 @@ async def test_compare_rejects_bad_drug_lists_with_the_rule_and_errors(
     assert response.status_code == 422
     body = response.json()
     assert body["type"] == f"/v1/problems/{kind}"
-    assert body["errors"] and body["errors"][0]["loc"][:2] == ["query", "drugs"]
+    assert body["errors"]
+    assert body["errors"][0]["loc"][:2] == ["query", "drugs"]
 
 
 @contextmanager
@@ -165,5 +189,7 @@ async def test_compare_statement_count_does_not_grow_with_drugs(
     with _statements(connection) as two:
         await client.get("/v1/compare?drugs=clonazepam,diazepam")
     with _statements(connection) as six:
-        await client.get("/v1/compare?drugs=clonazepam,diazepam,baclofen,cyclobenzaprine,tizanidine,lorazepam")
+        await client.get(
+            "/v1/compare?drugs=clonazepam,diazepam,baclofen,cyclobenzaprine,tizanidine,lorazepam"
+        )
     assert len(six) == len(two)

@@ -22,10 +22,14 @@ async def test_clonazepam_leg_cramps_in_both_contexts_side_by_side(
     assert withdrawal["severity"]["value"] == "variable"
     onset = withdrawal["onset"]
     assert (onset["relative_to"], onset["max_days"]) == ("last_dose", 7)
-    assert onset["peak_text"] and "min_days" in onset
+    assert onset["peak_text"]
+    assert "min_days" in onset
     assert {s["effect"]["slug"] for s in withdrawal["accompanying_symptoms"]} == {
-        "anxiety", "insomnia", "tremor", "irritability"
-    }  # fmt: skip
+        "anxiety",
+        "insomnia",
+        "tremor",
+        "irritability",
+    }
     for record in body["contexts"]:
         assert record["incidence"]["band"] == "unknown"
         assert record["incidence"]["basis"] == "document_wording"
@@ -59,7 +63,8 @@ async def test_unknown_effect_is_an_unknown_effect_404(client: httpx.AsyncClient
 
 async def test_list_filters_by_context(client: httpx.AsyncClient) -> None:
     items = (await client.get("/v1/drugs/clonazepam/effects?context=withdrawal&limit=100")).json()
-    assert items["items"] and {i["context"] for i in items["items"]} == {"withdrawal"}
+    assert items["items"]
+    assert {i["context"] for i in items["items"]} == {"withdrawal"}
 
 
 async def test_list_filters_by_body_system(client: httpx.AsyncClient) -> None:
@@ -70,7 +75,9 @@ async def test_list_filters_by_body_system(client: httpx.AsyncClient) -> None:
 async def test_list_filters_by_source(client: httpx.AsyncClient) -> None:
     body = (await client.get("/v1/drugs/diazepam/effects?source=diazepam-leg-muscle-pain")).json()
     assert body["total"] > 0
-    assert all("diazepam-leg-muscle-pain" in {s["slug"] for s in i["sources"]} for i in body["items"])
+    assert all(
+        "diazepam-leg-muscle-pain" in {s["slug"] for s in i["sources"]} for i in body["items"]
+    )
     none = (await client.get("/v1/drugs/diazepam/effects?source=clonazepam-overview")).json()
     assert none["total"] == 0
 
@@ -87,8 +94,12 @@ async def test_list_sorts_by_the_summary_and_min_incidence_uses_it(
     rare, common, frequent = (make_effect(session, name=n) for n in ("Ra", "Co", "Fr"))
     make_record(session, drug=drug, effect=rare, rows=[("rare", 0.0, 0.001, False)])
     make_record(session, drug=drug, effect=common, rows=[("2%", 0.02, 0.02, False)])
-    make_record(session, drug=drug, effect=frequent, rows=[("30%", 0.3, 0.3, False),
-                                                            ("10%", 0.1, 0.1, False)])  # fmt: skip
+    make_record(
+        session,
+        drug=drug,
+        effect=frequent,
+        rows=[("30%", 0.3, 0.3, False), ("10%", 0.1, 0.1, False)],
+    )
     body = (await client.get("/v1/drugs/testamine/effects")).json()
     assert [i["effect"]["name"] for i in body["items"]] == ["Fr", "Co", "Ra"]
     assert body["items"][0]["incidence"]["frequency"] == 0.2  # the median of 30% and 10%
@@ -113,7 +124,8 @@ async def test_contexts_view_puts_side_effect_and_withdrawal_side_by_side(
     assert body["items"]
     for row in body["items"]:
         contexts = [r["context"] for r in row["contexts"]]
-        assert len(contexts) >= 2 and contexts == sorted(contexts, key=list(Context).index)
+        assert len(contexts) >= 2
+        assert contexts == sorted(contexts, key=list(Context).index)
         assert all(r["effect"] == row["effect"] for r in row["contexts"])
 
 

@@ -13,7 +13,8 @@ async def test_list_drugs_returns_the_page_envelope(client: httpx.AsyncClient) -
     body = (await client.get("/v1/drugs?limit=5")).json()
     assert set(body) == {"items", "total", "limit", "offset"}
     assert (body["limit"], body["offset"]) == (5, 0)
-    assert len(body["items"]) == 5 and body["total"] > 5
+    assert len(body["items"]) == 5
+    assert body["total"] > 5
     names = [d["name"] for d in body["items"]]
     assert names == sorted(names)
 
@@ -74,7 +75,8 @@ async def test_list_drugs_links_next_and_prev_pages(client: httpx.AsyncClient) -
 
 async def test_list_drugs_past_the_end_is_an_empty_page(client: httpx.AsyncClient) -> None:
     body = (await client.get("/v1/drugs?offset=9000")).json()
-    assert body["items"] == [] and body["total"] > 0
+    assert body["items"] == []
+    assert body["total"] > 0
 
 
 async def test_read_drug_by_brand_name_returns_the_canonical_slug(
@@ -107,8 +109,10 @@ async def test_diazepams_dependence_risk_is_not_stated_rather_than_unknown(
 
 async def test_read_drug_has_cited_uses_warnings_and_counts(client: httpx.AsyncClient) -> None:
     body = (await client.get("/v1/drugs/clonazepam")).json()
-    assert body["uses"] and all(u["cites"] for u in body["uses"])
-    assert body["warnings"] and all(w["cites"] for w in body["warnings"])
+    assert body["uses"]
+    assert all(u["cites"] for u in body["uses"])
+    assert body["warnings"]
+    assert all(w["cites"] for w in body["warnings"])
     interactions = [w for w in body["warnings"] if w["kind"] == "interaction"]
     assert any("alcohol" in w["interacts_with"] for w in interactions)
     assert body["effect_counts"]["withdrawal"] > 0
@@ -137,10 +141,17 @@ async def test_a_close_name_is_never_substituted(client: httpx.AsyncClient, name
 
 
 @pytest.mark.parametrize(
-    "name", ["%EF%BD%83%EF%BD%8C%EF%BD%8F%EF%BD%8E%EF%BD%81%EF%BD%9A%EF%BD%85%EF%BD%90%EF%BD%81%EF%BD%8D",
-             "clonazepam%E2%80%8B", "CLONAZEPAM", "Clonazepam%20"]
-)  # fmt: skip
-async def test_names_match_after_unicode_normalisation(client: httpx.AsyncClient, name: str) -> None:
+    "name",
+    [
+        "%EF%BD%83%EF%BD%8C%EF%BD%8F%EF%BD%8E%EF%BD%81%EF%BD%9A%EF%BD%85%EF%BD%90%EF%BD%81%EF%BD%8D",
+        "clonazepam%E2%80%8B",
+        "CLONAZEPAM",
+        "Clonazepam%20",
+    ],
+)
+async def test_names_match_after_unicode_normalisation(
+    client: httpx.AsyncClient, name: str
+) -> None:
     """Fullwidth letters, a zero-width space, case and surrounding spaces do not matter."""
     response = await client.get(f"/v1/drugs/{name}/effects")
     assert response.status_code == 200

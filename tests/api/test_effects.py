@@ -13,7 +13,8 @@ async def test_list_effects_matches_a_synonym_fragment(client: httpx.AsyncClient
 
 async def test_list_effects_filters_by_body_system(client: httpx.AsyncClient) -> None:
     items = (await client.get("/v1/effects?body_system=psychiatric&limit=100")).json()["items"]
-    assert items and {e["body_system"] for e in items} == {"psychiatric"}
+    assert items
+    assert {e["body_system"] for e in items} == {"psychiatric"}
 
 
 async def test_read_effect_by_synonym_gives_a_cited_profile(client: httpx.AsyncClient) -> None:
@@ -60,7 +61,9 @@ async def test_reverse_lookup_lists_drugs_in_each_context(client: httpx.AsyncCli
     body = (await client.get("/v1/effects/leg-cramps/drugs")).json()
     pairs = {(i["drug"]["slug"], i["context"]) for i in body["items"]}
     assert {("clonazepam", "side_effect"), ("clonazepam", "withdrawal")} <= pairs
-    assert all(i["effect"]["slug"] == "leg-cramps" for i in body["items"] if i["matched_via"] is None)
+    assert all(
+        i["effect"]["slug"] == "leg-cramps" for i in body["items"] if i["matched_via"] is None
+    )
 
 
 async def test_reverse_lookup_reaches_narrower_terms_marked(client: httpx.AsyncClient) -> None:
@@ -71,12 +74,14 @@ async def test_reverse_lookup_reaches_narrower_terms_marked(client: httpx.AsyncC
     assert item["matched_via"] == {
         "kind": "narrower_term",
         "effect": item["effect"],
-    } and item["effect"]["slug"] == "rebound-muscle-tension"
+    }
+    assert item["effect"]["slug"] == "rebound-muscle-tension"
 
 
 async def test_reverse_lookup_filters_by_context(client: httpx.AsyncClient) -> None:
     body = (await client.get("/v1/effects/tremor/drugs?context=withdrawal")).json()
-    assert body["items"] and {i["context"] for i in body["items"]} == {"withdrawal"}
+    assert body["items"]
+    assert {i["context"] for i in body["items"]} == {"withdrawal"}
 
 
 async def test_reverse_lookup_pages_with_a_link_header(client: httpx.AsyncClient) -> None:

@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from app.http_cache import PACKAGE, code_digest
+from app.http_cache import PACKAGE, ReadCache, code_digest
 from app.models import DataRelease
 from tests.builders import make_drug
 from tests.conftest import app_over, database_over, settings_for
@@ -26,9 +26,13 @@ async def test_reads_carry_etag_cache_control_and_vary(client: httpx.AsyncClient
     assert "accept-encoding" in response.headers["vary"].lower()
 
 
-async def test_a_matching_if_none_match_is_304_with_the_same_vary(client: httpx.AsyncClient) -> None:
+async def test_a_matching_if_none_match_is_304_with_the_same_vary(
+    client: httpx.AsyncClient,
+) -> None:
     first = await client.get("/v1/drugs/clonazepam")
-    response = await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": first.headers["etag"]})
+    response = await client.get(
+        "/v1/drugs/clonazepam", headers={"If-None-Match": first.headers["etag"]}
+    )
     assert response.status_code == 304
     assert response.content == b""
     assert response.headers["etag"] == first.headers["etag"]
@@ -39,7 +43,9 @@ async def test_a_matching_if_none_match_is_304_with_the_same_vary(client: httpx.
 async def test_if_none_match_star_is_304_only_for_something_that_exists(
     client: httpx.AsyncClient,
 ) -> None:
-    assert (await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": "*"})).status_code == 304
+    assert (
+        await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": "*"})
+    ).status_code == 304
     missing = await client.get("/v1/drugs/nonexistium", headers={"If-None-Match": "*"})
     assert missing.status_code == 404
 
@@ -56,7 +62,9 @@ async def test_the_etag_names_the_data_the_body_was_read_from(
     old = await client.get("/v1/drugs/clonazepam")
     session.execute(update(DataRelease).values(checksum="a-new-load"))
     session.flush()
-    response = await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": old.headers["etag"]})
+    response = await client.get(
+        "/v1/drugs/clonazepam", headers={"If-None-Match": old.headers["etag"]}
+    )
     assert response.status_code == 200
     assert response.headers["etag"] != old.headers["etag"]
 
@@ -121,7 +129,8 @@ async def test_an_unexpected_error_is_a_500_problem_with_cors_headers(
     response = await client.get("/v1/boom", headers={"Origin": "https://app.example"})
     assert response.status_code == 500
     assert response.json()["type"] == "/v1/problems/internal-error"
-    assert "secret" not in response.text and "Traceback" not in response.text
+    assert "secret" not in response.text
+    assert "Traceback" not in response.text
     assert response.headers["access-control-allow-origin"] == "*"
 
 
@@ -212,8 +221,11 @@ async def test_a_cached_answer_keeps_its_own_etag_and_304s_before_any_query(
     _, client = cached
     first = await client.get("/v1/drugs/clonazepam")
     again = await client.get("/v1/drugs/clonazepam")
-    assert again.content == first.content and again.headers["etag"] == first.headers["etag"]
-    not_modified = await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": first.headers["etag"]})
+    assert again.content == first.content
+    assert again.headers["etag"] == first.headers["etag"]
+    not_modified = await client.get(
+        "/v1/drugs/clonazepam", headers={"If-None-Match": first.headers["etag"]}
+    )
     assert not_modified.status_code == 304
 
 
@@ -227,12 +239,13 @@ async def test_the_response_cache_is_bounded_in_bytes(
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         for offset in range(0, 30):
             await c.get(f"/v1/drugs?limit=5&offset={offset}")
-    cache = next(m for m in _middlewares(app) if type(m).__name__ == "ReadCache")
+    cache = next(m for m in _middlewares(app) if isinstance(m, ReadCache))
     assert 0 < cache._bytes <= 64 * 1024
 
 
 def _middlewares(app: FastAPI) -> list[object]:
-    out, layer = [], app.middleware_stack
+    out: list[object] = []
+    layer: object = app.middleware_stack
     while layer is not None:
         out.append(layer)
         layer = getattr(layer, "app", None)

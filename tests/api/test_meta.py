@@ -17,7 +17,8 @@ async def test_meta_has_the_disclaimer_counts_version_and_licences(
     body = (await client.get("/v1/meta")).json()
     assert body["disclaimer"] == DISCLAIMER
     assert body["api_version"] == API_VERSION
-    assert body["counts"]["drugs"] > 5 and body["counts"]["flagged"] == 0
+    assert body["counts"]["drugs"] > 5
+    assert body["counts"]["flagged"] == 0
     assert {r["name"] for r in body["releases"]} == {"seed"}
 
 
@@ -25,7 +26,8 @@ async def test_one_version_number_everywhere(client: httpx.AsyncClient) -> None:
     spec = (await client.get("/openapi.json")).json()
     meta = (await client.get("/v1/meta")).json()
     assert spec["info"]["version"] == meta["api_version"] == API_VERSION
-    assert spec["info"]["contact"] and spec["info"]["license"]
+    assert spec["info"]["contact"]
+    assert spec["info"]["license"]
 
 
 async def test_meta_shows_a_reload_of_the_same_files(

@@ -19,12 +19,20 @@ def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 
 async def test_operation_ids_are_stable(spec: dict[str, Any]) -> None:
     ids = {op["operationId"] for _, _, op in _operations(spec)}
-    assert {"list_drugs", "read_drug", "list_drug_effects", "read_drug_effect", "compare_drugs",
-            "search_names", "list_effect_drugs", "read_vocabularies"} <= ids  # fmt: skip
+    assert {
+        "list_drugs",
+        "read_drug",
+        "list_drug_effects",
+        "read_drug_effect",
+        "compare_drugs",
+        "search_names",
+        "list_effect_drugs",
+        "read_vocabularies",
+    } <= ids
 
 
 async def test_every_error_is_problem_json_with_a_real_example(spec: dict[str, Any]) -> None:
-    for path, method, op in _operations(spec):
+    for path, _method, op in _operations(spec):
         for status, response in op["responses"].items():
             if int(status) >= 400:
                 content = response["content"]
@@ -32,7 +40,8 @@ async def test_every_error_is_problem_json_with_a_real_example(spec: dict[str, A
                 examples = content["application/problem+json"]["examples"]
                 for example in examples.values():
                     value = example["value"]
-                    assert value["status"] == int(status) and value["type"].startswith("/v1/problems/")
+                    assert value["status"] == int(status)
+                    assert value["type"].startswith("/v1/problems/")
 
 
 async def test_every_read_declares_its_304_and_200_headers(spec: dict[str, Any]) -> None:
@@ -41,7 +50,9 @@ async def test_every_read_declares_its_304_and_200_headers(spec: dict[str, Any])
             continue
         responses = op["responses"]
         assert "304" in responses, path
-        assert {"ETag", "Cache-Control", "X-Request-ID", "Link"} <= set(responses["200"]["headers"]), path
+        assert {"ETag", "Cache-Control", "X-Request-ID", "Link"} <= set(
+            responses["200"]["headers"]
+        ), path
 
 
 async def test_database_reads_declare_503_with_retry_after(spec: dict[str, Any]) -> None:
@@ -55,14 +66,17 @@ async def test_almost_every_schema_property_is_described(spec: dict[str, Any]) -
         for name, schema in spec["components"]["schemas"].items()
         for prop in schema.get("properties", {}).values()
     ]
-    described = [p for _, p in properties if p.get("description") or "$ref" in p and len(p) == 1]
-    missing = [n for n, p in properties if not (p.get("description") or ("$ref" in p and len(p) == 1))]
+    described = [p for _, p in properties if p.get("description") or ("$ref" in p and len(p) == 1)]
+    missing = [
+        n for n, p in properties if not (p.get("description") or ("$ref" in p and len(p) == 1))
+    ]
     assert len(described) / len(properties) >= 0.95, missing
 
 
 async def test_enum_schemas_carry_labels_and_definitions(spec: dict[str, Any]) -> None:
     band = spec["components"]["schemas"]["IncidenceBand"]
-    assert ">= 10%" in band["description"] and band["enum"][0] == "very_common"
+    assert ">= 10%" in band["description"]
+    assert band["enum"][0] == "very_common"
 
 
 async def test_query_parameters_are_described_with_their_limits(spec: dict[str, Any]) -> None:

@@ -24,8 +24,10 @@ async def test_a_source_lists_its_anchors_and_what_it_backs(client: httpx.AsyncC
 async def test_a_headed_document_lists_its_headings_exactly(client: httpx.AsyncClient) -> None:
     body = (await client.get("/v1/sources/clonazepam-overview")).json()
     assert [a["label"] for a in body["anchors"]] == [
-        "What is clonazepam?", "How does it work?", "Why is it used?"
-    ]  # fmt: skip
+        "What is clonazepam?",
+        "How does it work?",
+        "Why is it used?",
+    ]
 
 
 async def test_unknown_source_is_404(client: httpx.AsyncClient) -> None:

@@ -19,9 +19,9 @@ from app.models import Base, Citation, DrugEffect, Effect, Evidence
 from tests.conftest import SEED_DIR, SIDER_FIXTURES
 
 
-def _dump(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+def _dump(session: Session) -> dict[str, list[tuple[str, ...]]]:
     """Every table's rows without surrogate ids or load times: what a user could observe."""
-    out = {}
+    out: dict[str, list[tuple[str, ...]]] = {}
     for table in Base.metadata.sorted_tables:
         columns = [c for c in table.columns if not c.name.endswith("id") and c.name != "loaded_at"]
         if not columns:  # only keys: the row count is what can be observed
@@ -114,7 +114,8 @@ def test_the_seed_adopts_an_effect_an_import_created_with_the_same_code(
     session.execute(text("UPDATE effect SET slug = 'somnolence' WHERE slug = 'drowsiness'"))
     load_seed(session, read_seed(SEED_DIR), force=True)
     adopted = session.scalar(select(Effect).where(Effect.umls_cui == "C2830004"))
-    assert adopted is not None and adopted.slug == "drowsiness"
+    assert adopted is not None
+    assert adopted.slug == "drowsiness"
     backed = (
         select(func.count())
         .select_from(Evidence)
@@ -144,14 +145,16 @@ def test_cli_seed_with_a_broken_file_leaves_the_database_unchanged(
         broken = _broken_copy(tmp_path, "drugs.yaml", rename_drug)
         result = runner.invoke(cli, ["seed", "--dir", str(broken), "--force"])
         assert result.exit_code == 1
-        assert "drugs.yaml" in result.output and "pubchem_cid" in result.output
+        assert "drugs.yaml" in result.output
+        assert "pubchem_cid" in result.output
         from app.db import make_engine
 
         engine = make_engine(url)
         with engine.connect() as conn:
             names = conn.execute(text("SELECT name FROM drug")).scalars().all()
         engine.dispose()
-        assert "Renamed" not in names and "Clonazepam" in names
+        assert "Renamed" not in names
+        assert "Clonazepam" in names
     finally:
         get_settings.cache_clear()
 
@@ -169,4 +172,4 @@ def test_a_failed_write_rolls_back_everything(session: Session, tmp_path: Path) 
 
 
 def test_no_citation_points_nowhere(session: Session) -> None:
-    assert session.scalar(select(func.count()).select_from(Citation)) > 400
+    assert (session.scalar(select(func.count()).select_from(Citation)) or 0) > 400

@@ -54,7 +54,9 @@ def test_seed_text_does_not_copy_source_sentences() -> None:
     for file in SEED_DIR.glob("*.yaml"):
         records = yaml.safe_load(file.read_text())
         if file.name == "sources.yaml":
-            records = [{k: v for k, v in r.items() if k not in ("title", "anchors")} for r in records]
+            records = [
+                {k: v for k, v in r.items() if k not in ("title", "anchors")} for r in records
+            ]
         w = words(yaml.safe_dump(_without_cites(records), width=10_000))
         copied += [g for i in range(len(w) - n + 1) if (g := " ".join(w[i : i + n])) in grams]
     assert copied == []
@@ -70,7 +72,7 @@ def _without_cites(value: Any) -> Any:
 
 def _statements(value: Any, path: str = "") -> list[tuple[str, Any]]:
     """Every object carrying `cites` in a response, with where it is."""
-    out = []
+    out: list[tuple[str, Any]] = []
     if isinstance(value, dict):
         if value.get("stated") is False:  # a compare cell no source states: nothing to cite
             return out
@@ -100,8 +102,11 @@ async def test_every_served_statement_cites_an_anchor_its_source_lists(
     """Walk the API for every curated drug and effect, as a client would see it."""
     seen = 0
     for drug in SEED.drugs:
-        for path in (f"/v1/drugs/{drug.slug}", f"/v1/drugs/{drug.slug}/effects?limit=100",
-                     f"/v1/drugs/{drug.slug}/contexts?limit=100"):  # fmt: skip
+        for path in (
+            f"/v1/drugs/{drug.slug}",
+            f"/v1/drugs/{drug.slug}/effects?limit=100",
+            f"/v1/drugs/{drug.slug}/contexts?limit=100",
+        ):
             response = await client.get(path)
             assert response.status_code == 200, path
             seen += _check(response.json(), path)

@@ -38,8 +38,13 @@ pytestmark = [
     ),
     pytest.mark.anyio,
 ]
-CID = {"clonazepam": "CID100002802", "cyclobenzaprine": "CID100002895", "baclofen": "CID100002284",
-       "atorvastatin": "CID100002250", "diazepam": "CID100003016"}  # fmt: skip
+CID = {
+    "clonazepam": "CID100002802",
+    "cyclobenzaprine": "CID100002895",
+    "baclofen": "CID100002284",
+    "atorvastatin": "CID100002250",
+    "diazepam": "CID100003016",
+}
 
 
 @dataclass(frozen=True)
@@ -58,14 +63,20 @@ def _rows(name: str) -> Iterator[list[str]]:
 
 def _errata() -> set[tuple[str, ...]]:
     with (SIDER_DIR / "meddra_freq_to_exclude.tsv").open() as file:
-        return {tuple(r) for r in csv.reader(file, delimiter="\t") if r and not r[0].startswith("#")}
+        return {
+            tuple(r) for r in csv.reader(file, delimiter="\t") if r and not r[0].startswith("#")
+        }
 
 
 def _distinct_terms(cid: str) -> set[str]:
     """The PT CUIs SIDER gives a drug (side-effect file, and frequency rows the errata keep)."""
     errata = _errata()
     terms = {r[4] for r in _rows("meddra_all_se") if r[0] == cid and r[3] == "PT"}
-    terms |= {r[8] for r in _rows("meddra_freq") if r[0] == cid and r[7] == "PT" and tuple(r) not in errata}
+    terms |= {
+        r[8]
+        for r in _rows("meddra_freq")
+        if r[0] == cid and r[7] == "PT" and tuple(r) not in errata
+    }
     return terms
 
 
@@ -91,13 +102,18 @@ def _records(imported: Imported, drug: str) -> list[Any]:
     with Session(imported.engine) as session:
         return list(
             session.execute(
-                select(DrugEffect.context, DrugEffect.flag, Effect.umls_cui, Effect.name,
-                       DrugEffect.frequency)
+                select(
+                    DrugEffect.context,
+                    DrugEffect.flag,
+                    Effect.umls_cui,
+                    Effect.name,
+                    DrugEffect.frequency,
+                )
                 .join(Drug, Drug.id == DrugEffect.drug_id)
                 .join(Effect, Effect.id == DrugEffect.effect_id)
                 .where(Drug.slug == drug)
             )
-        )  # fmt: skip
+        )
 
 
 async def _top(client: httpx.AsyncClient, drug: str, n: int = 10) -> list[dict[str, Any]]:
@@ -127,8 +143,10 @@ async def test_drowsiness_leads_clonazepams_side_effects(real: httpx.AsyncClient
     first = top[0]
     assert first["effect"]["slug"] == "drowsiness"
     incidence = first["incidence"]
-    assert incidence["basis"] == "measured" and incidence["band"] == "very_common"
-    assert 0.3 <= incidence["frequency"] <= 0.4 and incidence["placebo_frequency"] < 0.1
+    assert incidence["basis"] == "measured"
+    assert incidence["band"] == "very_common"
+    assert 0.3 <= incidence["frequency"] <= 0.4
+    assert incidence["placebo_frequency"] < 0.1
     assert incidence["document"]["cites"]  # the curated wording stays beside SIDER's numbers
 
 
@@ -144,13 +162,17 @@ async def test_cyclobenzaprine_drowsiness_is_the_median_not_the_maximum(
 async def test_baclofens_muscle_relaxant_therapy_is_flagged_not_ranked(
     real: httpx.AsyncClient, imported: Imported
 ) -> None:
-    assert "Muscle relaxant therapy" not in {i["effect"]["name"] for i in await _top(real, "baclofen")}
+    assert "Muscle relaxant therapy" not in {
+        i["effect"]["name"] for i in await _top(real, "baclofen")
+    }
     (record,) = [r for r in _records(imported, "baclofen") if r.name == "Muscle relaxant therapy"]
     assert record.flag is Flag.procedure_or_therapy
 
 
 def test_clonazepams_somnolence_dizziness_and_ataxia_are_not_flagged(imported: Imported) -> None:
-    records = {r.name: r for r in _records(imported, "clonazepam") if r.context is Context.side_effect}
+    records = {
+        r.name: r for r in _records(imported, "clonazepam") if r.context is Context.side_effect
+    }
     for name in ("Drowsiness", "Dizziness", "Ataxia"):
         assert records[name].flag is None, name
 
@@ -158,7 +180,8 @@ def test_clonazepams_somnolence_dizziness_and_ataxia_are_not_flagged(imported: I
 def test_clindamycins_acne_100_percent_erratum_is_gone(imported: Imported) -> None:
     acne = [r for r in _records(imported, "clindamycin") if r.name == "Acne"]
     assert all(r.frequency != 1.0 for r in acne)
-    assert imported.report.errata and imported.report.errata.endswith(" rows")
+    assert imported.report.errata
+    assert imported.report.errata.endswith(" rows")
 
 
 async def test_atorvastatin_answers_for_leg_cramps_through_muscle_spasms(
@@ -211,14 +234,17 @@ def test_every_imported_row_and_statement_cites_its_file(imported: Imported) -> 
             select(func.count()).where(Evidence.source_id == sider, Evidence.anchor_id.is_(None))
         )
         cited = session.scalar(select(func.count()).select_from(Citation))
-    assert unanchored == 0 and (cited or 0) > 10_000
+    assert unanchored == 0
+    assert (cited or 0) > 10_000
 
 
 def test_default_lists_leave_out_what_each_flag_catches(imported: Imported) -> None:
     with Session(imported.engine) as session:
         counts = dict(
             session.execute(
-                select(DrugEffect.flag, func.count()).where(DrugEffect.flag.isnot(None)).group_by(DrugEffect.flag)
+                select(DrugEffect.flag, func.count())
+                .where(DrugEffect.flag.isnot(None))
+                .group_by(DrugEffect.flag)
             ).all()
         )
     assert set(counts) == set(Flag)

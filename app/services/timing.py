@@ -1,0 +1,81 @@
+"""Does a symptom's start fit a record's onset window? Pure arithmetic on dates, no SQL.
+
+The window is the source's own (`onset.relative_to`, `min_days`, `max_days`); the anchor date
+is the medication's: first_dose -> started_on; last_dose and dose_change -> changed_on (the
+stop, or the dose cut: lowering a dose starts withdrawal the way stopping does). A window
+with no days still orders events ("any time after starting"). No dates, or no window at all:
+`unknown`, never a guess.
+"""
+
+from datetime import date
+
+from app.enums import MedicationStatus, OnsetAnchor, TimingVerdict
+from app.schemas.record import Onset
+from app.schemas.symptom import Medication, OnsetWindow, Timing
+
+ANCHOR_WORDS = {
+    OnsetAnchor.first_dose: "the first dose",
+    OnsetAnchor.last_dose: "the last dose",
+    OnsetAnchor.dose_change: "the dose change",
+}
+
+
+def anchor_date(medication: Medication, anchor: OnsetAnchor) -> date | None:
+    if anchor is OnsetAnchor.first_dose:
+        return medication.started_on
+    if medication.status is MedicationStatus.taking:
+        return None
+    return medication.changed_on
+
+
+def timing(onset: Onset | None, medication: Medication, symptom_on: date | None) -> Timing:
+    if onset is None or onset.relative_to is None:
+        return _unknown(onset, "the sources give no onset window in days for this record")
+    window = OnsetWindow(
+        relative_to=onset.relative_to,
+        min_days=onset.min_days,
+        max_days=onset.max_days,
+        text=onset.text,
+    )
+    start = anchor_date(medication, onset.relative_to)
+    words = ANCHOR_WORDS[onset.relative_to]
+    if start is None or symptom_on is None:
+        missing = "when the symptom began" if symptom_on is None else f"the date of {words}"
+        return Timing(
+            verdict=TimingVerdict.unknown,
+            days=None,
+            anchor_date=start,
+            window=window,
+            reason=f"unknown: {missing} was not given",
+        )
+    days = (symptom_on - start).days
+    verdict, reason = _judge(days, onset, words)
+    return Timing(verdict=verdict, days=days, anchor_date=start, window=window, reason=reason)
+
+
+def _judge(days: int, onset: Onset, words: str) -> tuple[TimingVerdict, str]:
+    began = f"it began {days} days after {words}" if days >= 0 else f"it began before {words}"
+    if days < 0:
+        return TimingVerdict.too_early, began
+    if onset.min_days is not None and days < onset.min_days:
+        return TimingVerdict.too_early, f"{began}; the window opens at day {onset.min_days:g}"
+    if onset.max_days is not None and days > onset.max_days:
+        return TimingVerdict.too_late, f"{began}; onset is expected by day {onset.max_days:g}"
+    span = ""
+    if onset.max_days is not None:
+        low = onset.min_days if onset.min_days is not None else 0
+        span = f", inside the window of day {low:g} to {onset.max_days:g}"
+    return TimingVerdict.fits, f"{began}{span}"
+
+
+def _unknown(onset: Onset | None, reason: str) -> Timing:
+    window = None
+    if onset is not None:
+        window = OnsetWindow(relative_to=None, min_days=None, max_days=None, text=onset.text)
+    return Timing(
+        verdict=TimingVerdict.unknown,
+        days=None,
+        anchor_date=None,
+        window=window,
+        reason=f"unknown: {reason}",
+    )
