@@ -1,6 +1,6 @@
 from fastapi import APIRouter
 
-from app.api import comparison, drugs, effects, meta, search, sources
+from app.api import comparison, drugs, effects, meta, search, sources, symptom_check
 from app.paths import API_PREFIX
 
 __all__ = ["API_PREFIX", "health_router", "resource_routers"]
@@ -10,6 +10,7 @@ resource_routers: list[APIRouter] = [
     sources.router,
     comparison.router,
     search.router,
+    symptom_check.router,
     meta.router,
 ]
 health_router = meta.health_router

@@ -274,3 +274,25 @@ def test_no_fixture_line_copies_a_line_of_the_real_release() -> None:
         opener: Any = gzip.open if path.suffix == ".gz" else open
         with opener(path, "rt", encoding="latin-1") as file:
             assert not [line for line in file.read().splitlines() if line in real], path.name
+
+
+async def test_the_symptom_check_on_real_data(real: httpx.AsyncClient) -> None:
+    """The README's example: a cramp five days after stopping Klonopin, atorvastatin taken,
+    diazepam cut: clonazepam's withdrawal first, atorvastatin through muscle spasms."""
+    body = {
+        "symptom": "leg cramps",
+        "symptom_started_on": "2026-11-25",
+        "medications": [
+            {"drug": "Klonopin", "status": "stopped", "changed_on": "2026-11-20"},
+            {"drug": "atorvastatin", "status": "taking", "started_on": "2026-01-10"},
+            {"drug": "valium", "status": "dose_reduced", "changed_on": "2026-11-18"},
+        ],
+    }
+    result = (await real.post("/v1/symptom-check", json=body)).json()
+    first = result["explanations"][0]
+    assert (first["drug"]["slug"], first["context"], first["timing"]["verdict"]) == (
+        "clonazepam", "withdrawal", "fits",
+    )  # fmt: skip
+    atorvastatin = next(e for e in result["explanations"] if e["drug"]["slug"] == "atorvastatin")
+    assert atorvastatin["record"]["matched_via"]["kind"] == "broader_term"
+    assert atorvastatin["record"]["incidence"]["basis"] == "measured"
