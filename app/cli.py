@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager, ExitStack
 from pathlib import Path
 from typing import Annotated
 
+import orjson
 import typer
 import uvicorn
 from alembic import command
@@ -22,6 +23,7 @@ from app.importers.seed_files import SeedError, read_seed
 from app.importers.sider import import_sider
 from app.importers.sider_files import SiderError
 from app.importers.sider_report import summary_table
+from app.services import export
 from app.serving import SidefxHttpProtocol, run_workers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,6 +138,35 @@ def import_sider_command(
         console.print("SIDER unchanged (same files as the last import; --force re-imports)")
         return
     console.print(summary_table(report))
+
+
+@cli.command("export")
+def export_command(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the files into.")],
+) -> None:
+    """Write the whole dataset as NDJSON (drugs, effects, drug-effects) with its manifest, as
+    /v1/export serves it."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url, loading=True)
+    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        with _load_limit(settings), Session(engine) as session, session.begin():
+            info = export.manifest(session)
+            for kind in export.KINDS:
+                path = directory / f"{kind}.ndjson"
+                with path.open("wb") as file:
+                    after: int | None = 0
+                    while after is not None:
+                        part = export.chunk(session, kind, after)
+                        file.write(part.lines)
+                        after = part.last_id
+            (directory / "manifest.json").write_bytes(
+                orjson.dumps(info, option=orjson.OPT_INDENT_2)
+            )
+    finally:
+        engine.dispose()
+    counts = ", ".join(f"{f['records']:,} {f['name']}" for f in info["files"])
+    console.print(f"exported {counts} to {directory} (data version {info['data_version']})")
 
 
 @cli.command()

@@ -1,6 +1,6 @@
 from fastapi import APIRouter
 
-from app.api import comparison, drugs, effects, meta, search, sources, symptom_check
+from app.api import clinical, comparison, drugs, effects, meta, search, sources, symptom_check
 from app.paths import API_PREFIX
 
 __all__ = ["API_PREFIX", "health_router", "resource_routers"]
@@ -11,6 +11,7 @@ resource_routers: list[APIRouter] = [
     comparison.router,
     search.router,
     symptom_check.router,
+    clinical.router,
     meta.router,
 ]
 health_router = meta.health_router

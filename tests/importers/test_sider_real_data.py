@@ -296,3 +296,21 @@ async def test_the_symptom_check_on_real_data(real: httpx.AsyncClient) -> None:
     atorvastatin = next(e for e in result["explanations"] if e["drug"]["slug"] == "atorvastatin")
     assert atorvastatin["record"]["matched_via"]["kind"] == "broader_term"
     assert atorvastatin["record"]["incidence"]["basis"] == "measured"
+
+
+async def test_fhir_bundles_of_fifty_sider_drugs_are_valid_r5(
+    real: httpx.AsyncClient, imported: Imported
+) -> None:
+    from fhir.resources.bundle import Bundle
+
+    from app.services.fhir import CLINICAL_USE_TYPES
+
+    with Session(imported.engine) as session:
+        slugs = list(session.scalars(select(Drug.slug).order_by(Drug.slug)))
+    for slug in slugs[:: max(len(slugs) // 50, 1)][:50]:
+        response = await real.get(f"/v1/drugs/{slug}/fhir")
+        assert response.status_code == 200, slug
+        bundle = response.json()
+        Bundle.model_validate(bundle)
+        kinds = {e["resource"].get("type") for e in bundle["entry"]} - {None}
+        assert kinds <= CLINICAL_USE_TYPES, slug
