@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test lint format bench clean
+.PHONY: install run test lint format contract bench bench-scale clean
 
 # uv lives in its own small venv so `uv sync` never removes it from the project venv.
 $(UV):
@@ -26,8 +26,9 @@ run: install
 	$(BIN)/sidefx seed
 	$(BIN)/sidefx serve --host $(HOST) --port $(PORT)
 
-# The whole suite on SQLite; when SIDEFX_TEST_DATABASE_URL is set, once more on PostgreSQL.
-test: install lint
+# The whole suite on SQLite; when SIDEFX_TEST_DATABASE_URL is set, once more on PostgreSQL;
+# and the TypeScript contract check where npm is installed.
+test: install lint contract
 	@echo "== tests on SQLite"
 	env -u SIDEFX_TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider
 	@if [ -n "$$SIDEFX_TEST_DATABASE_URL" ]; then \
@@ -36,6 +37,11 @@ test: install lint
 	else \
 		echo "== PostgreSQL run skipped: set SIDEFX_TEST_DATABASE_URL (see README) or run .ci/run"; \
 	fi
+
+# TypeScript types generated from the OpenAPI document; a small client must type-check.
+contract: install
+	@if command -v npm >/dev/null; then tests/contract/check.sh; \
+	else echo "== TypeScript contract check skipped: npm not installed"; fi
 
 lint: install
 	$(BIN)/ruff check .
