@@ -46,7 +46,7 @@ contract: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy app tests
+	$(BIN)/mypy app tests benchmarks
 	$(BIN)/hadolint Dockerfile
 
 format: install

@@ -20,6 +20,7 @@ class Result:
     errors: int
     server_cores: float = 0.0  # CPU seconds per second: the server's processes
     client_cores: float = 0.0  # the same for wrk
+    note: str = ""  # what else the run measured (the slow clients' traffic, an import's RSS)
 
     @property
     def server_us(self) -> float:
@@ -55,6 +56,8 @@ def report(results: list[Result], seconds: float, duration: int) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]  # fmt: skip
     for r in results:
+        if r.name.startswith(("SIDER import", "cheap cached")):
+            continue
         if r.name.startswith("RSS"):
             lines.append(f"| {r.name} | {r.workers} | | {r.rps:.0f} MB | | | | | | |")
             continue
@@ -62,7 +65,29 @@ def report(results: list[Result], seconds: float, duration: int) -> str:
         lines.append(f"| {r.name} | {r.workers} | {r.connections} | {r.rps:.0f} | {ratio:.3f} | "
                      f"{r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.errors} | {r.server_us:.0f} | "
                      f"{r.server_cores:.2f} + {r.client_cores:.2f} |")  # fmt: skip
-    return "\n".join(lines + targets(results) + scaling_note(results)) + "\n"
+    sections = targets(results) + loading(results) + contention(results) + scaling_note(results)
+    return "\n".join(lines + sections) + "\n"
+
+
+def loading(results: list[Result]) -> list[str]:
+    rows = [r for r in results if r.name.startswith("SIDER import")]
+    lines = ["", "## Loading SIDER (after migrate + seed)", "", "| database | seconds | peak RSS |",
+             "|---|---:|---:|"]  # fmt: skip
+    for r in rows:
+        lines.append(f"| {r.name.split(',')[1].split('(')[0].strip()} | {r.rps:.1f} | {r.note} |")
+    return lines if rows else []
+
+
+def contention(results: list[Result]) -> list[str]:
+    """The cheap cached request with one connection, alone and beside two slow clients."""
+    rows = [r for r in results if r.name.startswith("cheap cached")]
+    lines = ["", "## A cheap cached request beside two slow clients (1 worker, 1 connection)", "",
+             "| run | req/s | p50 ms | p99 ms | errors | slow clients |",
+             "|---|---:|---:|---:|---:|---|"]  # fmt: skip
+    for r in rows:
+        lines.append(f"| {r.name.removeprefix('cheap cached request, ')} | {r.rps:.0f} | "
+                     f"{r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.errors} | {r.note} |")  # fmt: skip
+    return lines if rows else []
 
 
 def ceilings(results: list[Result]) -> dict[int, float]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.db import make_engine
-from app.services.catalog import catalog
+from app.services.catalog import name_index
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,8 +22,7 @@ def main(url: str) -> None:
     engine = make_engine(url)
     with Session(engine) as session:
         started = time.perf_counter()
-        cat = catalog(session)
-        index = cat.index
+        index = name_index(session)
         built = time.perf_counter() - started
     cases = list(
         csv.DictReader((ROOT / "tests" / "data" / "search_cases.csv").read_text().splitlines())
@@ -39,7 +38,7 @@ def main(url: str) -> None:
         if not top or top[0] != case["expected"]:
             misses.append(f"  {case['query']!r}: expected {case['expected']}, got {top[:3]}")
     rng = random.Random(7)
-    names = [e.matched.lower() for e in cat.entries if len(e.matched) >= 5]
+    names = [e.matched.lower() for e in index.entries if len(e.matched) >= 5]
     queries = []
     for _ in range(3000):
         name = rng.choice(names)
@@ -52,10 +51,10 @@ def main(url: str) -> None:
         index.search(q, limit=10)
         timings.append((time.perf_counter() - t) * 1000)
     timings.sort()
-    drugs = len(cat.drug_slugs)
-    effects = len(cat.effect_slugs)
+    drugs = len({e.slug for e in index.entries if e.type == "drug"})
+    effects = len({e.slug for e in index.entries if e.type == "effect"})
     sys.stdout.write(
-        f"catalog: {len(cat.entries)} names ({drugs} drugs, {effects} effects), "
+        f"catalog: {len(index.entries)} names ({drugs} drugs, {effects} effects), "
         f"built {built:.2f} s\n"
         f"quality: {len(cases)} queries, precision@1 {at_one / len(cases):.3f}, "
         f"recall@5 {at_five / len(cases):.3f}\n" + "\n".join(misses) + "\n"

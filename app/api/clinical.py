@@ -7,9 +7,17 @@ import orjson
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from app.api.deps import DrugName, IncludeFlagged, Limit, Offset, StrictQuery, respond
+from app.api.deps import (
+    DrugName,
+    IncludeFlagged,
+    Limit,
+    Offset,
+    StrictQuery,
+    respond,
+    respond_bytes,
+)
 from app.api.docs import problem_responses, read_responses
-from app.db import Database, DatabaseDep
+from app.db import Answer, Database, DatabaseDep
 from app.schemas.common import Page
 from app.schemas.lookup import LookupHit
 from app.services import export, fhir, lookup
@@ -18,18 +26,17 @@ from app.services.lookup import CodeSystem
 router = APIRouter(tags=["clinical integration"], dependencies=[StrictQuery])
 FHIR_JSON = "application/fhir+json"
 NDJSON = "application/x-ndjson"
+FHIR_RESPONSES = read_responses(404, 422)
+FHIR_RESPONSES[200] |= {"content": {FHIR_JSON: {}}, "description": "A FHIR R5 Bundle."}
 
 
 @router.get(
     "/drugs/{drug}/fhir",
-    responses={
-        200: {"content": {FHIR_JSON: {}}, "description": "A FHIR R5 Bundle."},
-        **problem_responses(404, 422),
-    },
+    responses=FHIR_RESPONSES,
     response_class=Response,
 )
 async def read_drug_fhir(
-    drug: DrugName, db: DatabaseDep, include_flagged: IncludeFlagged = False
+    request: Request, drug: DrugName, db: DatabaseDep, include_flagged: IncludeFlagged = False
 ) -> Response:
     """The drug as a FHIR R5 Bundle (type collection): one MedicationKnowledge (coded with ATC,
     RxNorm, PubChem where known) and ClinicalUseDefinitions: `undesirable-effect` per record
@@ -37,8 +44,8 @@ async def read_drug_fhir(
     summary incidence, onset, severity and management in extensions; `indication` per use;
     `interaction` and `warning` per warning; every resource citing its sources. The profile:
     docs/fhir.md."""
-    body = await db.call(fhir.drug_bundle, drug, include_flagged=include_flagged)
-    return Response(body, media_type=FHIR_JSON, headers={"Cache-Control": "no-store"})
+    answer = await db.read(fhir.drug_bundle, drug, include_flagged=include_flagged)
+    return respond_bytes(request, answer, FHIR_JSON)
 
 
 @router.get("/lookup", response_model=Page[LookupHit], responses=read_responses(422, page=True))
@@ -70,11 +77,11 @@ async def lookup_code(
 
 
 @router.get("/export/manifest.json", responses=read_responses())
-async def read_export_manifest(db: DatabaseDep) -> Response:
+async def read_export_manifest(request: Request, db: DatabaseDep) -> Response:
     """What the export holds: its files with their record counts, the data version, the
     sources and their licences (SIDER's records are CC BY-NC-SA 4.0)."""
-    body = orjson.dumps(await db.call(export.manifest))
-    return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
+    answer = await db.read(export.manifest)
+    return respond_bytes(request, Answer(answer.version, orjson.dumps(answer.value)))
 
 
 @router.get(

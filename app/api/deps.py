@@ -147,14 +147,23 @@ def respond(request: Request, answer: Answer[Any]) -> Response:
     """The model as JSON, with the ETag of the data it was read from, and for a page its
     RFC 8288 `next`/`prev` links."""
     model = answer.value
-    request.state.data_version = answer.version
-    headers = {"ETag": etag_for(answer.version, request.scope)}
+    links = ""
     if isinstance(model, Page) or {"total", "limit", "offset"} <= set(type(model).model_fields):
         links = _links(request, model.total, model.limit, model.offset)
-        if links:
-            headers["Link"] = links
     body = model.__pydantic_serializer__.to_json(model)
-    return Response(body, media_type="application/json", headers=headers)
+    return respond_bytes(request, Answer(answer.version, body), links=links)
+
+
+def respond_bytes(
+    request: Request, answer: Answer[bytes], media_type: str = "application/json", links: str = ""
+) -> Response:
+    """A body already serialised (FHIR, the export manifest), with the same ETag and cache
+    treatment as every other read."""
+    request.state.data_version = answer.version
+    headers = {"ETag": etag_for(answer.version, request.scope)}
+    if links:
+        headers["Link"] = links
+    return Response(answer.value, media_type=media_type, headers=headers)
 
 
 def _links(request: Request, total: int, limit: int, offset: int) -> str:

@@ -82,6 +82,16 @@ async def test_withdrawal_records_are_told_apart_from_side_effects(
     assert (coding["system"], coding["code"]) == (SYSTEMS["umls"], "C0023218")
 
 
+async def test_a_bundle_revalidates_like_every_read(client: httpx.AsyncClient) -> None:
+    first = await client.get("/v1/drugs/clonazepam/fhir")
+    assert first.headers["cache-control"].startswith("public")
+    again = await client.get(
+        "/v1/drugs/clonazepam/fhir", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    assert again.content == b""
+
+
 async def test_an_unknown_drug_is_a_problem_not_fhir(client: httpx.AsyncClient) -> None:
     response = await client.get("/v1/drugs/nopeazole/fhir")
     assert response.status_code == 404
