@@ -5,14 +5,25 @@ lookup, compare cells, symptom-check explanations, FHIR, the export)."""
 from pydantic import Field
 
 from app.enums import Context, Flag, IncidenceBand, IncidenceBasis, OnsetAnchor, Severity, TermMatch
-from app.schemas.common import Citation, CitedText, DrugRef, EffectRef, Schema, SourceRef
+from app.schemas.common import (
+    AnchorRef,
+    Citation,
+    CitedText,
+    DrugRef,
+    EffectRef,
+    Schema,
+    SourceRef,
+)
 
 
 class Measurement(Schema):
     """One row of an imported source's own values (a SIDER frequency row), unmerged."""
 
-    source: str = Field(description="Slug of the source.")
-    anchor: str = Field(description="The file of the release the row is in.")
+    source: SourceRef = Field(description="The source the row is from.")
+    anchor: AnchorRef | None = Field(
+        description="The file of the release the row is in (null only for rows loaded before "
+        "anchors existed, until the source is imported again)."
+    )
     text: str | None = Field(description="The source's own wording: `21%`, `1-3%`, `rare`.")
     low: float | None = Field(description="Lower bound as a fraction 0-1 (null for words).")
     high: float | None = Field(description="Upper bound as a fraction 0-1.")

@@ -116,17 +116,12 @@ def _citations(cites: list[Citation]) -> list[dict[str, Any]]:
 
 def _measured_in(r: DrugEffectRecord) -> list[dict[str, Any]]:
     """Imported sources' rows cite their file (the values are in the `incidence` extension)."""
-    files = dict.fromkeys((m.source, m.anchor) for m in r.incidence.measurements)
-    return [
-        {
-            "url": f"{EXTENSION}/citation",
-            "extension": [
-                {"url": "source", "valueString": source},
-                {"url": "anchor", "valueString": anchor},
-            ],
-        }
-        for source, anchor in files
+    cites = [
+        Citation(source=m.source, anchor=m.anchor)
+        for m in r.incidence.measurements
+        if m.anchor is not None
     ]
+    return _citations(cites)
 
 
 def _medication(drug: DrugDetail) -> dict[str, Any]:

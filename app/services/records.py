@@ -169,7 +169,10 @@ def _measurements(session: Session, ids: Sequence[int]) -> dict[int, list[dict[s
         select(
             Evidence.drug_effect_id,
             Source.slug,
+            Source.title,
             SourceAnchor.key,
+            SourceAnchor.kind,
+            SourceAnchor.label,
             Evidence.frequency_text,
             Evidence.frequency_lower,
             Evidence.frequency_upper,
@@ -182,11 +185,20 @@ def _measurements(session: Session, ids: Sequence[int]) -> dict[int, list[dict[s
         .order_by(Evidence.drug_effect_id, Evidence.id)
     )
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for record_id, slug, anchor, text, low, high, placebo, band in rows:
+    refs: dict[tuple[str, str | None], tuple[dict[str, str], dict[str, str] | None]] = {}
+    for record_id, slug, title, key, kind, label, text, low, high, placebo, band in rows:
+        # A page has a handful of distinct files: one reference object each, shared by rows.
+        source, anchor = refs.setdefault(
+            (slug, key),
+            (
+                {"slug": slug, "title": title},
+                {"key": key, "kind": kind, "label": label} if key else None,
+            ),
+        )
         out[record_id].append(
             {
-                "source": slug,
-                "anchor": anchor or "",
+                "source": source,
+                "anchor": anchor,
                 "text": text,
                 "low": low,
                 "high": high,

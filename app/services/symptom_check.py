@@ -29,7 +29,7 @@ from app.services.citations import cites_of, get
 from app.services.names import Ref, resolve_drugs, resolve_effect
 from app.services.records import EFFECT_COLUMNS, build_records, effect_ref
 from app.services.terms import PRIORITY, term_matches
-from app.services.timing import timing
+from app.services.timing import after_stop, timing
 
 RANKING = (
     "Explanations are ordered by, in turn: (1) timing: the symptom's start fits the source's "
@@ -37,7 +37,7 @@ RANKING = (
     "context: the one the status points to first (taking: side effect; stopped or dose reduced: "
     "withdrawal); (3) match: the symptom itself, then a narrower term, then the broader term; "
     "(4) the summary incidence (band, then the measured median). A stopped drug's side effects "
-    "count only if the symptom began before it was stopped (or no date says otherwise). This "
+    "are listed too; when the symptom began after the stop their timing is too_late. This "
     "orders what the sources say; it is not a probability and not a diagnosis."
 )
 FACTOR_ASPECTS = (
@@ -63,7 +63,7 @@ def check(session: Session, request: SymptomCheckInput) -> SymptomCheckResult:
     candidates = _candidates(session, matches.by_effect, [d.id for d in drugs])
     picked, plans = [], []
     for medication, drug in listed:
-        for context in _contexts(medication, request):
+        for context in _contexts(medication):
             best = _best(candidates.get((drug.id, context), []), matches.by_effect)
             if best is not None:
                 picked.append(best[0])
@@ -105,16 +105,13 @@ def _ref(drug: Ref) -> dict[str, str]:
     return {"slug": drug.slug, "name": drug.name}
 
 
-def _contexts(medication: Medication, request: SymptomCheckInput) -> list[Context]:
+def _contexts(medication: Medication) -> list[Context]:
     """The contexts the status makes plausible, the one it points to first."""
     if medication.status is MedicationStatus.taking:
         return [Context.side_effect]
-    contexts = [Context.withdrawal]
-    began, changed = request.symptom_started_on, medication.changed_on
-    still_taking = medication.status is MedicationStatus.dose_reduced
-    if still_taking or began is None or changed is None or began <= changed:
-        contexts.append(Context.side_effect)
-    return contexts
+    # Withdrawal first; its side effects stay listed (a symptom may predate the stop or the
+    # cut). After a stop, _explain judges a later symptom's timing against the stop date.
+    return [Context.withdrawal, Context.side_effect]
 
 
 def _candidates(
@@ -162,7 +159,9 @@ def _explain(
     request: SymptomCheckInput,
 ) -> dict[str, Any]:
     fit = timing(record.onset, medication, request.symptom_started_on)
-    primary = _contexts(medication, request)[0] == context
+    if context is Context.side_effect:
+        fit = after_stop(fit, medication, request.symptom_started_on)
+    primary = _contexts(medication)[0] == context
     incidence = record.incidence
     why = [
         f"timing: {fit.reason}",

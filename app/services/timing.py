@@ -53,6 +53,21 @@ def timing(onset: Onset | None, medication: Medication, symptom_on: date | None)
     return Timing(verdict=verdict, days=days, anchor_date=start, window=window, reason=reason)
 
 
+def after_stop(fit: Timing, medication: Medication, began: date | None) -> Timing:
+    """A side effect of a drug no longer taken: a symptom that began after the stop is late."""
+    stopped = medication.changed_on
+    if medication.status is not MedicationStatus.stopped or began is None or stopped is None:
+        return fit
+    if began <= stopped:
+        return fit
+    days = (began - stopped).days
+    reason = f"it began {days} days after the drug was stopped, when it was no longer taken"
+    return Timing(
+        verdict=TimingVerdict.too_late, days=days, anchor_date=stopped, window=fit.window,
+        reason=reason,
+    )  # fmt: skip
+
+
 def _judge(days: int, onset: Onset, words: str) -> tuple[TimingVerdict, str]:
     began = f"it began {days} days after {words}" if days >= 0 else f"it began before {words}"
     if days < 0:

@@ -52,6 +52,21 @@ async def test_a_cramp_five_days_after_stopping_clonazepam_is_its_withdrawal_fir
     assert body["symptom"]["slug"] == "leg-cramps"
 
 
+async def test_a_stopped_drugs_side_effect_stays_listed_after_its_withdrawal(
+    client: httpx.AsyncClient,
+) -> None:
+    body = await _check(
+        client,
+        symptom="leg cramps",
+        symptom_started_on=TODAY.isoformat(),
+        medications=[{"drug": "clonazepam", "status": "stopped", "changed_on": _days_before(5)}],
+    )
+    assert [e["context"] for e in body["explanations"]] == ["withdrawal", "side_effect"]
+    side_effect = body["explanations"][1]["timing"]
+    assert (side_effect["verdict"], side_effect["days"]) == ("too_late", 5)
+    assert "after the drug was stopped" in side_effect["reason"]
+
+
 async def test_the_same_cramp_120_days_after_stopping_does_not_fit_the_window(
     client: httpx.AsyncClient,
 ) -> None:

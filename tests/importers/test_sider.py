@@ -319,3 +319,17 @@ def test_every_imported_row_cites_the_file_it_comes_from(session: Session) -> No
     ).all()
     assert anchors
     assert session.scalar(select(func.count()).where(Evidence.anchor_id.is_(None))) == 0
+
+
+async def test_each_value_in_an_answer_names_its_source_and_file(
+    session: Session, client: httpx.AsyncClient
+) -> None:
+    import_sider(session, SIDER_FIXTURES)
+    body = (await client.get("/v1/drugs/zorbatinib/effects/headache")).json()
+    measurements = body["contexts"][0]["incidence"]["measurements"]
+    assert measurements
+    for row in measurements:
+        assert row["source"]["slug"] == "sider-4-1"
+        assert row["source"]["title"].startswith("SIDER 4.1")
+        assert row["anchor"]["kind"] == "file"
+        assert row["anchor"]["key"] in {"meddra_freq", "meddra_all_se"}
