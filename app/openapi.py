@@ -86,17 +86,14 @@ def _example(kind: problems.ProblemType, path: str) -> dict[str, Any]:
         "instance": path,
         "request_id": "9f1c2d3e4b5a69780000000000000001",
     }
-    if kind.status == 422:
+    if kind.example_errors:
         body["errors"] = [
-            {
-                "loc": ["query", "limit"],
-                "msg": kind.example,
-                "type": "less_than_equal",
-                "limit": 100,
-            }
+            {"loc": [where, name], "msg": kind.example, "type": type_}
+            | ({"limit": limit} if limit is not None else {})
+            for where, name, type_, limit in kind.example_errors
         ]
-    if kind.status == 404 and kind.slug.startswith("unknown-"):
-        body["suggestions"] = ["clonazepam"] if kind is problems.UNKNOWN_DRUG else ["leg-cramps"]
+    if kind.example_suggestions:
+        body["suggestions"] = list(kind.example_suggestions)
     return body
 
 

@@ -16,14 +16,25 @@ class ProblemType:
     title: str
     description: str
     example: str  # an example `detail`
+    # An example's `errors` (422s) and `suggestions` (unknown names), as real answers have them.
+    example_errors: tuple[tuple[str, str, str, int | None], ...] = ()  # (loc, name, type, limit)
+    example_suggestions: tuple[str, ...] = ()
 
     @property
     def uri(self) -> str:
         return f"{PROBLEMS_PATH}/{self.slug}"
 
 
-def _p(slug: str, status: int, title: str, description: str, example: str) -> ProblemType:
-    return ProblemType(slug, status, title, description, example)
+def _p(
+    slug: str,
+    status: int,
+    title: str,
+    description: str,
+    example: str,
+    errors: tuple[tuple[str, str, str, int | None], ...] = (),
+    suggestions: tuple[str, ...] = (),
+) -> ProblemType:
+    return ProblemType(slug, status, title, description, example, errors, suggestions)
 
 
 UNKNOWN_DRUG = _p(
@@ -33,6 +44,7 @@ UNKNOWN_DRUG = _p(
     "No drug has this slug, name, brand name or ingredient name. `suggestions` lists close "
     "names; `/v1/search` finds misspellings.",
     "No drug named 'klonopn'. Did you mean: clonazepam?",
+    suggestions=("clonazepam",),
 )
 UNKNOWN_EFFECT = _p(
     "unknown-effect",
@@ -40,6 +52,7 @@ UNKNOWN_EFFECT = _p(
     "Unknown effect",
     "No effect has this slug, name, synonym or MedDRA term. `suggestions` lists close names.",
     "No effect named 'leg cramp!'. Did you mean: leg-cramps?",
+    suggestions=("leg-cramps",),
 )
 UNKNOWN_SOURCE = _p(
     "unknown-source",
@@ -77,6 +90,7 @@ INVALID_PARAMETER = _p(
     "A parameter or body field breaks a documented rule; `errors` lists each one with its "
     "location, message and, where one applies, the limit.",
     "query.limit: Input should be less than or equal to 100",
+    (("query", "limit", "less_than_equal", 100),),
 )
 UNKNOWN_PARAMETER = _p(
     "unknown-parameter",
@@ -85,6 +99,7 @@ UNKNOWN_PARAMETER = _p(
     "The query has a parameter this endpoint does not take (a typo would otherwise be "
     "ignored silently), or repeats one that takes a single value.",
     "Unknown query parameter 'contxt'; this endpoint takes: context, body_system, ...",
+    (("query", "contxt", "value_error", None),),
 )
 TOO_MANY_DRUGS = _p(
     "too-many-drugs",
@@ -92,6 +107,7 @@ TOO_MANY_DRUGS = _p(
     "Wrong number of drugs",
     "Compare takes 2 to 10 drugs, and the symptom check 1 to 20 medications.",
     "Compare takes 2 to 10 drugs, comma-separated; got 11.",
+    (("query", "drugs", "value_error", 10),),
 )
 CONTENT_TOO_LARGE = _p(
     "content-too-large",

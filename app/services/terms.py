@@ -71,8 +71,9 @@ def best_per_drug_and_context(
     matches: TermMatches, *conditions: ColumnElement[bool]
 ) -> Select[tuple[int]]:
     """Among the records meeting CONDITIONS, for each drug and context the record of the
-    closest term: the effect itself, else a narrower term, else the broader one. Ordered most
-    frequent first, then by drug name."""
+    closest term: the effect itself, else a narrower term, else the broader one. Ordered by
+    that closeness (the term asked about first: a broader term's numbers never push it down),
+    then most frequent first, then by drug name."""
     pick = (
         func.row_number()
         .over(
@@ -88,6 +89,7 @@ def best_per_drug_and_context(
             DrugEffect.frequency,
             DrugEffect.context,
             Drug.name.label("drug_name"),
+            matches.priority().label("closeness"),
             pick,
         )
         .join(Drug, Drug.id == DrugEffect.drug_id)
@@ -98,6 +100,7 @@ def best_per_drug_and_context(
         select(ranked.c.id)
         .where(ranked.c.pick == 1)
         .order_by(
+            ranked.c.closeness,
             ranked.c.summary_rank.desc(),
             ranked.c.frequency.desc().nulls_last(),
             ranked.c.drug_name,

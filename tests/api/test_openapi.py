@@ -42,6 +42,9 @@ async def test_every_error_is_problem_json_with_a_real_example(spec: dict[str, A
                     value = example["value"]
                     assert value["status"] == int(status)
                     assert value["type"].startswith("/v1/problems/")
+                    # Each error names the parameter its message is about.
+                    for error in value.get("errors", []):
+                        assert error["loc"][-1] in value["detail"], (path, value)
 
 
 async def test_every_read_declares_its_304_and_200_headers(spec: dict[str, Any]) -> None:

@@ -193,6 +193,11 @@ async def test_atorvastatin_answers_for_leg_cramps_through_muscle_spasms(
     assert record["matched_via"]["kind"] == "broader_term"
     reverse = (await real.get("/v1/effects/leg-cramps/drugs?limit=100")).json()
     assert reverse["total"] > 300
+    # The term asked about first: SIDER's muscle-spasm numbers never bury the leg-cramp records.
+    kinds = [i["matched_via"]["kind"] if i["matched_via"] else "exact" for i in reverse["items"]]
+    assert kinds[:2] == ["exact", "exact"]
+    assert kinds == sorted(kinds, key=["exact", "narrower_term", "broader_term"].index)
+    assert reverse["items"][0]["drug"]["slug"] == "clonazepam"
     statins = (await real.get("/v1/drugs?drug_class=statins&limit=100")).json()["items"]
     assert "atorvastatin" in {d["slug"] for d in statins}
 
