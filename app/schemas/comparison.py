@@ -9,7 +9,7 @@ class ComparedDrug(DrugRef):
 
 
 class AttributeCell(Schema):
-    drug: str = Field(description="Slug of the drug (column).")
+    drug: DrugRef = Field(description="The drug (column).")
     value: str | None = Field(description="The value; null when not stated.")
     note: str | None = Field(description="What the source adds (dependence risk).")
     stated: bool = Field(description="False when no source states it: not stated, not no.")
@@ -23,7 +23,7 @@ class AttributeRow(Schema):
 
 
 class MatrixCell(Schema):
-    drug: str = Field(description="Slug of the drug (column).")
+    drug: DrugRef = Field(description="The drug (column).")
     records: list[DrugEffectRecord] = Field(
         description="The drug's records of this effect, one per context; empty when no source "
         "links them (absence of a record is not evidence of safety)."
@@ -49,7 +49,7 @@ class EffectSet(Schema):
 
 
 class UniqueEffects(EffectSet):
-    drug: str = Field(description="Slug of the drug.")
+    drug: DrugRef = Field(description="The drug.")
 
 
 class ComparisonSummary(Schema):

@@ -58,7 +58,7 @@ class Incidence(Schema):
         description="frequency - placebo_frequency, where both are known."
     )
     basis: IncidenceBasis = Field(description="Which rule produced the summary.")
-    basis_source: str | None = Field(description="Slug of the source the summary comes from.")
+    basis_source: SourceRef | None = Field(description="The source the summary comes from.")
     measured_rows: int = Field(description="Active rows with a number the median is taken over.")
     document: CitedText | None = Field(
         description="A curated document's own words on how often (documents give no numbers)."

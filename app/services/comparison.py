@@ -184,11 +184,15 @@ def _matrix(
                     via = MatchedVia(kind=marks[p.id, record_id], effect=record.effect)
                     record = record.model_copy(update={"matched_via": via})
                 cell.append(record)
-            cells.append({"drug": ref.slug, "records": cell})
+            cells.append({"drug": _drug(ref), "records": cell})
         rows.append(
             {"effect": effect_ref(heads[p.slug]), "shared_by": len(p.drugs), "cells": cells}
         )
     return rows
+
+
+def _drug(ref: Ref) -> dict[str, str]:
+    return {"slug": ref.slug, "name": ref.name}
 
 
 def _summary(refs: list[Ref], ordered: list[_Presence]) -> dict[str, Any]:
@@ -197,7 +201,7 @@ def _summary(refs: list[Ref], ordered: list[_Presence]) -> dict[str, Any]:
     unique = []
     for ref in refs:
         own = [p.slug for p in ordered if p.drugs == {ref.id}]
-        unique.append({"drug": ref.slug, "count": len(own), "effects": own[:SUMMARY_LIMIT]})
+        unique.append({"drug": _drug(ref), "count": len(own), "effects": own[:SUMMARY_LIMIT]})
     return {
         "shared_by_all": {"count": len(shared), "effects": shared[:SUMMARY_LIMIT]},
         "unique": unique,
@@ -236,7 +240,7 @@ def _attribute_rows(session: Session, refs: list[Ref]) -> list[dict[str, Any]]:
                     value = statement["text"]
             cells.append(
                 {
-                    "drug": ref.slug,
+                    "drug": _drug(ref),
                     "value": value,
                     "note": note,
                     "stated": value is not None,

@@ -202,7 +202,7 @@ def _undesirable(
             for e in (
                 {"url": "band", "valueCode": inc.band.value},
                 {"url": "basis", "valueCode": inc.basis.value},
-                inc.basis_source and {"url": "basis-source", "valueString": inc.basis_source},
+                inc.basis_source and {"url": "basis-source", "valueString": inc.basis_source.slug},
                 inc.frequency is not None and {"url": "frequency", "valueDecimal": inc.frequency},
                 inc.frequency_range
                 and {"url": "frequency-low", "valueDecimal": inc.frequency_range.low},

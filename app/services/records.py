@@ -51,6 +51,7 @@ def build_records(
                 Drug.name.label("drug_name"),
                 *EFFECT_COLUMNS,
                 _BASIS.slug.label("basis_slug"),
+                _BASIS.title.label("basis_title"),
             )
             .join(Drug, Drug.id == DrugEffect.drug_id)
             .join(Effect, Effect.id == DrugEffect.effect_id)
@@ -84,7 +85,7 @@ def build_records(
                 effect=effect_ref(r),
                 context=de.context,
                 matched_via=(matched or {}).get(record_id),
-                incidence=_incidence(de, r.basis_slug, part_cites, measurements.get(record_id, [])),
+                incidence=_incidence(de, r, part_cites, measurements.get(record_id, [])),
                 onset=_onset(de, get(part_cites, record_id, "onset")),
                 severity=_severity(de, get(part_cites, record_id, "severity")),
                 accompanying_symptoms=[
@@ -102,7 +103,7 @@ def build_records(
 
 
 def _incidence(
-    de: DrugEffect, basis: str | None, cites: Any, measurements: list[dict[str, Any]]
+    de: DrugEffect, row: Any, cites: Any, measurements: list[dict[str, Any]]
 ) -> dict[str, Any]:
     excess = None
     if de.frequency is not None and de.placebo_frequency is not None:
@@ -119,7 +120,9 @@ def _incidence(
         "placebo_frequency": de.placebo_frequency,
         "excess_over_placebo": excess,
         "basis": de.basis,
-        "basis_source": basis,
+        "basis_source": None
+        if row.basis_slug is None
+        else {"slug": row.basis_slug, "title": row.basis_title},
         "measured_rows": de.measured_rows,
         "document": document,
         "measurements": measurements,

@@ -18,7 +18,7 @@ TABLE = "clonazepam-vs-common-muscle-relaxants"
 
 def _row(body: dict[str, Any], attribute: str) -> dict[str, dict[str, Any]]:
     row = next(r for r in body["attributes"] if r["attribute"] == attribute)
-    return {cell["drug"]: cell for cell in row["cells"]}
+    return {cell["drug"]["slug"]: cell for cell in row["cells"]}
 
 
 async def test_compare_reproduces_the_source_table_with_citations(
@@ -49,7 +49,7 @@ async def test_a_cell_no_source_states_says_not_stated(client: httpx.AsyncClient
     body = (await client.get("/v1/compare", params={"drugs": TABLE_DRUGS})).json()
     controlled = _row(body, "controlled_substance")
     assert controlled["clonazepam"] == {
-        "drug": "clonazepam",
+        "drug": {"slug": "clonazepam", "name": "Clonazepam"},
         "value": None,
         "note": None,
         "stated": False,
@@ -66,7 +66,7 @@ async def test_compare_keeps_order_and_resolves_brands(client: httpx.AsyncClient
     body = (await client.get("/v1/compare", params={"drugs": "Lioresal, FLEXERIL,Klonopin"})).json()
     assert [d["slug"] for d in body["drugs"]] == ["baclofen", "cyclobenzaprine", "clonazepam"]
     assert [d["requested"] for d in body["drugs"]] == ["Lioresal", "FLEXERIL", "Klonopin"]
-    assert [c["drug"] for c in body["effects"]["items"][0]["cells"]] == [
+    assert [c["drug"]["slug"] for c in body["effects"]["items"][0]["cells"]] == [
         "baclofen",
         "cyclobenzaprine",
         "clonazepam",
@@ -135,7 +135,7 @@ async def test_compare_paginates_the_matrix(client: httpx.AsyncClient) -> None:
 async def test_compare_summary_lists_shared_and_unique_effects(client: httpx.AsyncClient) -> None:
     summary = (await client.get("/v1/compare?drugs=clonazepam,diazepam")).json()["summary"]
     assert summary["shared_by_all"]["count"] == len(summary["shared_by_all"]["effects"]) > 0
-    assert [u["drug"] for u in summary["unique"]] == ["clonazepam", "diazepam"]
+    assert [u["drug"]["slug"] for u in summary["unique"]] == ["clonazepam", "diazepam"]
 
 
 async def test_compare_unknown_drugs_are_one_404_naming_each(client: httpx.AsyncClient) -> None:

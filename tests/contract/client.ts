@@ -25,6 +25,13 @@ export function citedPlaces(record: DrugEffectRecord): string[] {
   return parts.flatMap((p) => (p ? p.cites : [])).map((c) => `${c.source.slug}#${c.anchor.key}`);
 }
 
+// Imported values cite the same way statements do: a source and, where known, its file.
+export function measuredIn(record: DrugEffectRecord): string[] {
+  return record.incidence.measurements.map((m) =>
+    m.anchor ? `${m.source.slug}#${m.anchor.key}` : m.source.slug,
+  );
+}
+
 export function isUnknownDrug(problem: Problem): boolean {
   return problem.type === "/v1/problems/unknown-drug" && problem.status === 404;
 }
