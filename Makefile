@@ -61,5 +61,10 @@ bench: install
 	touch $(VENV)/.installed
 	$(BIN)/python benchmarks/run.py $(SIDER)
 
+# Cost as the data grows: SIDER-shaped files at 1x, 10x, 50x (SCALES="1 10 50"), fresh databases.
+bench-scale: install
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+	$(BIN)/python -m benchmarks.scale $(SIDER)
+
 clean:
 	rm -rf $(VENV) .tools var .pytest_cache .mypy_cache .ruff_cache
