@@ -10,16 +10,16 @@ Same files and importer as last time (same checksum): nothing happens unless for
 
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, exists, func, insert, literal, select
+from sqlalchemy import case, delete, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
-from app.enums import AnchorKind, Context, IncidenceBand, LineOfTherapy, Release, SourceKind
+from app.enums import AnchorKind, Context, Release, SourceKind
 from app.importers import derived
 from app.importers.sider_aliases import alias_rows
 from app.importers.sider_files import (
@@ -33,11 +33,12 @@ from app.importers.sider_files import (
     SiderError,
     locate_files,
 )
-from app.importers.sider_incidence import FreqRow, row_band
 from app.importers.sider_match import match_drugs, match_effects
 from app.importers.sider_prune import prune_orphans
 from app.importers.sider_read import SiderData, read_sider
 from app.importers.sider_report import SiderReport
+from app.importers.sider_stage import DRUG_MAP, EFFECT_MAP, Stage, staged
+from app.importers.sider_write import release_keys, write_evidence, write_records, write_uses
 from app.models import (
     Alias,
     Citation,
@@ -90,7 +91,6 @@ WITHDRAWAL_TERMS = {
 }
 CHUNK = 5000  # rows per INSERT batch
 SHRINK_LIMIT = 0.5  # a new release keeping fewer than this share of SIDER's records is refused
-Key = tuple[int, int, Context]  # (drug id, effect id, context)
 
 
 def import_sider(
@@ -111,9 +111,10 @@ def import_sider(
     release = session.get(DataRelease, RELEASE.value)
     if release is not None and release.checksum == checksum and not force:
         return SiderReport(changed=False, seconds=time.perf_counter() - started)
-    data = read_sider(files, progress)
-    with session.begin_nested():  # a refusal half-way leaves the caller's transaction as it was
-        report = _write(session, data, progress or _silent, allow_shrink=allow_shrink)
+    with staged(session) as stage:
+        data = read_sider(files, stage, progress)
+        with session.begin_nested():  # a refusal half-way leaves the caller's transaction as it was
+            report = _write(session, data, stage, progress or _silent, allow_shrink=allow_shrink)
     report.errata = f"{files.errata.name}: {data.errata_dropped} rows" if files.errata else None
     now = datetime.now(UTC)
     if release is None:
@@ -131,32 +132,46 @@ def _silent(task: str, done: int, total: int) -> None:
 
 
 def _write(
-    session: Session, data: SiderData, progress: Progress, *, allow_shrink: bool
+    session: Session, data: SiderData, stage: Stage, progress: Progress, *, allow_shrink: bool
 ) -> SiderReport:
+    """Staged rows -> records, evidence, uses and aliases, in set-based statements."""
     source_id, anchors = _upsert_source(session)
     before = session.scalar(select(func.count()).where(Evidence.source_id == source_id)) or 0
     _delete_release(session, source_id)
-    drugs = match_drugs(session, data.names, (cid for cid, _ in data.pairs))
+    drugs = match_drugs(session, data.names, data.cids)
     effects = match_effects(session, data.effects)
-    pairs: dict[Key, list[FreqRow]] = {}
-    for (cid, cui), rows in data.pairs.items():
+    for cid, drug_id in drugs.ids.items():
+        stage.add(DRUG_MAP, {"cid": cid, "drug_id": drug_id})
+    for cui, effect_id in effects.ids.items():
         context = Context.withdrawal if cui in WITHDRAWAL_TERMS else Context.side_effect
-        pairs.setdefault((drugs.ids[cid], effects.ids[cui], context), []).extend(rows)
-    ids, on_existing = _write_records(session, pairs, progress)
-    total = sum(len(rows) or 1 for rows in pairs.values())
-    if before and total < before * SHRINK_LIMIT and not allow_shrink:
+        stage.add(EFFECT_MAP, {"cui": cui, "effect_id": effect_id, "context": context.value})
+    stage.flush()
+    keys = release_keys().subquery()
+    pairs, drug_count, effect_count, withdrawal = session.execute(
+        select(
+            func.count(),
+            func.count(keys.c.drug_id.distinct()),
+            func.count(keys.c.effect_id.distinct()),
+            func.coalesce(
+                func.sum(case((keys.c.context == Context.withdrawal.value, 1), else_=0)), 0
+            ),
+        ).select_from(keys)
+    ).one()
+    on_existing = write_records(session, keys, progress)
+    evidence = write_evidence(session, keys, source_id, anchors, progress)
+    if before and evidence < before * SHRINK_LIMIT and not allow_shrink:
         raise SiderError(
-            f"this release has {total:,} evidence rows where the last import had {before:,}: "
+            f"this release has {evidence:,} evidence rows where the last import had {before:,}: "
             "refused as a probable truncated download (--allow-shrink accepts it)"
         )
-    evidence_rows = _evidence_rows(pairs, ids, source_id, anchors)
-    evidence = _insert(session, Evidence, evidence_rows, progress, total=total)
-    uses = _insert(session, DrugUse, _use_rows(data, drugs.ids), progress)
+    uses = write_uses(session)
     skipped = data.skipped.copy()
     aliases = _insert(session, Alias, alias_rows(session, data, drugs.ids, skipped))
     prune_orphans(session)
     _cite_release(session, anchors)
+    progress("computing summaries", 0, 1)
     derived.refresh(session)
+    progress("computing summaries", 1, 1)
     if data.decoding.latin1_lines:
         skipped[f"{MAPPING}: lines read as Latin-1 (first {data.decoding.first})"] += (
             data.decoding.latin1_lines
@@ -164,14 +179,14 @@ def _write(
     return SiderReport(
         changed=True,
         rows_read=dict(data.rows_read),
-        drugs=len({d for d, _, _ in pairs}),
+        drugs=drug_count,
         drugs_created=drugs.created,
-        effects=len({e for _, e, _ in pairs}),
+        effects=effect_count,
         effects_created=effects.created,
-        pairs=len(pairs),
+        pairs=pairs,
         pairs_on_existing=on_existing,
-        withdrawal=sum(c is Context.withdrawal for _, _, c in pairs),
-        frequencies=sum(len(rows) for rows in pairs.values()),
+        withdrawal=withdrawal,
+        frequencies=stage.frequency_rows,
         evidence=evidence,
         uses=uses,
         aliases=aliases,
@@ -230,72 +245,6 @@ def _delete_release(session: Session, source_id: int) -> None:
     session.execute(
         delete(DrugEffect).where(~DrugEffect.curated, ~backed), execution_options=options
     )
-
-
-def _write_records(
-    session: Session, pairs: dict[Key, list[FreqRow]], progress: Progress
-) -> tuple[dict[Key, int], int]:
-    """Create SIDER's records where no record exists; return key -> id and how many existed."""
-    columns = (DrugEffect.id, DrugEffect.drug_id, DrugEffect.effect_id, DrugEffect.context)
-    existing = {
-        (d, e, c): i for i, d, e, c in session.execute(select(*columns)) if (d, e, c) in pairs
-    }
-    rows = (
-        {"drug_id": d, "effect_id": e, "context": c, "curated": False}
-        for (d, e, c) in pairs
-        if (d, e, c) not in existing
-    )
-    _insert(session, DrugEffect, rows, progress, total=len(pairs) - len(existing))
-    created = session.execute(select(*columns).where(~DrugEffect.curated))
-    return existing | {(d, e, c): i for i, d, e, c in created}, len(existing)
-
-
-def _evidence_rows(
-    pairs: dict[Key, list[FreqRow]], ids: dict[Key, int], source_id: int, anchors: dict[str, int]
-) -> Iterator[dict[str, Any]]:
-    """One row per SIDER frequency row; a pair SIDER lists without any gets one bare row."""
-    for key, rows in pairs.items():
-        if not rows:
-            yield {
-                "drug_effect_id": ids[key],
-                "source_id": source_id,
-                "anchor_id": anchors[SIDE_EFFECTS],
-                "incidence_band": IncidenceBand.unknown,
-                "frequency_text": None,
-                "frequency_lower": None,
-                "frequency_upper": None,
-                "placebo": False,
-            }
-        for row in rows:
-            yield {
-                "drug_effect_id": ids[key],
-                "source_id": source_id,
-                "anchor_id": anchors[FREQUENCIES],
-                "incidence_band": row_band(row),
-                "frequency_text": row.text or None,
-                "frequency_lower": row.lower,
-                "frequency_upper": row.upper,
-                "placebo": row.placebo,
-            }
-
-
-def _use_rows(data: SiderData, drug_ids: dict[Any, int]) -> list[dict[str, Any]]:
-    """One drug use per drug x indication (MedDRA preferred term)."""
-    rows: dict[tuple[int, str], dict[str, Any]] = {}
-    for (cid, cui), name in sorted(data.indications.items()):
-        rows.setdefault(
-            (drug_ids[cid], cui),
-            {
-                "drug_id": drug_ids[cid],
-                "condition": name[:300],
-                "umls_cui": cui,
-                "line_of_therapy": LineOfTherapy.unspecified,
-                "note": None,
-                "position": len(rows),
-                "release": RELEASE,
-            },
-        )
-    return list(rows.values())
 
 
 def _cite_release(session: Session, anchors: dict[str, int]) -> None:

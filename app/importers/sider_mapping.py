@@ -11,7 +11,7 @@ source (the prefix of the label id, the last field) from the rows that carry a s
 import html
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from app.text import name_key
@@ -52,14 +52,34 @@ class _Row:
     source: str
 
 
-def read_mapping(lines: Iterable[str], skipped: Counter[str]) -> dict[int, DrugNames]:
-    """PubChem CID -> names, from the mapped rows; unmappable rows are counted in SKIPPED."""
-    rows = [row for row in (_parse(line, skipped) for line in lines) if row is not None]
-    generic_column = _learn_generic_column(rows)
-    by_cid: dict[int, list[_Row]] = defaultdict(list)
-    for row in rows:
-        by_cid[row.cid].append(row)
+def read_mapping(
+    open_lines: Callable[[], Iterable[str]], skipped: Counter[str]
+) -> dict[int, DrugNames]:
+    """PubChem CID -> names, from the mapped rows; unmappable rows are counted in SKIPPED.
+
+    Two passes over the lines (OPEN_LINES gives them afresh each time), so memory holds the
+    distinct names per compound, not the file: the first learns which names are generic, the
+    second which column holds them per label source and each compound's names."""
+    single: set[str] = set()
+    for row in _rows(open_lines(), skipped):
+        if _single_name(row):
+            single.add(name_key(row.names[0] or row.names[1]))
+    votes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    by_cid: dict[int, Counter[tuple[str, str, str]]] = defaultdict(Counter)
+    for row in _rows(open_lines(), Counter()):
+        by_cid[row.cid][row.source, *row.names] += 1
+        if not _single_name(row):
+            for index in (0, 1):
+                votes[row.source][index] += name_key(row.names[index]) in single
+    generic_column = {source: 0 if v[0] > v[1] else 1 for source, v in votes.items()}
     return {cid: _names(cid, by_cid[cid], generic_column) for cid in sorted(by_cid)}
+
+
+def _rows(lines: Iterable[str], skipped: Counter[str]) -> Iterator[_Row]:
+    for line in lines:
+        row = _parse(line, skipped)
+        if row is not None:
+            yield row
 
 
 def _parse(line: str, skipped: Counter[str]) -> _Row | None:
@@ -91,37 +111,29 @@ def _marker_reason(marker: str) -> str:
     return "unknown marker"
 
 
-def _learn_generic_column(rows: list[_Row]) -> dict[str, int]:
-    """Label source -> index of its generic-name column, by votes of names known to be generic."""
-    single = {name_key(r.names[0] or r.names[1]) for r in rows if _single_name(r)}
-    votes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in rows:
-        if not _single_name(row):
-            for index in (0, 1):
-                votes[row.source][index] += name_key(row.names[index]) in single
-    return {source: 0 if v[0] > v[1] else 1 for source, v in votes.items()}
-
-
 def _single_name(row: _Row) -> bool:
     first, second = row.names
     return not first or not second or name_key(first) == name_key(second)
 
 
-def _names(cid: int, rows: list[_Row], generic_column: dict[str, int]) -> DrugNames:
+def _names(
+    cid: int, rows: Counter[tuple[str, str, str]], generic_column: dict[str, int]
+) -> DrugNames:
+    """A compound's names from its distinct (source, first name, second name) rows."""
     generics: dict[str, Counter[str]] = defaultdict(Counter)  # key -> spellings
     brands: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in rows:
-        index = generic_column.get(row.source, DEFAULT_GENERIC_COLUMN)
-        generic, brand = row.names[index], row.names[1 - index]
+    for (source, *names), count in rows.items():
+        index = generic_column.get(source, DEFAULT_GENERIC_COLUMN)
+        generic, brand = names[index], names[1 - index]
         if not generic:
             generic, brand = brand, ""
         generic = _without_salt_note(generic)
-        generics[name_key(generic)][generic] += 1
+        generics[name_key(generic)][generic] += count
         if brand and name_key(brand) != name_key(generic):
             for part in _BRAND_SEPARATOR.split(brand):
                 clean = brand_name(part)
                 if clean and name_key(clean) != name_key(generic):
-                    brands[name_key(clean)][clean] += 1
+                    brands[name_key(clean)][clean] += count
     name = _pick(generics) or _pick(brands) or f"CID {cid}"
     return DrugNames(name=name, brands=tuple(sorted(_spelling(s) for s in brands.values())))
 

@@ -1,11 +1,14 @@
-"""Stream the SIDER files into per-pair aggregates; a malformed main-file row aborts with file:line.
+"""Stream the SIDER files into the staging tables; a malformed main-file row aborts with file:line.
 
 Only MedDRA preferred terms (PT rows) are kept; every side effect also appears as lower-level
-term (LLT) rows, which are counted and passed over. Nothing touches the database here.
+term (LLT) rows, which are counted and passed over. Rows go to the temporary staging tables
+(sider_stage.py) as they are read; what stays in memory is bounded by the drugs and terms of
+the release (names, the vocabulary), not by its rows. No table of the API is touched here.
 """
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,8 +24,10 @@ from app.importers.sider_files import (
     SiderFiles,
     read_lines,
 )
-from app.importers.sider_incidence import FreqRow
+from app.importers.sider_incidence import FreqRow, row_band
 from app.importers.sider_mapping import DrugNames, read_mapping
+from app.importers.sider_stage import INDICATIONS as STAGED_INDICATIONS
+from app.importers.sider_stage import PAIRS, Stage
 
 _FLAT_ID = re.compile(r"CID1\d{8}")
 _CUI = re.compile(r"C\d{7}")
@@ -37,8 +42,7 @@ class SiderData:
     checksum: str
     names: dict[int, DrugNames] = field(default_factory=dict)  # PubChem CID -> names
     effects: dict[str, str] = field(default_factory=dict)  # PT UMLS CUI -> MedDRA name
-    pairs: dict[tuple[int, str], list[FreqRow]] = field(default_factory=dict)  # (CID, CUI)
-    indications: dict[tuple[int, str], str] = field(default_factory=dict)  # (CID, CUI) -> name
+    cids: set[int] = field(default_factory=set)  # compounds with a staged pair
     rows_read: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FILES, 0))
     skipped: Counter[str] = field(default_factory=Counter)
     decoding: Decoding = field(default_factory=Decoding)
@@ -47,23 +51,29 @@ class SiderData:
     errata_dropped: int = 0  # meddra_freq rows dropped because the errata list them
 
 
-def read_sider(files: SiderFiles, progress: Progress | None = None) -> SiderData:
+def read_sider(files: SiderFiles, stage: Stage, progress: Progress | None = None) -> SiderData:
     data = SiderData(checksum=files.checksum)
     errata = _read_errata(files.errata, data) if files.errata else set()
-    data.names = read_mapping(_counted(files.paths[MAPPING], data, progress), data.skipped)
+    data.names = read_mapping(
+        lambda: _mapping_lines(files.paths[MAPPING], data, progress), data.skipped
+    )
     if not data.names:
         raise SiderError(f"{files.paths[MAPPING].name}: no row maps a drug name to a STITCH id")
-    _read_side_effects(files.paths[SIDE_EFFECTS], data, progress)
+    _read_side_effects(files.paths[SIDE_EFFECTS], data, stage, progress)
     _check_mapped(files, data)
-    _read_frequencies(files.paths[FREQUENCIES], data, progress, errata)
-    _read_indications(files.paths[INDICATIONS], data, progress)
+    _read_frequencies(files.paths[FREQUENCIES], data, stage, progress, errata)
+    _read_indications(files.paths[INDICATIONS], data, stage, progress)
+    stage.flush()
     return data
 
 
-def _counted(path: Path, data: SiderData, progress: Progress | None) -> list[str]:
-    lines = [line for _, line in read_lines(path, progress, data.decoding)]
-    data.rows_read[MAPPING] = len(lines)
-    return lines
+def _mapping_lines(path: Path, data: SiderData, progress: Progress | None) -> Iterator[str]:
+    """The mapping's lines; read twice (sider_mapping), counted once."""
+    first = data.rows_read[MAPPING] == 0
+    for _, line in read_lines(path, progress, data.decoding if first else None):
+        if first:
+            data.rows_read[MAPPING] += 1
+        yield line
 
 
 def _read_errata(path: Path, data: SiderData) -> set[tuple[str, ...]]:
@@ -79,7 +89,7 @@ def _read_errata(path: Path, data: SiderData) -> set[tuple[str, ...]]:
 
 def _check_mapped(files: SiderFiles, data: SiderData) -> None:
     unmapped = data.skipped[f"{SIDE_EFFECTS}: drug not in the name mapping"]
-    mapped = len({cid for cid, _ in data.pairs})
+    mapped = len(data.cids)
     if mapped == 0 or mapped / (mapped + len(data.unmapped)) < MIN_MAPPED_SHARE:
         raise SiderError(
             f"{files.paths[MAPPING].name} names {mapped} of the "
@@ -88,7 +98,9 @@ def _check_mapped(files: SiderFiles, data: SiderData) -> None:
         )
 
 
-def _read_side_effects(path: Path, data: SiderData, progress: Progress | None) -> None:
+def _read_side_effects(
+    path: Path, data: SiderData, stage: Stage, progress: Progress | None
+) -> None:
     for number, line in read_lines(path, progress):
         data.rows_read[SIDE_EFFECTS] += 1
         fields = _fields(line, 6, path, number)
@@ -100,13 +112,17 @@ def _read_side_effects(path: Path, data: SiderData, progress: Progress | None) -
                 data.unmapped.add(cid)
                 continue
             data.effects.setdefault(cui, fields[5].strip() or cui)
-            data.pairs.setdefault((cid, cui), [])
+            data.cids.add(cid)
+            stage.add(PAIRS, {"cid": cid, "cui": cui})
 
 
 def _read_frequencies(
-    path: Path, data: SiderData, progress: Progress | None, errata: set[tuple[str, ...]]
+    path: Path,
+    data: SiderData,
+    stage: Stage,
+    progress: Progress | None,
+    errata: set[tuple[str, ...]],
 ) -> None:
-    texts: dict[str, str] = {}  # one string object per distinct text
     for number, line in read_lines(path, progress):
         data.rows_read[FREQUENCIES] += 1
         fields = _fields(line, 10, path, number)
@@ -127,14 +143,17 @@ def _read_frequencies(
         if cid not in data.names:
             data.skipped[f"{FREQUENCIES}: drug not in the name mapping"] += 1
             continue
-        text = fields[4].strip()[:MAX_TEXT]
-        row = FreqRow(texts.setdefault(text, text), lower, upper, fields[3] == "placebo")
+        row = FreqRow(fields[4].strip()[:MAX_TEXT], lower, upper, fields[3] == "placebo")
         data.effects.setdefault(cui, fields[9].strip() or cui)
-        data.pairs.setdefault((cid, cui), []).append(row)
+        data.cids.add(cid)
+        stage.add(PAIRS, {"cid": cid, "cui": cui})
+        stage.add_frequency(
+            {"cid": cid, "cui": cui, "band": row_band(row).value, "text": row.text or None,
+             "lower": lower, "upper": upper, "placebo": row.placebo}
+        )  # fmt: skip
 
 
-def _read_indications(path: Path, data: SiderData, progress: Progress | None) -> None:
-    with_effects = {cid for cid, _ in data.pairs}
+def _read_indications(path: Path, data: SiderData, stage: Stage, progress: Progress | None) -> None:
     for number, line in read_lines(path, progress):
         data.rows_read[INDICATIONS] += 1
         fields = _fields(line, 7, path, number)
@@ -142,10 +161,10 @@ def _read_indications(path: Path, data: SiderData, progress: Progress | None) ->
         if not _is_term(fields[4], INDICATIONS, data):
             continue
         cui = _cui(fields[5], path, number)
-        if cid not in with_effects:
+        if cid not in data.cids:
             data.skipped[f"{INDICATIONS}: drug without side effects in this release"] += 1
             continue
-        data.indications.setdefault((cid, cui), fields[6].strip() or cui)
+        stage.add(STAGED_INDICATIONS, {"cid": cid, "cui": cui, "name": fields[6].strip() or cui})
 
 
 def _is_term(kind: str, file: str, data: SiderData) -> bool:

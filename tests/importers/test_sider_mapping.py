@@ -14,7 +14,7 @@ def test_generic_name_column_is_learnt_per_label_source() -> None:
         "PELLAZINE\tAPO-PELLA 5 MG\t\t-100990101\t-990101\tPELLAZINE\thttp://x.invalid/2\tdpd/c",
         "PELLAZINE\tPELLA-NOVO\t\t-100990101\t-990101\tPELLAZINE\thttp://x.invalid/3\tdpd/d",
     ]
-    names = read_mapping(lines, skipped=Counter())
+    names = read_mapping(lambda: lines, skipped=Counter())
     assert names[990101].name == "Pellazine"
     assert names[990101].brands == ("APO-Pella", "Pella-Novo", "Pellax")
 
@@ -26,7 +26,7 @@ def test_salt_note_and_label_debris_are_not_taken_as_the_generic_name() -> None:
         "PELLAZINE\tAPO-PELLA\t\t-100990101\t-990101\tPELLAZINE\thttp://x/2\tdpd/b",
         "Kalurex\t:\t\t-100990103\t-990103\tKALUREX\thttp://x/3\taus/c",
     ]
-    names = read_mapping(lines, skipped=Counter())
+    names = read_mapping(lambda: lines, skipped=Counter())
     assert names[990102].name == "Cilanol"
     assert names[990103].name == "Kalurex"  # the only plausible name on its one row
 

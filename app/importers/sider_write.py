@@ -1,0 +1,119 @@
+"""SIDER's staged rows into the API's tables: records, evidence and uses in set-based statements.
+
+The staging tables (sider_stage.py) hold the release's rows; these statements join them with
+the compound and term maps, so the work is done by the database, whatever the release's size.
+"""
+
+from typing import Any
+
+from sqlalchemy import Select, and_, exists, func, insert, literal, null, select
+from sqlalchemy.orm import Session
+
+from app.enums import IncidenceBand, LineOfTherapy, Release
+from app.importers.sider_files import FREQUENCIES, SIDE_EFFECTS, Progress
+from app.importers.sider_stage import DRUG_MAP, EFFECT_MAP, PAIRS
+from app.importers.sider_stage import FREQUENCIES as STAGED_FREQUENCIES
+from app.importers.sider_stage import INDICATIONS as STAGED_INDICATIONS
+from app.models import DrugEffect, DrugUse, Evidence
+
+RELEASE = Release.sider
+
+
+def release_keys() -> Select[Any]:
+    """The release's records: distinct (drug id, effect id, context) of the staged pairs."""
+    return (
+        select(DRUG_MAP.c.drug_id, EFFECT_MAP.c.effect_id, EFFECT_MAP.c.context)
+        .select_from(
+            PAIRS.join(DRUG_MAP, DRUG_MAP.c.cid == PAIRS.c.cid).join(
+                EFFECT_MAP, EFFECT_MAP.c.cui == PAIRS.c.cui
+            )
+        )
+        .distinct()
+    )
+
+
+def _same_record(drug_id: Any, effect_id: Any, context: Any) -> Any:
+    return and_(
+        DrugEffect.drug_id == drug_id,
+        DrugEffect.effect_id == effect_id,
+        DrugEffect.context == context,
+    )
+
+
+def write_records(session: Session, keys: Any, progress: Progress) -> int:
+    """Create SIDER's records where no record exists; return how many existed."""
+    progress("writing drug_effect", 0, 1)
+    existing = exists().where(_same_record(keys.c.drug_id, keys.c.effect_id, keys.c.context))
+    on_existing = session.scalar(select(func.count()).select_from(keys).where(existing)) or 0
+    session.execute(
+        insert(DrugEffect).from_select(
+            ["drug_id", "effect_id", "context", "curated"],
+            select(keys.c.drug_id, keys.c.effect_id, keys.c.context, literal(False)).where(
+                ~existing
+            ),
+        )
+    )
+    progress("writing drug_effect", 1, 1)
+    return on_existing
+
+
+def write_evidence(
+    session: Session, keys: Any, source_id: int, anchors: dict[str, int], progress: Progress
+) -> int:
+    """One row per SIDER frequency row, in file order; a pair SIDER lists without any gets one
+    bare row citing the side-effect file. Returns the number of rows written."""
+    progress("writing evidence", 0, 1)
+    f = STAGED_FREQUENCIES
+    rows = (
+        select(
+            DrugEffect.id, literal(source_id), literal(anchors[FREQUENCIES]), f.c.band,
+            f.c.text, f.c.lower, f.c.upper, f.c.placebo,
+        )
+        .select_from(
+            f.join(DRUG_MAP, DRUG_MAP.c.cid == f.c.cid)
+            .join(EFFECT_MAP, EFFECT_MAP.c.cui == f.c.cui)
+            .join(DrugEffect, _same_record(DRUG_MAP.c.drug_id, EFFECT_MAP.c.effect_id,
+                                           EFFECT_MAP.c.context))
+        )
+        .order_by(f.c.seq)
+    )  # fmt: skip
+    columns = [
+        "drug_effect_id", "source_id", "anchor_id", "incidence_band", "frequency_text",
+        "frequency_lower", "frequency_upper", "placebo",
+    ]  # fmt: skip
+    session.execute(insert(Evidence).from_select(columns, rows))
+    measured = exists().where(
+        Evidence.drug_effect_id == DrugEffect.id, Evidence.source_id == source_id
+    )
+    bare = (
+        select(
+            DrugEffect.id, literal(source_id), literal(anchors[SIDE_EFFECTS]),
+            literal(IncidenceBand.unknown.value), null(), null(), null(), literal(False),
+        )
+        .select_from(keys.join(DrugEffect, _same_record(keys.c.drug_id, keys.c.effect_id,
+                                                         keys.c.context)))
+        .where(~measured)
+        .order_by(DrugEffect.id)
+    )  # fmt: skip
+    session.execute(insert(Evidence).from_select(columns, bare))
+    progress("writing evidence", 1, 1)
+    return session.scalar(select(func.count()).where(Evidence.source_id == source_id)) or 0
+
+
+def write_uses(session: Session) -> int:
+    """One drug use per drug x indication (MedDRA preferred term), numbered per drug."""
+    i = STAGED_INDICATIONS
+    grouped = (
+        select(DRUG_MAP.c.drug_id, i.c.cui, func.min(i.c.name).label("name"))
+        .select_from(i.join(DRUG_MAP, DRUG_MAP.c.cid == i.c.cid))
+        .group_by(DRUG_MAP.c.drug_id, i.c.cui)
+        .subquery()
+    )
+    position = func.row_number().over(order_by=(grouped.c.drug_id, grouped.c.cui)) - 1
+    rows = select(
+        grouped.c.drug_id, func.substr(grouped.c.name, 1, 300), grouped.c.cui,
+        literal(LineOfTherapy.unspecified.value), null(), position, literal(RELEASE.value),
+    )  # fmt: skip
+    columns = ["drug_id", "condition", "umls_cui", "line_of_therapy", "note", "position", "release"]
+    session.execute(insert(DrugUse).from_select(columns, rows))
+    return session.scalar(select(func.count()).where(DrugUse.release == RELEASE)) or 0
