@@ -171,8 +171,9 @@ class Database:
             raise DatabaseTimeout(self.timeout) from None
 
 
-def get_database(request: Request) -> Database:
-    """The app's database (attached at startup); tests override this dependency."""
+async def get_database(request: Request) -> Database:
+    """The app's database (attached at startup); tests override this dependency. (async: a
+    plain `def` dependency would run in a worker thread.)"""
     database: Database = request.app.state.database
     return database
 

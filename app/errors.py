@@ -77,6 +77,17 @@ class DatabaseTimeout(AppError):
         super().__init__(f"The database did not answer within {seconds:g} s; retry later.")
 
 
+class ReadModelNotBuilt(AppError):
+    """Records whose stored JSON is missing: the database was migrated but not loaded since."""
+
+    kind = problems.SERVICE_UNAVAILABLE
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The data is being rebuilt (run `sidefx seed` after an upgrade); retry later."
+        )
+
+
 def problem_body(
     kind: ProblemType,
     detail: str,

@@ -13,6 +13,7 @@ from app.enums import BodySystem, Context, IncidenceBand
 from app.errors import UnknownParameter
 from app.http_cache import etag_for
 from app.schemas.common import Page
+from app.services.pages import RecordPage
 
 MAX_QUERY_LENGTH = 100
 MAX_NAME_LENGTH = 200
@@ -105,9 +106,10 @@ IncludeFlagged = Annotated[
 ]
 
 
-def strict_query(request: Request) -> None:
+async def strict_query(request: Request) -> None:
     """An unknown query parameter, or a single-valued one given twice, is a 422 naming it:
-    a typo (`contxt=`) would otherwise be ignored and answer something else."""
+    a typo (`contxt=`) would otherwise be ignored and answer something else. (async: FastAPI
+    runs a plain `def` dependency in a worker thread, a hand-off that cost more than the check.)"""
     route = request.scope.get("route")
     dependant = getattr(route, "dependant", None)
     if dependant is None:
@@ -148,9 +150,14 @@ def respond(request: Request, answer: Answer[Any]) -> Response:
     RFC 8288 `next`/`prev` links."""
     model = answer.value
     links = ""
-    if isinstance(model, Page) or {"total", "limit", "offset"} <= set(type(model).model_fields):
+    if isinstance(model, RecordPage | Page) or {"total", "limit", "offset"} <= set(
+        type(model).model_fields
+    ):
         links = _links(request, model.total, model.limit, model.offset)
-    body = model.__pydantic_serializer__.to_json(model)
+    if isinstance(model, RecordPage):  # stored records, spliced (services/pages.py)
+        body = model.to_json()
+    else:
+        body = model.__pydantic_serializer__.to_json(model)
     return respond_bytes(request, Answer(answer.version, body), links=links)
 
 

@@ -13,7 +13,8 @@ and nothing else writes these columns. Per drug-effect record:
   records a curated document states are never flagged), left out of default answers;
 - the **list position** in its drug's list: unflagged first, then most frequent first.
 
-And per record, the sources behind it (DrugEffectSource), for the `source` filter.
+And per record, the sources behind it (DrugEffectSource), for the `source` filter, and the
+record itself as the API serves it (derived_records.py).
 
 The pass streams records drug by drug, so memory is bounded by the largest drug, and writes
 only values that changed.
@@ -52,6 +53,7 @@ from app.enums import (
     IncidenceBasis,
     Release,
 )
+from app.importers.derived_records import store_records
 from app.models import (
     Citation,
     Drug,
@@ -136,6 +138,7 @@ def refresh(session: Session) -> int:
                     changed += 1
     _record_sources(session)
     _source_backing(session)
+    store_records(session)  # last: a record shows its summary, flag and sources
     return changed
 
 

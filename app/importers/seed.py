@@ -16,7 +16,7 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import Release
-from app.importers import derived
+from app.importers import derived, derived_records
 from app.importers.seed_drug_effects import load_drug_effects
 from app.importers.seed_files import SeedData, anchors_of
 from app.importers.seed_models import Cited, SeedDrug, SeedEffect
@@ -64,7 +64,8 @@ def load_seed(session: Session, seed: SeedData, *, force: bool = False) -> SeedR
     """Write the seed inside the caller's transaction (the caller commits once)."""
     counts = (len(seed.sources), len(seed.drugs), len(seed.effects), len(seed.drug_effects))
     release = session.get(DataRelease, RELEASE.value)
-    if release is not None and release.checksum == seed.checksum and not force:
+    unchanged = release is not None and release.checksum == seed.checksum
+    if unchanged and not force and derived_records.is_current(session):
         return SeedReport(False, *counts)
     anchors = _write_sources(session, seed)
     # Documents have no rows of their own values; rows under a curated source are the record-

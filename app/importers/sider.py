@@ -20,7 +20,7 @@ from sqlalchemy import case, delete, exists, func, insert, literal, select
 from sqlalchemy.orm import Session
 
 from app.enums import AnchorKind, Context, Release, SourceKind
-from app.importers import derived
+from app.importers import derived, derived_records
 from app.importers.sider_aliases import alias_rows
 from app.importers.sider_files import (
     ERRATA,
@@ -109,7 +109,8 @@ def import_sider(
     files = locate_files(directory, errata)
     checksum = f"{IMPORTER}:{files.checksum}"[:64]
     release = session.get(DataRelease, RELEASE.value)
-    if release is not None and release.checksum == checksum and not force:
+    unchanged = release is not None and release.checksum == checksum
+    if unchanged and not force and derived_records.is_current(session):
         return SiderReport(changed=False, seconds=time.perf_counter() - started)
     with staged(session) as stage:
         data = read_sider(files, stage, progress)

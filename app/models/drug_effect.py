@@ -1,4 +1,13 @@
-from sqlalchemy import Boolean, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.enums import (
@@ -69,6 +78,9 @@ class DrugEffect(Base):
     flag: Mapped[Flag | None] = mapped_column(vocab(Flag, "flag"))
     flag_reason: Mapped[str | None] = mapped_column(String(300))
     list_rank: Mapped[int] = mapped_column(default=0)  # unflagged first, most frequent first
+    # The record as the API serves it (JSON), so a page is read, not assembled: derived.py
+    # writes it with services/records.compose_records; never loaded with the ORM object.
+    record_json: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class DrugEffectItem(Base):

@@ -32,7 +32,10 @@ class SourceDetail(SourceSummary):
 
 
 class ReleaseRead(Schema):
-    name: str = Field(description="seed or sider.")
+    name: str = Field(
+        description="seed or sider (a load), or read-model (the format of the stored "
+        "records, rewritten by every load)."
+    )
     checksum: str = Field(description="Checksum of the loaded files and loader.")
     loaded_at: datetime = Field(description="When it was loaded (UTC).")
 

@@ -9,11 +9,11 @@ from sqlalchemy.orm import Session
 from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
 from app.errors import NoRecord, UnknownSource
 from app.models import DrugEffect, DrugEffectSource, Effect, Source
-from app.schemas.common import DrugRef, Page
+from app.schemas.common import DrugRef
 from app.schemas.effect import ContextRow, DrugContexts
 from app.schemas.record import DrugEffectDetail, DrugEffectRecord
 from app.services.names import resolve_drug, resolve_effect
-from app.services.pages import page_of
+from app.services.pages import RecordPage, page_of, record_page
 from app.services.records import EFFECT_COLUMNS, build_records, effect_ref
 from app.services.terms import best_per_drug_and_context, term_matches
 
@@ -62,12 +62,12 @@ def source_id_for(session: Session, slug: str) -> int:
 
 def list_drug_effects(
     session: Session, drug: str, filters: RecordFilters, *, limit: int, offset: int
-) -> Page[DrugEffectRecord]:
+) -> RecordPage:
     """Most frequent first: the precomputed list order (unflagged first, then the summary)."""
     ref = resolve_drug(session, drug)
     stmt = select(DrugEffect.id).where(DrugEffect.drug_id == ref.id, *filters.where(session))
     ordered = stmt.order_by(DrugEffect.list_rank, DrugEffect.id)
-    return page_of(session, stmt, ordered, limit, offset, lambda ids: build_records(session, ids))
+    return record_page(session, stmt, ordered, limit, offset)
 
 
 def get_drug_effect_detail(session: Session, drug: str, effect: str) -> DrugEffectDetail:

@@ -10,12 +10,11 @@ from app.enums import BodySystem, Context
 from app.models import Alias, DrugEffect, Effect, EffectFact
 from app.schemas.common import EffectRef, Page
 from app.schemas.effect import EffectDetail
-from app.schemas.record import DrugEffectRecord
 from app.services.citations import cited, cites_of, get
 from app.services.drug_effects import RecordFilters
 from app.services.names import resolve_effect
-from app.services.pages import page_of
-from app.services.records import EFFECT_COLUMNS, build_records, effect_ref
+from app.services.pages import RecordPage, page_of, record_page
+from app.services.records import EFFECT_COLUMNS, effect_ref
 from app.services.terms import best_per_drug_and_context, term_matches
 from app.services.text_filter import matching_names
 
@@ -112,7 +111,7 @@ def drugs_for_effect(
     exact_only: bool,
     limit: int,
     offset: int,
-) -> Page[DrugEffectRecord]:
+) -> RecordPage:
     """Reverse lookup: per drug and context the record of this effect, else of a narrower,
     else of the broader term (marked); most frequent first."""
     ref = resolve_effect(session, effect)
@@ -121,7 +120,6 @@ def drugs_for_effect(
         matches = matches.only_exact()
     picked = best_per_drug_and_context(matches, *filters.where(session))
 
-    def build(ids: list[int]) -> list[DrugEffectRecord]:
-        return build_records(session, ids, matches.marks(session, ids))
-
-    return page_of(session, picked, picked, limit, offset, build)
+    return record_page(
+        session, picked, picked, limit, offset, lambda ids: matches.marks(session, ids)
+    )

@@ -16,7 +16,7 @@ from app.models import Drug, DrugEffect, Effect, Source
 from app.services.drugs import get_drug_detail
 from app.services.effects import get_effect_detail
 from app.services.meta import API_VERSION, data_version
-from app.services.records import build_records
+from app.services.records import record_json
 
 KINDS = ("drugs", "effects", "drug-effects")
 CHUNK = {"drugs": 100, "effects": 200, "drug-effects": 500}
@@ -46,7 +46,8 @@ def chunk(session: Session, kind: str, after: int) -> Chunk:
     )
     version = data_version(session)
     if kind == "drug-effects":
-        items: list[Any] = build_records(session, ids)
+        lines = b"".join(body + b"\n" for body in record_json(session, ids))
+        return Chunk(version, lines, ids[-1] if len(ids) == CHUNK[kind] else None)
     else:
         slugs: dict[int, str] = dict(
             session.execute(select(model.id, model.slug).where(model.id.in_(ids))).all()

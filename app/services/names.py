@@ -42,6 +42,9 @@ def resolve_effect(session: Session, name: str) -> Ref:
 
 def resolve_drugs(session: Session, names: list[str]) -> list[Ref]:
     """Several names in one statement; unknown names raise one 404 naming each of them."""
+    by_slug = _by_slug(session, Drug, names)
+    if by_slug is not None:
+        return by_slug
     keys = {name_key(n) for n in names}
     slugs = {k.replace(" ", "-") for k in keys}
     records = func.count(DrugEffect.id)
@@ -62,6 +65,9 @@ def resolve_drugs(session: Session, names: list[str]) -> list[Ref]:
 
 
 def resolve_effects(session: Session, names: list[str]) -> list[Ref]:
+    by_slug = _by_slug(session, Effect, names)
+    if by_slug is not None:
+        return by_slug
     keys = {name_key(n) for n in names}
     slugs = {k.replace(" ", "-") for k in keys}
     columns = (Effect.id, Effect.slug, Effect.name)
@@ -75,6 +81,22 @@ def resolve_effects(session: Session, names: list[str]) -> list[Ref]:
         select(*columns, Effect.meddra_key, *_level(2)).where(Effect.meddra_key.in_(keys)),
     )
     return _pick(session, names, found, "effect", UnknownEffect)
+
+
+def _by_slug(
+    session: Session, model: type[Drug] | type[Effect], names: list[str]
+) -> list[Ref] | None:
+    """When every name is a slug (what responses carry, so what clients send most), one indexed
+    lookup; a slug is the first kind of match, so the answer is the one the full rule gives."""
+    slugs = [name_key(n).replace(" ", "-") for n in names]
+    table = model.__table__
+    rows = session.connection().execute(
+        select(table.c.id, table.c.slug, table.c.name).where(table.c.slug.in_(set(slugs)))
+    )
+    found = {slug: Ref(id_, slug, name) for id_, slug, name in rows}
+    if all(s in found for s in slugs):
+        return [found[s] for s in slugs]
+    return None
 
 
 def _level(level: int, weight: ColumnElement[Any] | None = None) -> tuple[Any, Any]:

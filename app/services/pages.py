@@ -1,12 +1,15 @@
 """A page of a list: its total, and the ids of this page built into items by the caller."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.schemas.common import Page
+from app.schemas.record import MatchedVia
+from app.services.records import record_json
 
 T = TypeVar("T")
 
@@ -15,6 +18,37 @@ def count(session: Session, stmt: Select[Any]) -> int:
     return int(
         session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     )
+
+
+@dataclass(frozen=True, slots=True)
+class RecordPage:
+    """A page of stored records (Page[DrugEffectRecord] as JSON): spliced, not re-serialised."""
+
+    items: list[bytes]
+    total: int
+    limit: int
+    offset: int
+
+    def to_json(self) -> bytes:
+        return (
+            b'{"items":[' + b",".join(self.items)
+            + f'],"total":{self.total},"limit":{self.limit},"offset":{self.offset}}}'.encode()
+        )  # fmt: skip
+
+
+def record_page(
+    session: Session,
+    stmt: Select[Any],
+    ordered: Select[Any],
+    limit: int,
+    offset: int,
+    matched: Callable[[list[int]], Mapping[int, MatchedVia]] | None = None,
+) -> RecordPage:
+    """page_of for records: their stored JSON, marked where they answer for another term."""
+    ids = list(session.scalars(ordered.limit(limit).offset(offset)))
+    total = count(session, stmt) if ids or offset else 0
+    marks = matched(ids) if matched is not None and ids else None
+    return RecordPage(record_json(session, ids, marks), total, limit, offset)
 
 
 def page_of(
