@@ -135,7 +135,7 @@ class Database:
             version=version,
             timeout=settings.db_timeout,
             statement_timeout=settings.statement_timeout_ms / 1000,
-            threads=settings.threadpool_size,
+            threads=settings.threadpool_size or (16 if engine.dialect.name == "postgresql" else 2),
         )
 
     def run(self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs) -> T:

@@ -124,7 +124,7 @@ def database_over(factory: Callable[[], Session], settings: Settings) -> Databas
         version=data_version,
         timeout=settings.db_timeout,
         statement_timeout=settings.statement_timeout_ms / 1000,
-        threads=settings.threadpool_size,
+        threads=settings.threadpool_size or 4,
     )
 
 

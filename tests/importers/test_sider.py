@@ -9,14 +9,14 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.enums import Context, Flag, IncidenceBand, IncidenceBasis
 from app.importers.sider import import_sider
 from app.importers.sider_files import SiderError
 from app.models import Alias, Base, Drug, DrugEffect, Effect, Evidence
-from tests.conftest import SIDER_FIXTURES
+from tests.conftest import SIDER_FIXTURES, seeded, separate_database
 
 pytestmark = pytest.mark.anyio
 SIDER = "sider-4-1"
@@ -333,3 +333,43 @@ async def test_each_value_in_an_answer_names_its_source_and_file(
         assert row["source"]["title"].startswith("SIDER 4.1")
         assert row["anchor"]["kind"] == "file"
         assert row["anchor"]["key"] in {"meddra_freq", "meddra_all_se"}
+
+
+def test_a_load_blocked_past_its_limit_fails_clearly_and_changes_nothing(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another connection holds the tables: the import waits at most its statement limit (on
+    SQLite, the busy timeout), then says it failed and left the database as it was."""
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+    from app.config import get_settings
+
+    with separate_database(database_url, tmp_path, "blocked") as url:
+        engine = seeded(url)
+        before = _evidence_count(engine)
+        monkeypatch.setenv("SIDEFX_DATABASE_URL", url)
+        monkeypatch.setenv("SIDEFX_LOAD_STATEMENT_TIMEOUT_MS", "1000")
+        get_settings.cache_clear()
+        blocker = engine.raw_connection()  # a plain driver connection: no autobegin
+        try:
+            cursor = blocker.cursor()
+            if url.startswith("sqlite"):
+                cursor.execute("BEGIN EXCLUSIVE")
+            else:
+                cursor.execute("LOCK TABLE drug_effect IN ACCESS EXCLUSIVE MODE")
+            result = CliRunner().invoke(cli, ["import", "sider", str(SIDER_FIXTURES)])
+        finally:
+            blocker.rollback()
+            blocker.close()
+            get_settings.cache_clear()
+        assert result.exit_code == 1
+        assert "SIDER import failed, database unchanged" in result.output
+        assert "Traceback" not in result.output
+        assert _evidence_count(engine) == before
+        engine.dispose()
+
+
+def _evidence_count(engine: Engine) -> int:
+    with engine.connect() as conn:
+        return int(conn.scalar(select(func.count()).select_from(Evidence)) or 0)
