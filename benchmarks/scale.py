@@ -127,12 +127,19 @@ def main() -> None:
     sider = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "sider"
     started = time.perf_counter()
     runs: list[Run] = []
+
+    def write() -> str:  # after every run: a long run stopped midway keeps what it measured
+        text_ = render(runs, time.perf_counter() - started, machine(), SECONDS)
+        (ROOT / "benchmarks" / "scale.md").write_text(text_)
+        return text_
+
     for scale in SCALES:
         files = synth(sider, scale)
         if scale <= SQLITE_MAX:
             db = fresh_sqlite(f"scale-{scale:g}x.db")
             runs.append(one(scale, "SQLite", f"sqlite:///{db}", files, db))
             db.unlink()
+            write()
         directory = Path(tempfile.mkdtemp(prefix="sidefx-scale-"))
         cluster = new_cluster(directory)
         if cluster is None:
@@ -141,12 +148,11 @@ def main() -> None:
         try:
             cluster.start()
             runs.append(one(scale, "PostgreSQL", cluster.url, files, None))
+            write()
         finally:
             cluster.stop()
             shutil.rmtree(directory, ignore_errors=True)
-    text_ = render(runs, time.perf_counter() - started, machine(), SECONDS)
-    (ROOT / "benchmarks" / "scale.md").write_text(text_)
-    sys.stdout.write(text_)
+    sys.stdout.write(write())
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """The database handle as the server uses it: every call in a worker thread, bounded in time
 (the statement, and the whole call), each call its own transaction."""
 
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 
+import anyio
 import httpx
 import pytest
 from sqlalchemy import Engine, delete, text
@@ -111,3 +113,40 @@ async def test_a_call_that_does_not_return_in_time_is_abandoned(database_url: st
     with pytest.raises(DatabaseTimeout):
         await database.call(stuck)
     assert time.monotonic() - started < 15
+
+
+async def test_a_slow_call_never_holds_a_cheap_request(engine: Engine, database_url: str) -> None:
+    """Service calls run in worker threads, not on the event loop: while one client's call runs
+    for seconds, another client's request is answered (issue: one slow client stalled all)."""
+    settings = settings_for(database_url, statement_timeout_ms=10_000, response_cache=False)
+    from app.db import make_engine
+
+    bounded = make_engine(engine.url.render_as_string(hide_password=False), settings=settings)
+    database = Database.for_engine(bounded, settings, data_version)
+    app = app_over(database, settings)
+    running = threading.Event()
+
+    def slow_statement(session: Session) -> object:
+        running.set()
+        return _slow_statement(session)
+
+    @app.get("/v1/slow", include_in_schema=False)
+    async def slow() -> object:
+        return await database.call(slow_statement)
+
+    async with (
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c,
+        anyio.create_task_group() as tasks,
+    ):
+        slow_answers: list[httpx.Response] = []
+
+        async def slow_client() -> None:
+            slow_answers.append(await c.get("/v1/slow"))
+
+        tasks.start_soon(slow_client)
+        assert await anyio.to_thread.run_sync(running.wait, 60)
+        cheap = await c.get("/v1/drugs/clonazepam")
+        assert cheap.status_code == 200
+        assert not slow_answers  # answered while the slow call still runs
+    assert slow_answers[0].status_code == 503  # then the slow one is cut at its limit
+    bounded.dispose()

@@ -53,6 +53,7 @@ from app.enums import (
     IncidenceBasis,
     Release,
 )
+from app.importers.bulk import write_rows
 from app.importers.derived_records import store_records
 from app.models import (
     Citation,
@@ -331,8 +332,7 @@ class _Updates:
 
     def _flush(self) -> None:
         if self.pending:
-            self.session.execute(insert(self.table), self.pending)
-            self.count += len(self.pending)
+            self.count += write_rows(self.session, self.table, self.pending)
             self.pending = []
 
     def __exit__(self, *exc: object) -> None:

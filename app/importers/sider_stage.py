@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table, insert
+from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table
 from sqlalchemy.orm import Session
+
+from app.importers.bulk import write_rows
 
 CHUNK = 5000
 _metadata = MetaData()
@@ -91,7 +93,7 @@ class Stage:
     def _flush(self, table: Table) -> None:
         pending = self._pending[table.name]
         if pending:
-            self.session.execute(insert(table), pending)
+            write_rows(self.session, table, pending)
             pending.clear()
 
 

@@ -4,7 +4,13 @@ from app.models.alias import Alias
 from app.models.base import Base
 from app.models.citation import Citation
 from app.models.drug import Drug, DrugClass, DrugClassMember, DrugUse, DrugWarning
-from app.models.drug_effect import DrugEffect, DrugEffectItem, DrugEffectSource, Evidence
+from app.models.drug_effect import (
+    DrugEffect,
+    DrugEffectItem,
+    DrugEffectSource,
+    Evidence,
+    StoredRecord,
+)
 from app.models.effect import Effect, EffectFact
 from app.models.meta import DataRelease
 from app.models.source import Source, SourceAnchor
@@ -27,4 +33,5 @@ __all__ = [
     "Evidence",
     "Source",
     "SourceAnchor",
+    "StoredRecord",
 ]

@@ -1,18 +1,18 @@
-"""The stored records (drug_effect.record_json): what the builder composes, rebuilt when their
+"""The stored records (drug_effect_record): what the builder composes, rebuilt when their
 format is old, and a clear 503 (never a 500 or a stale answer) while they are missing."""
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.importers.seed import load_seed
 from app.importers.seed_files import read_seed
 from app.importers.sider import import_sider
-from app.models import DataRelease, DrugEffect
+from app.models import DataRelease, DrugEffect, StoredRecord
 from app.schemas.common import Page
 from app.schemas.record import DrugEffectRecord
-from app.services.records import READ_MODEL, RECORD_FORMAT, build_records, compose_records
+from app.services.records import READ_MODEL, RECORD_FORMAT, build_records, compose_record_json
 from tests.conftest import SEED_DIR, SIDER_FIXTURES
 
 pytestmark = pytest.mark.anyio
@@ -22,7 +22,8 @@ def test_every_stored_record_is_what_the_builder_composes(session: Session) -> N
     import_sider(session, SIDER_FIXTURES)
     ids = list(session.scalars(select(DrugEffect.id).order_by(DrugEffect.id)))
     assert len(ids) > 40
-    assert build_records(session, ids) == compose_records(session, ids)
+    composed = compose_record_json(session, ids)
+    assert [r.model_dump_json().encode() for r in build_records(session, ids)] == composed
     assert session.get_one(DataRelease, READ_MODEL).checksum == RECORD_FORMAT
 
 
@@ -51,7 +52,7 @@ async def test_records_in_an_old_format_are_rebuilt_by_the_next_seed(
 async def test_missing_stored_records_are_a_503_problem(
     session: Session, client: httpx.AsyncClient
 ) -> None:
-    session.execute(update(DrugEffect).values(record_json=None))
+    session.execute(delete(StoredRecord))
     response = await client.get("/v1/drugs/clonazepam/effects")
     assert response.status_code == 503
     body = response.json()

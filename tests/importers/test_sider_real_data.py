@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.enums import Context, Flag
 from app.importers.sider import WITHDRAWAL_TERMS, import_sider
 from app.importers.sider_report import SiderReport
-from app.models import Citation, Drug, DrugEffect, Effect, Evidence, Source
+from app.models import Citation, Drug, DrugEffect, Effect, Evidence, Source, StoredRecord
+from app.schemas.record import DrugEffectRecord
 from tests.conftest import (
     SIDER_DIR,
     SIDER_FIXTURES,
@@ -241,6 +242,21 @@ def test_every_imported_row_and_statement_cites_its_file(imported: Imported) -> 
         cited = session.scalar(select(func.count()).select_from(Citation))
     assert unanchored == 0
     assert (cited or 0) > 10_000
+
+
+def test_every_stored_record_reads_back_as_the_model_writes_it(imported: Imported) -> None:
+    """The builder dumps plain data (services/records.py): each of the release's records must
+    be, byte for byte, what DrugEffectRecord would write, or clients would see two formats."""
+    with Session(imported.engine) as session:
+        assert session.scalar(select(func.count()).select_from(StoredRecord)) == session.scalar(
+            select(func.count()).select_from(DrugEffect)
+        )
+        differ = [
+            body
+            for body in session.scalars(select(StoredRecord.body))
+            if DrugEffectRecord.model_validate_json(body).model_dump_json().encode() != body
+        ]
+    assert not differ, differ[:2]
 
 
 def test_default_lists_leave_out_what_each_flag_catches(imported: Imported) -> None:
