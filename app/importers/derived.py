@@ -53,7 +53,7 @@ from app.enums import (
     IncidenceBasis,
     Release,
 )
-from app.importers.bulk import write_rows
+from app.importers.bulk import analyze, write_rows
 from app.importers.derived_records import store_records
 from app.models import (
     Citation,
@@ -123,6 +123,7 @@ class _Record:
 
 def refresh(session: Session) -> int:
     """Recompute the read model; returns how many records changed."""
+    analyze(session)  # the load's rows in the planner's statistics
     changed = 0
     document_sources = _document_sources(session)
     indications = _indications(session)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import AnchorKind, Context, Release, SourceKind
 from app.importers import derived, derived_records
+from app.importers.bulk import analyze
 from app.importers.sider_aliases import alias_rows
 from app.importers.sider_files import (
     ERRATA,
@@ -147,6 +148,7 @@ def _write(
         context = Context.withdrawal if cui in WITHDRAWAL_TERMS else Context.side_effect
         stage.add(EFFECT_MAP, {"cui": cui, "effect_id": effect_id, "context": context.value})
     stage.flush()
+    analyze(session)  # statistics of the staged rows, for the set-based writes below
     keys = release_keys().subquery()
     pairs, drug_count, effect_count, withdrawal = session.execute(
         select(

@@ -2,6 +2,7 @@
 
 import hashlib
 from importlib.metadata import version as package_version
+from typing import Any
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -14,16 +15,17 @@ from app.schemas.source import MetaCounts, MetaRead, ReleaseRead, SourceSummary
 from app.services.records import RECORD_FORMAT, is_current
 
 API_VERSION = package_version("sidefx")
+# Built once, Core: every request reads it (the ORM statement cost ~0.3 ms a request).
+_release: Any = DataRelease.__table__
+_RELEASES = select(_release.c.name, _release.c.checksum, _release.c.loaded_at).order_by(
+    _release.c.name
+)
 
 
 def data_version(session: Session) -> str:
     """A short hash of every loaded release and when it was loaded: it changes on every load
     (a forced reload of the same files too), and with it every ETag and the response caches."""
-    rows = session.execute(
-        select(DataRelease.name, DataRelease.checksum, DataRelease.loaded_at).order_by(
-            DataRelease.name
-        )
-    ).all()
+    rows = session.connection().execute(_RELEASES).all()
     text_ = "|".join(f"{n}:{c}:{t.replace(tzinfo=None).isoformat()}" for n, c, t in rows)
     return hashlib.sha256(text_.encode()).hexdigest()[:16] if rows else "empty"
 

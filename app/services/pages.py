@@ -44,9 +44,15 @@ def record_page(
     offset: int,
     matched: Callable[[list[int]], Mapping[int, MatchedVia]] | None = None,
 ) -> RecordPage:
-    """page_of for records: their stored JSON, marked where they answer for another term."""
-    ids = list(session.scalars(ordered.limit(limit).offset(offset)))
-    total = count(session, stmt) if ids or offset else 0
+    """page_of for records: their stored JSON, marked where they answer for another term.
+
+    The total comes with the page's ids (a window count, one statement instead of two: the
+    count's own statement cost a fifth of an uncached page, `make bench`)."""
+    rows = session.execute(
+        ordered.add_columns(func.count().over().label("total")).limit(limit).offset(offset)
+    ).all()
+    ids = [row[0] for row in rows]
+    total = rows[0].total if rows else (count(session, stmt) if offset else 0)
     marks = matched(ids) if matched is not None and ids else None
     return RecordPage(record_json(session, ids, marks), total, limit, offset)
 
