@@ -153,12 +153,23 @@ def _read_frequencies(
         )  # fmt: skip
 
 
+# SIDER's detection methods: NLP_indication rows are the label's indications; NLP_precondition
+# rows are conditions the label names for use (respiratory depression for baclofen) and
+# text_mention rows any term in the indications text (the panic-attack symptoms, nausea and
+# chest pain among them, for clonazepam). Read as indications, they hid real side effects.
+INDICATION_METHOD = "NLP_indication"
+NOT_AN_INDICATION = "a precondition or a mention in the indications text, not an indication"
+
+
 def _read_indications(path: Path, data: SiderData, stage: Stage, progress: Progress | None) -> None:
     for number, line in read_lines(path, progress):
         data.rows_read[INDICATIONS] += 1
         fields = _fields(line, 7, path, number)
         cid = _cid(fields[0], path, number)
         if not _is_term(fields[4], INDICATIONS, data):
+            continue
+        if fields[2] != INDICATION_METHOD:
+            data.skipped[f"{INDICATIONS}: {NOT_AN_INDICATION}"] += 1
             continue
         cui = _cui(fields[5], path, number)
         if cid not in data.cids:

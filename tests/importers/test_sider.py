@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from app.enums import Context, Flag, IncidenceBand, IncidenceBasis
 from app.importers.sider import import_sider
 from app.importers.sider_files import SiderError
-from app.models import Alias, Base, Drug, DrugEffect, Effect, Evidence
+from app.importers.sider_read import NOT_AN_INDICATION
+from app.models import Alias, Base, Drug, DrugEffect, DrugUse, Effect, Evidence
 from tests.conftest import SIDER_FIXTURES, seeded, separate_database
 
 pytestmark = pytest.mark.anyio
@@ -71,7 +72,7 @@ def test_fixture_import_reports_what_it_read_and_wrote(session: Session) -> None
         "label_mapping": 20,
         "meddra_all_se": 37,
         "meddra_freq": 17,
-        "meddra_all_indications": 5,
+        "meddra_all_indications": 7,
     }
     assert (report.drugs, report.drugs_created) == (4, 3)  # clonazepam is curated
     assert report.pairs == 17
@@ -135,6 +136,19 @@ def test_records_unlikely_to_be_effects_are_flagged_with_a_reason(
     record = _record(session, "zorbatinib", cui, Context.side_effect)
     assert record.flag is flag
     assert record.flag_reason
+
+
+def test_only_the_labels_indications_are_indications(session: Session) -> None:
+    """A term the indications file only mentions, or names as a precondition, is neither a
+    use of the drug nor a reason to hide its side effect."""
+    report = import_sider(session, SIDER_FIXTURES)
+    assert report.skipped[f"meddra_all_indications: {NOT_AN_INDICATION}"] == 2
+    assert _record(session, "zorbatinib", "C9100004", Context.side_effect).flag is None  # nausea
+    assert _record(session, "zorbatinib", "C9100005", Context.side_effect).flag is None
+    uses = session.scalars(
+        select(DrugUse.umls_cui).join(Drug).where(Drug.slug == "zorbatinib")
+    ).all()
+    assert set(uses) == {"C9200004"}  # psoriasis alone
 
 
 def test_effects_above_placebo_are_not_flagged(session: Session) -> None:

@@ -17,10 +17,19 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.enums import Context, Flag
+from app.enums import Context, Flag, Release
 from app.importers.sider import WITHDRAWAL_TERMS, import_sider
 from app.importers.sider_report import SiderReport
-from app.models import Citation, Drug, DrugEffect, Effect, Evidence, Source, StoredRecord
+from app.models import (
+    Citation,
+    Drug,
+    DrugEffect,
+    DrugUse,
+    Effect,
+    Evidence,
+    Source,
+    StoredRecord,
+)
 from app.schemas.record import DrugEffectRecord
 from tests.conftest import (
     SIDER_DIR,
@@ -176,6 +185,38 @@ def test_clonazepams_somnolence_dizziness_and_ataxia_are_not_flagged(imported: I
     }
     for name in ("Drowsiness", "Dizziness", "Ataxia"):
         assert records[name].flag is None, name
+
+
+@pytest.mark.parametrize(
+    ("drug", "mentioned"),
+    [
+        # clonazepam's indications text lists panic-attack symptoms; baclofen's label names
+        # respiratory depression as a condition to use it with care in
+        ("clonazepam", {"Tremor", "Nausea", "Palpitations", "Chest pain"}),
+        ("baclofen", {"Respiratory depression"}),
+    ],
+)
+def test_terms_the_indications_file_only_mentions_are_not_hidden_as_indications(
+    imported: Imported, drug: str, mentioned: set[str]
+) -> None:
+    by_method: dict[str, set[str]] = {}
+    for r in _rows("meddra_all_indications"):
+        if r[0] == CID[drug] and r[4] == "PT":
+            by_method.setdefault(r[2], set()).add(r[5])
+    records = [r for r in _records(imported, drug) if r.context is Context.side_effect]
+    flagged = {r.umls_cui for r in records if r.flag is Flag.indication}
+    assert flagged <= by_method["NLP_indication"]
+    shown = {r.name for r in records if r.flag is None}
+    assert mentioned <= shown
+    with Session(imported.engine) as session:
+        uses = set(
+            session.scalars(
+                select(DrugUse.umls_cui)
+                .join(Drug)
+                .where(Drug.slug == drug, DrugUse.release == Release.sider)
+            )
+        )
+    assert uses == by_method["NLP_indication"]
 
 
 def test_clindamycins_acne_100_percent_erratum_is_gone(imported: Imported) -> None:
