@@ -10,6 +10,9 @@ folded, with runs of spaces, hyphens and underscores as one space. Nothing else 
 import re
 import unicodedata
 
+# What any name a client sends may be (paths, compare lists, the symptom check).
+MAX_NAME_LENGTH = 200
+PRINTABLE = r"^[^\x00-\x1f\x7f]+$"  # no control characters (NUL breaks PostgreSQL text)
 _SEPARATORS = re.compile(r"[\s\-_]+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 # Salt and hydrate words that follow an active ingredient's name in a product name.

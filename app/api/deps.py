@@ -14,12 +14,10 @@ from app.errors import UnknownParameter
 from app.http_cache import etag_for
 from app.schemas.common import Page
 from app.services.pages import RecordPage
+from app.text import MAX_NAME_LENGTH, PRINTABLE
 
 MAX_QUERY_LENGTH = 100
-MAX_NAME_LENGTH = 200
 MAX_OFFSET = 10_000
-# No control characters (NUL breaks PostgreSQL text, the rest is never a name).
-PRINTABLE = r"^[^\x00-\x1f\x7f]+$"
 _PAGING = frozenset({"offset", "limit"})
 _SAFE_PATH = "/:@!$&'()*+,;=-._~%"
 
@@ -67,7 +65,7 @@ DrugClassFilter = Annotated[
     str | None,
     Query(
         min_length=1,
-        max_length=200,
+        max_length=MAX_NAME_LENGTH,
         pattern=PRINTABLE,
         description="A drug class: slug, name or alias, any case (`benzodiazepine`, `benzo`, "
         "`muscle relaxant`); see /v1/vocabularies (`drug_classes`). Unknown class: 422.",

@@ -37,18 +37,11 @@ from app.models import (
     Source,
     SourceAnchor,
 )
+from app.models.drug import TEXT_ATTRIBUTES
 from app.text import ingredient_key, name_key
 
 logger = logging.getLogger(__name__)
 RELEASE = Release.seed
-DRUG_ATTRIBUTES = (
-    "mechanism",
-    "controlled_substance",
-    "sedation_potential",
-    "common_use",
-    "onset_of_action",
-    "description",
-)
 
 
 @dataclass(frozen=True)
@@ -214,7 +207,7 @@ def _write_drugs(
         drug_id = ids[d.slug]
         a = d.attributes
         parts: list[tuple[str | None, Cited | None]] = [("identifiers", d.identifiers)]
-        parts += [(name, getattr(a, name)) for name in (*DRUG_ATTRIBUTES, "formulations")]
+        parts += [(name, getattr(a, name)) for name in (*TEXT_ATTRIBUTES, "formulations")]
         parts.append(("dependence_risk", a.dependence_risk))
         cite(session, anchors, parts, drug_id=drug_id)
         for position, m in enumerate(d.classes):
@@ -267,7 +260,7 @@ def _drug_row(d: SeedDrug) -> dict[str, Any]:
         "dependence_note": a.dependence_risk.note if a.dependence_risk else None,
         "formulations": a.formulations.value if a.formulations else None,
     }
-    for name in DRUG_ATTRIBUTES:
+    for name in TEXT_ATTRIBUTES:
         value = getattr(a, name)
         row[name] = value.value if value else None
     return row

@@ -6,6 +6,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.enums import DependenceRisk, LineOfTherapy, Release, WarningKind
 from app.models.base import Base, vocab
 
+# The drug's text attributes: each a cited statement (seed_data/drugs.yaml, the drug detail).
+TEXT_ATTRIBUTES = (
+    "mechanism",
+    "controlled_substance",
+    "sedation_potential",
+    "common_use",
+    "onset_of_action",
+    "description",
+)
+
 
 class Drug(Base):
     """A medicine. Attribute values are statements: each is cited (Citation.part = the column),

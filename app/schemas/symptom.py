@@ -15,12 +15,13 @@ from app.enums import (
 )
 from app.schemas.common import Citation, DrugRef, EffectRef, Input, Schema
 from app.schemas.record import DrugEffectRecord
+from app.text import MAX_NAME_LENGTH, PRINTABLE
 
 MAX_MEDICATIONS = 20
 Name = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$"
+        strip_whitespace=True, min_length=1, max_length=MAX_NAME_LENGTH, pattern=PRINTABLE
     ),
 ]
 

@@ -25,9 +25,9 @@ from app.services.drugs import attribute_values, class_memberships
 from app.services.names import Ref, resolve_drugs
 from app.services.records import EFFECT_COLUMNS, build_records, effect_ref
 from app.services.terms import PRIORITY, terms_for
+from app.text import MAX_NAME_LENGTH
 
 MIN_DRUGS, MAX_DRUGS = 2, 10
-MAX_NAME_LENGTH = 200
 SUMMARY_LIMIT = 100
 DRUG_NAME = re.compile(r"^[^\x00-\x1f\x7f,]*[^\s\x00-\x1f\x7f,][^\x00-\x1f\x7f,]*$")
 ATTRIBUTES = {

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import AliasKind
 from app.models import Alias, Drug, DrugClass, DrugClassMember, DrugEffect, DrugUse, DrugWarning
+from app.models.drug import TEXT_ATTRIBUTES
 from app.schemas.common import ClassRef, Page
 from app.schemas.drug import DrugDetail, DrugSummary
 from app.services.citations import cited, cites_of, get
@@ -17,14 +18,6 @@ from app.services.names import resolve_drug
 from app.services.pages import page_of
 from app.services.text_filter import matching_names
 
-TEXT_ATTRIBUTES = (
-    "mechanism",
-    "controlled_substance",
-    "sedation_potential",
-    "common_use",
-    "onset_of_action",
-    "description",
-)
 ATTRIBUTES = (*TEXT_ATTRIBUTES, "dependence_risk", "formulations")
 
 
