@@ -3,9 +3,9 @@
 `python -m benchmarks.synth SIDER_DIR OUT_DIR --scale N [--seed S]` reads the real SIDER 4.1
 files once to measure their shape (effects per drug, how popular each effect is, LLT rows per
 PT row, frequency rows per pair, placebo share, percentages vs ranges vs frequency words, label
-mapping rows and brands per drug, indications per drug and how many of them are also a side
-effect of the drug), then writes the three 4.1 files and a 4.0-style label_mapping.tsv for
-N x as many drugs, deterministic for a seed.
+mapping rows and brands per drug, indications per drug, their detection methods and how many
+of them are also a side effect of the drug), then writes the three 4.1 files and a 4.0-style
+label_mapping.tsv for N x as many drugs, deterministic for a seed.
 
 What is synthetic: every drug (ids from 50,000,001 up, invented names and brands), every
 drug-effect pair, every frequency. What is kept from the real files: the MedDRA vocabulary (the
@@ -71,6 +71,7 @@ class Shape:
     brands_per_drug: list[int] = field(default_factory=list)
     indications_per_drug: list[int] = field(default_factory=list)
     indication_is_effect_share: float = 0.0
+    methods: list[str] = field(default_factory=list)  # NLP_indication, text_mention, ... per row
 
 
 def measure(directory: Path) -> Shape:
@@ -133,6 +134,7 @@ def measure(directory: Path) -> Shape:
     for f in lines(find(directory, "meddra_all_indications")):
         if f[4] == "PT":
             indications[int(f[0][4:])].add(f[5])
+            shape.methods.append(f[2])
     shape.indications_per_drug = [len(indications[c]) for c in pairs]
     listed = sum(len(v) for v in indications.values()) or 1
     overlap = sum(len(v & pairs.get(c, set())) for c, v in indications.items())
@@ -235,7 +237,8 @@ class Writer:
             else:
                 j = self.effects_for(1)[0]
             cui, name = self.vocabulary[j]
-            ind.write(f"{flat}\t{cui}\ttext_mention\t{name}\tPT\t{cui}\t{name}\n")
+            method = rng.choice(s.methods)  # the importer reads only NLP_indication rows
+            ind.write(f"{flat}\t{cui}\t{method}\t{name}\tPT\t{cui}\t{name}\n")
         generic = drug_name(k)
         brands = [
             drug_name((k << 8) + b + 10_000_000).upper()
