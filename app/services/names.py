@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.errors import AppError, UnknownDrug, UnknownEffect
@@ -83,16 +83,24 @@ def resolve_effects(session: Session, names: list[str]) -> list[Ref]:
     return _pick(session, names, found, "effect", UnknownEffect)
 
 
+def _slug_lookup(model: type[Drug] | type[Effect]) -> Select[Any]:
+    table: Any = model.__table__
+    return select(table.c.id, table.c.slug, table.c.name).where(
+        table.c.slug.in_(bindparam("slugs", expanding=True))
+    )
+
+
+# Built once: building and keying the statement per request cost ~0.5 ms (`make bench`).
+_BY_SLUG = {Drug: _slug_lookup(Drug), Effect: _slug_lookup(Effect)}
+
+
 def _by_slug(
     session: Session, model: type[Drug] | type[Effect], names: list[str]
 ) -> list[Ref] | None:
     """When every name is a slug (what responses carry, so what clients send most), one indexed
     lookup; a slug is the first kind of match, so the answer is the one the full rule gives."""
     slugs = [name_key(n).replace(" ", "-") for n in names]
-    table = model.__table__
-    rows = session.connection().execute(
-        select(table.c.id, table.c.slug, table.c.name).where(table.c.slug.in_(set(slugs)))
-    )
+    rows = session.connection().execute(_BY_SLUG[model], {"slugs": sorted(set(slugs))})
     found = {slug: Ref(id_, slug, name) for id_, slug, name in rows}
     if all(s in found for s in slugs):
         return [found[s] for s in slugs]
