@@ -1,5 +1,6 @@
 """A throwaway PostgreSQL cluster the tests can stop and start (Debian's server binaries)."""
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -64,12 +65,16 @@ class Cluster:
 
     def freeze(self) -> None:
         """SIGSTOP the whole server: connections stay open, nothing answers (a hung host)."""
-        for pid in self.processes():
-            os.kill(pid, signal.SIGSTOP)
+        self._signal(signal.SIGSTOP)
 
     def thaw(self) -> None:
+        self._signal(signal.SIGCONT)
+
+    def _signal(self, signum: signal.Signals) -> None:
         for pid in self.processes():
-            os.kill(pid, signal.SIGCONT)
+            # A backend may exit between the listing and the signal (a closed connection).
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
 
     def stop(self) -> None:
         if (self.directory / "data" / "postmaster.pid").exists():
