@@ -9,10 +9,12 @@ and nothing else writes these columns. Per drug-effect record:
   a curated document's wording (no band), which beats a label listing the effect without any
   frequency. Placebo rows give the placebo frequency (their median). Sources' own values are
   never overwritten; the summary only sits next to them;
-- the **flag** of an imported record unlikely to be an effect of the drug (see FLAG_RULES;
-  records a curated document states are never flagged), left out of default answers;
+- the **flag** of an imported record unlikely to be an effect of the drug (FLAG_RULES in
+  derived_rules.py; records a curated document states are never flagged), left out of
+  default answers;
 - the **list position** in its drug's list: unflagged first, then most frequent first.
 
+The rules are derived_rules.py; this module reads the records and writes what they give.
 And per record, the sources behind it (DrugEffectSource), for the `source` filter, and the
 record itself as the API serves it (derived_records.py).
 
@@ -20,10 +22,7 @@ The pass streams records drug by drug, so memory is bounded by the largest drug,
 only values that changed.
 """
 
-import re
-import statistics
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
@@ -46,15 +45,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from app.enums import (
-    INCIDENCE_RANK,
-    Context,
-    Flag,
-    IncidenceBand,
-    IncidenceBasis,
     Release,
 )
 from app.importers.bulk import analyze, write_rows
 from app.importers.derived_records import store_records
+from app.importers.derived_rules import Record, flag, rank, summary
 from app.models import (
     Citation,
     Drug,
@@ -68,22 +63,6 @@ from app.models import (
     SourceAnchor,
 )
 
-CIOMS_FLOORS = (  # lowest fraction of each band, most frequent first
-    (0.1, IncidenceBand.very_common),
-    (0.01, IncidenceBand.common),
-    (0.001, IncidenceBand.uncommon),
-    (0.0001, IncidenceBand.rare),
-)
-PROCEDURE_TERM = re.compile(r"(?:\btherapy|\bprocedure|\boperation|^surgery)$", re.IGNORECASE)
-# Withdrawal from something other than the drug (alcohol, tobacco): UMLS CUIs of the PTs.
-OTHER_SUBSTANCE_WITHDRAWAL = {"C0236663": "alcohol", "C1167842": "tobacco"}
-FLAG_RULES = {
-    Flag.procedure_or_therapy: "the term names a procedure or a therapy, not an effect "
-    "(a MedDRA term ending in 'therapy', 'procedure' or 'operation', or 'Surgery')",
-    Flag.indication: "the term is an indication of this drug in the same release",
-    Flag.not_above_placebo: "its measured frequency is not above the placebo frequency",
-    Flag.other_substance_withdrawal: "withdrawal from another substance, not from this drug",
-}
 DERIVED = (
     "summary_band",
     "summary_rank",
@@ -101,26 +80,6 @@ DERIVED = (
 CHUNK = 5000
 
 
-def band_of_fraction(fraction: float) -> IncidenceBand:
-    for floor, band in CIOMS_FLOORS:
-        if fraction >= floor:
-            return band
-    return IncidenceBand.very_rare
-
-
-@dataclass
-class _Record:
-    id: int
-    drug_id: int
-    context: Context
-    curated: bool
-    effect_name: str
-    umls_cui: str | None
-    current: tuple[Any, ...]
-    rows: list[Any] = field(default_factory=list)
-    values: dict[str, Any] = field(default_factory=dict)
-
-
 def refresh(session: Session) -> int:
     """Recompute the read model; returns how many records changed."""
     analyze(session)  # the load's rows in the planner's statistics
@@ -130,9 +89,9 @@ def refresh(session: Session) -> int:
     with _Updates(session) as updates:
         for drug_id, records in _records_by_drug(session):
             for r in records:
-                r.values = _summary(r, document_sources.get(r.id))
-                r.values.update(_flag(r, indications.get(drug_id, set())))
-            _rank(records)
+                r.values = summary(r, document_sources.get(r.id))
+                r.values.update(flag(r, indications.get(drug_id, set())))
+            rank(records)
             for r in records:
                 row = tuple(r.values[k] for k in DERIVED)
                 if row != r.current:
@@ -144,7 +103,7 @@ def refresh(session: Session) -> int:
     return changed
 
 
-def _records_by_drug(session: Session) -> Iterator[tuple[int, list[_Record]]]:
+def _records_by_drug(session: Session) -> Iterator[tuple[int, list[Record]]]:
     """Each drug's records with their evidence rows, drug by drug (two ordered streams)."""
     # Core rows, and vocabulary columns as their stored strings: at a million rows the ORM's
     # row and enum processing cost more than the arithmetic.
@@ -182,7 +141,7 @@ def _records_by_drug(session: Session) -> Iterator[tuple[int, list[_Record]]]:
     )
     pending = next(evidence, None)
     for drug_id, rows in groupby(records, key=lambda row: row[1]):
-        batch = [_Record(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6:])) for r in rows]
+        batch = [Record(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6:])) for r in rows]
         by_id = {r.id: r for r in batch}
         while pending is not None and pending[0] <= drug_id:
             if pending[0] == drug_id:
@@ -226,85 +185,6 @@ def _text(column: Any) -> Any:
     return (
         type_coerce(column, String).label(column.key) if isinstance(column.type, Enum) else column
     )
-
-
-def _summary(r: _Record, document_source: int | None) -> dict[str, Any]:
-    active = [row for row in r.rows if not row.placebo]
-    measured = [row for row in active if _states_number(row.frequency_text)]
-    placebo = [
-        _midpoint(row) for row in r.rows if row.placebo and _states_number(row.frequency_text)
-    ]
-    values: dict[str, Any] = {
-        "frequency": None,
-        "frequency_low": None,
-        "frequency_high": None,
-        "placebo_frequency": round(statistics.median(placebo), 6) if placebo else None,
-        "measured_rows": len(measured),
-        "basis_source_id": None,
-    }
-    if measured:
-        median = round(statistics.median([_midpoint(row) for row in measured]), 6)
-        band, basis = band_of_fraction(median), IncidenceBasis.measured
-        values["frequency"] = median
-        values["frequency_low"] = min(row.frequency_lower for row in measured)
-        values["frequency_high"] = max(row.frequency_upper for row in measured)
-        values["basis_source_id"] = measured[0].source_id
-    elif active:
-        band = max((row.incidence_band for row in active), key=INCIDENCE_RANK.__getitem__)
-        basis, values["basis_source_id"] = IncidenceBasis.label_words, active[0].source_id
-    elif r.curated:
-        band, basis = IncidenceBand.unknown, IncidenceBasis.document_wording
-        values["basis_source_id"] = document_source
-    else:
-        band, basis = IncidenceBand.unknown, IncidenceBasis.listed_without_frequency
-        values["basis_source_id"] = r.rows[0].source_id if r.rows else None
-    return values | {"summary_band": band, "summary_rank": INCIDENCE_RANK[band], "basis": basis}
-
-
-def _flag(r: _Record, indications: set[str]) -> dict[str, Any]:
-    flag: Flag | None = None
-    if r.umls_cui in OTHER_SUBSTANCE_WITHDRAWAL:
-        flag = Flag.other_substance_withdrawal
-    elif r.curated:
-        flag = None  # a document states it: never flagged
-    elif PROCEDURE_TERM.search(r.effect_name):
-        flag = Flag.procedure_or_therapy
-    elif r.umls_cui in indications and r.context == Context.side_effect:
-        flag = Flag.indication
-    elif _not_above_placebo(r.values["frequency"], r.values["placebo_frequency"]):
-        flag = Flag.not_above_placebo
-    return {"flag": flag, "flag_reason": FLAG_RULES[flag] if flag else None}
-
-
-def _not_above_placebo(frequency: float | None, placebo: float | None) -> bool:
-    return frequency is not None and placebo is not None and frequency <= placebo
-
-
-def _rank(records: list[_Record]) -> None:
-    """Unflagged first; then band, then the number, then curated before imported; A-Z."""
-    order = sorted(
-        records,
-        key=lambda r: (
-            r.values["flag"] is not None,
-            -r.values["summary_rank"],
-            -(r.values["frequency"] if r.values["frequency"] is not None else -1.0),
-            not r.curated,
-            r.effect_name.casefold(),
-            list(Context).index(r.context),
-            r.id,
-        ),
-    )
-    for position, r in enumerate(order, start=1):
-        r.values["list_rank"] = position
-
-
-def _states_number(text: str | None) -> bool:
-    """'21%' or '1-3%' state a number; 'rare' and 'postmarketing' do not."""
-    return text is not None and any(c.isdigit() for c in text)
-
-
-def _midpoint(row: Any) -> float:
-    return float((row.frequency_lower + row.frequency_upper) / 2)
 
 
 class _Updates:
