@@ -224,20 +224,38 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def _serve_two_workers(env: dict[str, str]) -> tuple[int, subprocess.Popen[bytes]]:
+    """`sidefx serve --workers 2` on a free port, once both workers listen. A port found free
+    can be taken before the server binds it (any client's ephemeral port on a busy machine):
+    the server then exits 3, and another port is tried."""
+    for _ in range(5):
+        port = _free_port()
+        command = [str(Path(sys.executable).parent / "sidefx"), "serve", "--port", str(port)]
+        serving = subprocess.Popen([*command, "--workers", "2"], env=env, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + DEADLINE
+        while listeners_on(port) < 2 and serving.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if serving.poll() == 3:  # the port was taken meanwhile
+            serving.communicate()
+            continue
+        if serving.poll() is not None:
+            pytest.fail(f"the server exited {serving.returncode}: {serving.communicate()[1]!r}")
+        if listeners_on(port) != 2:  # one per worker, each after its startup
+            serving.kill()
+            pytest.fail(f"{listeners_on(port)} of 2 workers listen after {DEADLINE:.0f} s")
+        return port, serving
+    pytest.fail("five free ports were taken before the server could bind them")
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="reads listening sockets from /proc")
 def test_serve_with_two_workers_listens_twice_answers_and_stops(tmp_path: Path) -> None:
-    port = _free_port()
     (tmp := tmp_path / "tmp").mkdir()
     env = {**os.environ, "SIDEFX_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
            "SIDEFX_LOG_LEVEL": "WARNING", "TMPDIR": str(tmp)}  # fmt: skip
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    port, serving = _serve_two_workers(env)
     command = [str(Path(sys.executable).parent / "sidefx"), "serve", "--port", str(port)]
-    serving = subprocess.Popen([*command, "--workers", "2"], env=env, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + DEADLINE
-        while listeners_on(port) < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert listeners_on(port) == 2  # one per worker, each after its startup
         assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
         assert len(list(tmp.glob("sidefx-metrics-*"))) == 1  # where the workers sum metrics
         second = subprocess.run([*command, "--workers", "2"], env=env, capture_output=True)
