@@ -12,7 +12,8 @@ and nothing else writes these columns. Per drug-effect record:
 - the **flag** of an imported record unlikely to be an effect of the drug (FLAG_RULES in
   derived_rules.py; records a curated document states are never flagged), left out of
   default answers;
-- the **list position** in its drug's list: unflagged first, then most frequent first.
+- the **list position** in its drug's list: unflagged first, then most frequent first; and
+  in its effect's list (`effect_rank`, the reverse lookup's order, models.effect_list_order).
 
 The rules are derived_rules.py; this module reads the records and writes what they give.
 And per record, the sources behind it (DrugEffectSource), for the `source` filter, and the
@@ -62,6 +63,7 @@ from app.models import (
     Source,
     SourceAnchor,
 )
+from app.models.drug_effect import effect_list_order
 
 DERIVED = (
     "summary_band",
@@ -97,6 +99,7 @@ def refresh(session: Session) -> int:
                 if row != r.current:
                     updates.add({"id": r.id, **r.values})
                     changed += 1
+    _effect_ranks(session)
     _record_sources(session)
     _source_backing(session)
     store_records(session)  # last: a record shows its summary, flag and sources
@@ -228,6 +231,26 @@ class _Updates:
                     execution_options={"synchronize_session": False},
                 )
         self.table.drop(self.session.connection())
+
+
+def _effect_ranks(session: Session) -> None:
+    """Number each effect's records in its list order (one statement; only changed rows)."""
+    de: Any = DrugEffect.__table__
+    drug: Any = Drug.__table__
+    position = func.row_number().over(
+        partition_by=de.c.effect_id,
+        order_by=effect_list_order(
+            de.c.summary_rank, de.c.frequency, drug.c.name, de.c.context, de.c.id
+        ),
+    )
+    ranked = (
+        select(de.c.id, position.label("position")).join(drug, drug.c.id == de.c.drug_id).subquery()
+    )
+    session.execute(
+        update(de)
+        .where(de.c.id == ranked.c.id, de.c.effect_rank != ranked.c.position)
+        .values(effect_rank=ranked.c.position)
+    )
 
 
 def _record_sources(session: Session) -> None:

@@ -1,3 +1,5 @@
+from typing import Any
+
 from sqlalchemy import (
     Boolean,
     Float,
@@ -28,7 +30,7 @@ class DrugEffect(Base):
     Two kinds of columns. The curated statements (`curated`: wording, onset, severity; their
     lists in DrugEffectItem), each cited. And the derived read model, written only by
     app/importers/derived.py after every load: the summary incidence from every source's
-    values, the flag, and the position in the drug's list.
+    values, the flag, and the positions in the drug's list and in the effect's.
     """
 
     __tablename__ = "drug_effect"
@@ -37,6 +39,9 @@ class DrugEffect(Base):
         UniqueConstraint("drug_id", "effect_id", "context"),
         # "Which drugs have this effect", most frequent first.
         Index("ix_drug_effect_effect_id_rank", "effect_id", "summary_rank"),
+        # The reverse lookup of an effect with no broader or narrower term: a page is an index
+        # range, and its total an index-only count (flag: default lists leave flagged out).
+        Index("ix_drug_effect_effect_id_flag_effect_rank", "effect_id", "flag", "effect_rank"),
         # "This drug's effects in list order": a page is an index range, with no sort.
         Index("ix_drug_effect_drug_id_list_rank", "drug_id", "list_rank"),
     )
@@ -78,6 +83,7 @@ class DrugEffect(Base):
     flag: Mapped[Flag | None] = mapped_column(vocab(Flag, "flag"))
     flag_reason: Mapped[str | None] = mapped_column(String(300))
     list_rank: Mapped[int] = mapped_column(default=0)  # unflagged first, most frequent first
+    effect_rank: Mapped[int] = mapped_column(default=0)  # position in its effect's drug list
 
 
 class StoredRecord(Base):
@@ -148,3 +154,12 @@ class DrugEffectSource(Base):
     source_id: Mapped[int] = mapped_column(
         ForeignKey("source.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+def effect_list_order(
+    summary_rank: Any, frequency: Any, drug_name: Any, context: Any, record_id: Any
+) -> list[Any]:
+    """The order of an effect's list of drugs (the reverse lookup): most frequent first (band,
+    then the number), then drug name, context and id. One definition: the read model numbers
+    `effect_rank` by it, and the reverse lookup through other terms sorts by it."""
+    return [summary_rank.desc(), frequency.desc().nulls_last(), drug_name, context, record_id]

@@ -15,7 +15,7 @@ from app.schemas.common import DrugRef
 from app.schemas.effect import ContextRow, DrugContexts
 from app.schemas.record import DrugEffectDetail, DrugEffectRecord
 from app.services.names import resolve_drug, resolve_effect
-from app.services.pages import RecordPage, count, page_of
+from app.services.pages import RecordPage, page_of
 from app.services.records import EFFECT_COLUMNS, build_records, effect_ref, stored_bodies
 from app.services.terms import best_per_drug_and_context, term_matches
 
@@ -92,24 +92,48 @@ def _conditions(
     return out
 
 
+# A list in a precomputed order: (the column it is of, the column holding each row's position).
+_RANKED_LISTS = {
+    "drug": (_de.c.drug_id, _de.c.list_rank),
+    "effect": (_de.c.effect_id, _de.c.effect_rank),
+}
+
+
 @lru_cache(maxsize=64)
-def _drug_page(shape: tuple[bool, ...]) -> Select[Any]:
-    """A page of a drug's records in list order, each with the total and its stored body: one
-    statement, built once per filter shape (building, keying and running the three statements
-    it replaces cost ~1 ms of an uncached page, `make bench`)."""
+def _ranked_page(of: str, shape: tuple[bool, ...]) -> tuple[Select[Any], Select[Any]]:
+    """A page of a drug's (or an effect's) records in their list order with their stored
+    bodies, and the list's total: two statements built once per filter shape (building and
+    keying statements per request cost ~1 ms of an uncached page, `make bench`). The total is
+    its own count, not a window over the page's query: that read every row of the list (an
+    effect of 1,000 drugs: 4.8 -> 0.15 ms on SQLite)."""
+    owner, position = _RANKED_LISTS[of]
+    where = (owner == bindparam("owner"), *_conditions(shape))
     page = (
-        select(_de.c.id, _de.c.list_rank, func.count().over().label("total"))
-        .where(_de.c.drug_id == bindparam("drug_id"), *_conditions(shape))
-        .order_by(_de.c.list_rank, _de.c.id)
+        select(_de.c.id, position.label("position"))
+        .where(*where)
+        .order_by(position, _de.c.id)
         .limit(bindparam("limit"))
         .offset(bindparam("offset"))
         .subquery()
     )
-    return (
-        select(page.c.id, page.c.total, _stored.c.body)
+    bodies = (
+        select(page.c.id, _stored.c.body)
         .select_from(page.outerjoin(_stored, _stored.c.drug_effect_id == page.c.id))
-        .order_by(page.c.list_rank, page.c.id)
+        .order_by(page.c.position, page.c.id)
     )
+    return bodies, select(func.count()).select_from(_de).where(*where)
+
+
+def ranked_page(
+    session: Session, of: str, owner: int, filters: RecordFilters, *, limit: int, offset: int
+) -> RecordPage:
+    """A page of the records of drug (of="drug") or effect OWNER in their precomputed order."""
+    bodies, total = _ranked_page(of, filters.shape)
+    values = filters.params(session) | {"owner": owner, "limit": limit, "offset": offset}
+    conn = session.connection()
+    rows = conn.execute(bodies, values).all()
+    counted = conn.execute(total, values).scalar_one() if rows or offset else 0
+    return RecordPage(stored_bodies(rows), counted, limit, offset)
 
 
 def source_id_for(session: Session, slug: str) -> int:
@@ -124,15 +148,7 @@ def list_drug_effects(
 ) -> RecordPage:
     """Most frequent first: the precomputed list order (unflagged first, then the summary)."""
     ref = resolve_drug(session, drug)
-    values = filters.params(session) | {"drug_id": ref.id, "limit": limit, "offset": offset}
-    rows = session.connection().execute(_drug_page(filters.shape), values).all()
-    if rows:
-        return RecordPage(stored_bodies(rows), rows[0].total, limit, offset)
-    total = 0
-    if offset:  # past the end: the page is empty, its total is still the list's
-        stmt = select(_de.c.id).where(_de.c.drug_id == ref.id, *filters.where(session))
-        total = count(session, stmt)
-    return RecordPage([], total, limit, offset)
+    return ranked_page(session, "drug", ref.id, filters, limit=limit, offset=offset)
 
 
 def get_drug_effect_detail(session: Session, drug: str, effect: str) -> DrugEffectDetail:

@@ -11,7 +11,7 @@ from app.models import Alias, DrugEffect, Effect, EffectFact
 from app.schemas.common import EffectRef, Page
 from app.schemas.effect import EffectDetail
 from app.services.citations import cited, cites_of, get
-from app.services.drug_effects import RecordFilters
+from app.services.drug_effects import RecordFilters, ranked_page
 from app.services.names import resolve_effect
 from app.services.pages import RecordPage, page_of, record_page
 from app.services.records import EFFECT_COLUMNS, effect_ref
@@ -118,6 +118,8 @@ def drugs_for_effect(
     matches = term_matches(session, ref.id)
     if exact_only:
         matches = matches.only_exact()
+    if len(matches.by_effect) == 1:  # no other term answers: the precomputed order, a range
+        return ranked_page(session, "effect", ref.id, filters, limit=limit, offset=offset)
     picked = best_per_drug_and_context(matches, *filters.where(session))
 
     return record_page(

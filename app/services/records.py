@@ -45,9 +45,10 @@ def effect_ref(row: Any) -> EffectRef:
     return EffectRef(slug=row.slug, name=row.name, kind=row.kind, body_system=row.body_system)
 
 
-# Bump when compose_records writes a different record: a load then rewrites every record
-# (data_release `read-model` holds the format the stored records have; /readyz checks it).
-RECORD_FORMAT = "record-2"
+# Bump when the read model writes something new (a different record, a new derived column):
+# until a load rebuilds it, /readyz says not ready (data_release `read-model` holds the format
+# the read model was built in). record-3: effect_rank.
+RECORD_FORMAT = "record-3"
 READ_MODEL = "read-model"  # the data_release row holding the stored records' format
 _UNMARKED = b'"matched_via":null'
 

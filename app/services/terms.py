@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import TermMatch
 from app.models import Drug, DrugEffect, Effect
+from app.models.drug_effect import effect_list_order
 from app.schemas.record import MatchedVia
 from app.services.records import EFFECT_COLUMNS, effect_ref
 
@@ -101,10 +102,12 @@ def best_per_drug_and_context(
         .where(ranked.c.pick == 1)
         .order_by(
             ranked.c.closeness,
-            ranked.c.summary_rank.desc(),
-            ranked.c.frequency.desc().nulls_last(),
-            ranked.c.drug_name,
-            ranked.c.context,
-            ranked.c.id,
+            *effect_list_order(
+                ranked.c.summary_rank,
+                ranked.c.frequency,
+                ranked.c.drug_name,
+                ranked.c.context,
+                ranked.c.id,
+            ),
         )
     )

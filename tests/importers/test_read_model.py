@@ -6,13 +6,17 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app.enums import Context, IncidenceBand
 from app.importers.seed import load_seed
 from app.importers.seed_files import read_seed
 from app.importers.sider import import_sider
 from app.models import DataRelease, DrugEffect, StoredRecord
 from app.schemas.common import Page
 from app.schemas.record import DrugEffectRecord
+from app.services.drug_effects import RecordFilters, ranked_page
+from app.services.pages import record_page
 from app.services.records import READ_MODEL, RECORD_FORMAT, build_records, compose_record_json
+from app.services.terms import best_per_drug_and_context, term_matches
 from tests.conftest import SEED_DIR, SIDER_FIXTURES
 
 pytestmark = pytest.mark.anyio
@@ -58,3 +62,36 @@ async def test_missing_stored_records_are_a_503_problem(
     body = response.json()
     assert body["type"] == "/v1/problems/service-unavailable"
     assert "sidefx seed" in body["detail"]
+
+
+def effect_list_both_ways(
+    session: Session, effect_id: int, filters: RecordFilters
+) -> tuple[list[bytes], list[bytes]]:
+    """An effect's whole list of drugs read through its precomputed `effect_rank` and ranked
+    at request time (the path for effects with broader or narrower terms)."""
+    picked = best_per_drug_and_context(
+        term_matches(session, effect_id).only_exact(), *filters.where(session)
+    )
+    at_request = record_page(session, picked, picked, 10_000, 0).items
+    stored = ranked_page(session, "effect", effect_id, filters, limit=10_000, offset=0).items
+    return stored, at_request
+
+
+LIST_FILTERS = [
+    RecordFilters(),
+    RecordFilters(include_flagged=True),
+    RecordFilters(context=Context.side_effect, min_incidence=IncidenceBand.common),
+]
+
+
+def test_the_precomputed_effect_order_is_the_reverse_lookups_order(session: Session) -> None:
+    import_sider(session, SIDER_FIXTURES)
+    effects = list(session.scalars(select(DrugEffect.effect_id).distinct()))
+    assert len(effects) > 20
+    compared = 0
+    for effect_id in effects:
+        for filters in LIST_FILTERS:
+            stored, at_request = effect_list_both_ways(session, effect_id, filters)
+            assert stored == at_request, (effect_id, filters)
+            compared += len(stored)
+    assert compared > 50

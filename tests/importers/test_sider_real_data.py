@@ -40,6 +40,7 @@ from tests.conftest import (
     separate_database,
     settings_for,
 )
+from tests.importers.test_read_model import LIST_FILTERS, effect_list_both_ways
 
 pytestmark = [
     pytest.mark.skipif(
@@ -376,3 +377,22 @@ async def test_fhir_bundles_of_fifty_sider_drugs_are_valid_r5(
         Bundle.model_validate(bundle)
         kinds = {e["resource"].get("type") for e in bundle["entry"]} - {None}
         assert kinds <= CLINICAL_USE_TYPES, slug
+
+
+def test_the_most_shared_effects_keep_the_reverse_lookups_order(imported: Imported) -> None:
+    """The effect_rank the read model stores orders each effect's drugs as the reverse lookup
+    ranks them at request time, on the release's most shared effects (nausea: 1,000+ drugs)."""
+    with Session(imported.engine) as session:
+        shared = list(
+            session.scalars(
+                select(DrugEffect.effect_id)
+                .group_by(DrugEffect.effect_id)
+                .order_by(func.count().desc(), DrugEffect.effect_id)
+                .limit(8)
+            )
+        )
+        for effect_id in shared:
+            for filters in LIST_FILTERS:
+                stored, at_request = effect_list_both_ways(session, effect_id, filters)
+                assert len(stored) > 50
+                assert stored == at_request, (effect_id, filters)
