@@ -103,9 +103,9 @@ _RANKED_LISTS = {
 def _ranked_page(of: str, shape: tuple[bool, ...]) -> tuple[Select[Any], Select[Any]]:
     """A page of a drug's (or an effect's) records in their list order with their stored
     bodies, and the list's total: two statements built once per filter shape (building and
-    keying statements per request cost ~1 ms of an uncached page, `make bench`). The total is
-    its own count, not a window over the page's query: that read every row of the list (an
-    effect of 1,000 drugs: 4.8 -> 0.15 ms on SQLite)."""
+    keying statements per request cost ~1 ms of an uncached page, measured in-process). The
+    total is its own count, not a window over the page's query: that read every row of the
+    list (an effect of 1,000 drugs: 4.8 -> 0.15 ms on SQLite)."""
     owner, position = _RANKED_LISTS[of]
     where = (owner == bindparam("owner"), *_conditions(shape))
     page = (
