@@ -214,8 +214,16 @@ def _load_limit(settings: Settings) -> AbstractContextManager[None]:
 
 
 def _db_error(exc: Exception) -> str:
+    """The driver's error and the statement it stopped (a load's first wall as data grows is a
+    statement past SIDEFX_LOAD_STATEMENT_TIMEOUT_MS: the operator needs to know which)."""
     orig = getattr(exc, "orig", None)
-    return f"{type(orig or exc).__name__}: {str(orig or exc).splitlines()[0][:300]}"
+    message = f"{type(orig or exc).__name__}: {str(orig or exc).splitlines()[0][:300]}"
+    statement = getattr(exc, "statement", None)
+    if statement:
+        message += f" (while running: {' '.join(str(statement).split())[:160]})"
+    if "timeout" in message.lower() or "interrupted" in message.lower():
+        message += "; a larger release may need a higher SIDEFX_LOAD_STATEMENT_TIMEOUT_MS"
+    return message
 
 
 def main() -> None:

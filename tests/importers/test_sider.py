@@ -379,6 +379,7 @@ def test_a_load_blocked_past_its_limit_fails_clearly_and_changes_nothing(
             get_settings.cache_clear()
         assert result.exit_code == 1
         assert "SIDER import failed, database unchanged" in result.output
+        assert "while running:" in result.output  # which statement it stopped
         assert "Traceback" not in result.output
         assert _evidence_count(engine) == before
         engine.dispose()
