@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from psycopg import sql
-from sqlalchemy import Table, insert, text
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.orm import Session
 
 
@@ -50,3 +50,13 @@ def analyze(session: Session) -> None:
     ANALYZE samples the transaction's own rows. SQLite plans these statements well without."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("ANALYZE"))
+
+
+def id_ranges(session: Session, column: Any, width: int) -> list[tuple[int, int]]:
+    """Consecutive inclusive ranges of COLUMN's values, WIDTH values wide, covering every row:
+    a load's statement over one range costs what the range holds, not what the table does
+    (each statement is bounded by the load's statement timeout)."""
+    low, high = session.execute(select(func.min(column), func.max(column))).one()
+    if low is None:
+        return []
+    return [(start, min(start + width - 1, high)) for start in range(low, high + 1, width)]

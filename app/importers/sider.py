@@ -160,8 +160,8 @@ def _write(
             ),
         ).select_from(keys)
     ).one()
-    on_existing = write_records(session, keys, progress)
-    evidence = write_evidence(session, keys, source_id, anchors, progress)
+    on_existing = write_records(session, progress)
+    evidence = write_evidence(session, source_id, anchors, progress)
     if before and evidence < before * SHRINK_LIMIT and not allow_shrink:
         raise SiderError(
             f"this release has {evidence:,} evidence rows where the last import had {before:,}: "

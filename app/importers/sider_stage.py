@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Boolean, Column, Float, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Float, Index, Integer, MetaData, String, Table
 from sqlalchemy.orm import Session
 
 from app.importers.bulk import write_rows
@@ -25,6 +25,7 @@ PAIRS = Table(
     _metadata,
     Column("cid", Integer, nullable=False),
     Column("cui", String(8), nullable=False),
+    Index("ix_sider_stage_pair_cid", "cid"),  # records and evidence are written by drug range
     prefixes=["TEMPORARY"],
 )
 # Frequency rows in file order (seq), each with the CIOMS band of the row alone.
@@ -39,6 +40,7 @@ FREQUENCIES = Table(
     Column("lower", Float, nullable=False),
     Column("upper", Float, nullable=False),
     Column("placebo", Boolean, nullable=False),
+    Index("ix_sider_stage_freq_cid", "cid"),
     prefixes=["TEMPORARY"],
 )
 INDICATIONS = Table(

@@ -2,6 +2,9 @@
 
 The staging tables (sider_stage.py) hold the release's rows; these statements join them with
 the compound and term maps, so the work is done by the database, whatever the release's size.
+Records and evidence are written a range of drugs at a time (DRUGS_PER_STATEMENT): a statement
+costs what its drugs hold, not the release (importing 10x SIDER into PostgreSQL, the records and
+the evidence were single statements of 85 s and 81 s; 50x would near the statement timeout).
 """
 
 from typing import Any
@@ -10,6 +13,7 @@ from sqlalchemy import Select, and_, exists, func, insert, literal, null, select
 from sqlalchemy.orm import Session
 
 from app.enums import IncidenceBand, LineOfTherapy, Release
+from app.importers.bulk import id_ranges
 from app.importers.sider_files import FREQUENCIES, SIDE_EFFECTS, Progress
 from app.importers.sider_stage import DRUG_MAP, EFFECT_MAP, PAIRS
 from app.importers.sider_stage import FREQUENCIES as STAGED_FREQUENCIES
@@ -17,11 +21,13 @@ from app.importers.sider_stage import INDICATIONS as STAGED_INDICATIONS
 from app.models import DrugEffect, DrugUse, Evidence
 
 RELEASE = Release.sider
+DRUGS_PER_STATEMENT = 500  # SIDER 4.1 has ~100 records per drug
 
 
-def release_keys() -> Select[Any]:
-    """The release's records: distinct (drug id, effect id, context) of the staged pairs."""
-    return (
+def release_keys(drugs: tuple[int, int] | None = None) -> Select[Any]:
+    """The release's records: distinct (drug id, effect id, context) of the staged pairs, of
+    the drugs with ids in DRUGS (inclusive) if given."""
+    keys = (
         select(DRUG_MAP.c.drug_id, EFFECT_MAP.c.effect_id, EFFECT_MAP.c.context)
         .select_from(
             PAIRS.join(DRUG_MAP, DRUG_MAP.c.cid == PAIRS.c.cid).join(
@@ -30,6 +36,11 @@ def release_keys() -> Select[Any]:
         )
         .distinct()
     )
+    return keys if drugs is None else keys.where(DRUG_MAP.c.drug_id.between(*drugs))
+
+
+def drug_ranges(session: Session) -> list[tuple[int, int]]:
+    return id_ranges(session, DRUG_MAP.c.drug_id, DRUGS_PER_STATEMENT)
 
 
 def _same_record(drug_id: Any, effect_id: Any, context: Any) -> Any:
@@ -40,29 +51,42 @@ def _same_record(drug_id: Any, effect_id: Any, context: Any) -> Any:
     )
 
 
-def write_records(session: Session, keys: Any, progress: Progress) -> int:
+def write_records(session: Session, progress: Progress) -> int:
     """Create SIDER's records where no record exists; return how many existed."""
-    progress("writing drug_effect", 0, 1)
-    existing = exists().where(_same_record(keys.c.drug_id, keys.c.effect_id, keys.c.context))
-    on_existing = session.scalar(select(func.count()).select_from(keys).where(existing)) or 0
-    session.execute(
-        insert(DrugEffect).from_select(
-            ["drug_id", "effect_id", "context", "curated"],
-            select(keys.c.drug_id, keys.c.effect_id, keys.c.context, literal(False)).where(
-                ~existing
-            ),
+    ranges, on_existing = drug_ranges(session), 0
+    for done, drugs in enumerate(ranges):
+        progress("writing drug_effect", done, len(ranges))
+        keys = release_keys(drugs).subquery()
+        existing = exists().where(_same_record(keys.c.drug_id, keys.c.effect_id, keys.c.context))
+        on_existing += session.scalar(select(func.count()).select_from(keys).where(existing)) or 0
+        session.execute(
+            insert(DrugEffect).from_select(
+                ["drug_id", "effect_id", "context", "curated"],
+                select(keys.c.drug_id, keys.c.effect_id, keys.c.context, literal(False)).where(
+                    ~existing
+                ),
+            )
         )
-    )
-    progress("writing drug_effect", 1, 1)
+    progress("writing drug_effect", len(ranges), len(ranges))
     return on_existing
 
 
 def write_evidence(
-    session: Session, keys: Any, source_id: int, anchors: dict[str, int], progress: Progress
+    session: Session, source_id: int, anchors: dict[str, int], progress: Progress
 ) -> int:
-    """One row per SIDER frequency row, in file order; a pair SIDER lists without any gets one
-    bare row citing the side-effect file. Returns the number of rows written."""
-    progress("writing evidence", 0, 1)
+    """One row per SIDER frequency row, in file order within each record; a pair SIDER lists
+    without any gets one bare row citing the side-effect file. Returns the rows written."""
+    ranges = drug_ranges(session)
+    for done, drugs in enumerate(ranges):
+        progress("writing evidence", done, len(ranges))
+        _write_evidence(session, drugs, source_id, anchors)
+    progress("writing evidence", len(ranges), len(ranges))
+    return session.scalar(select(func.count()).where(Evidence.source_id == source_id)) or 0
+
+
+def _write_evidence(
+    session: Session, drugs: tuple[int, int], source_id: int, anchors: dict[str, int]
+) -> None:
     f = STAGED_FREQUENCIES
     rows = (
         select(
@@ -75,6 +99,7 @@ def write_evidence(
             .join(DrugEffect, _same_record(DRUG_MAP.c.drug_id, EFFECT_MAP.c.effect_id,
                                            EFFECT_MAP.c.context))
         )
+        .where(DRUG_MAP.c.drug_id.between(*drugs))
         .order_by(f.c.seq)
     )  # fmt: skip
     columns = [
@@ -82,6 +107,7 @@ def write_evidence(
         "frequency_lower", "frequency_upper", "placebo",
     ]  # fmt: skip
     session.execute(insert(Evidence).from_select(columns, rows))
+    keys = release_keys(drugs).subquery()
     measured = exists().where(
         Evidence.drug_effect_id == DrugEffect.id, Evidence.source_id == source_id
     )
@@ -96,8 +122,6 @@ def write_evidence(
         .order_by(DrugEffect.id)
     )  # fmt: skip
     session.execute(insert(Evidence).from_select(columns, bare))
-    progress("writing evidence", 1, 1)
-    return session.scalar(select(func.count()).where(Evidence.source_id == source_id)) or 0
 
 
 def write_uses(session: Session) -> int:

@@ -95,19 +95,22 @@ def build_records(
     return [DrugEffectRecord.model_validate_json(b) for b in record_json(session, ids, matched)]
 
 
-def compose_record_json(session: Session, ids: Sequence[int]) -> list[bytes]:
-    """The records IDS as JSON, in that order, from their rows (the read model stores them)."""
-    if not ids:
-        return []
-    conn, wanted = session.connection(), {"ids": list(ids)}
+def compose_record_json(session: Session, low: int, high: int) -> list[tuple[int, bytes]]:
+    """The records with ids LOW to HIGH as (id, JSON), in id order, from their rows (the read
+    model stores them). An id range, not a list: at 10x SIDER, rendering and parsing the IN
+    lists of ids cost a third of the read model's build."""
+    conn, wanted = session.connection(), {"low": low, "high": high}
     rows = {r.id: r for r in conn.execute(_RECORDS, wanted)}
-    part_cites = cites_of(session, "drug_effect_id", ids)
-    items = _items(session, ids)
+    ids = sorted(rows)
+    # Only curated records cite sources for their parts (the seed writes those citations; an
+    # import's records cite the files through their evidence).
+    part_cites = cites_of(session, "drug_effect_id", [i for i in ids if rows[i].curated])
+    items = _items(session, wanted)
     item_cites = cites_of(
         session, "drug_effect_item_id", [i.id for rs in items.values() for i in rs]
     )
-    measurements = _measurements(session, ids)
-    sources = _sources(session, ids)
+    measurements = _measurements(session, wanted)
+    sources = _sources(session, wanted)
     out = []
     for record_id in ids:
         r = de = rows[record_id]
@@ -139,7 +142,7 @@ def compose_record_json(session: Session, ids: Sequence[int]) -> list[bytes]:
             "flag": {"kind": de.flag, "reason": de.flag_reason} if de.flag else None,
             "sources": sources.get(record_id, []),
         }
-        out.append(orjson.dumps(record, default=_model_data))
+        out.append((record_id, orjson.dumps(record, default=_model_data)))
     return out
 
 
@@ -198,15 +201,15 @@ def _severity(de: Any, cites: list[Any]) -> dict[str, Any] | None:
     return {"value": de.severity, "note": de.severity_note, "cites": cites}
 
 
-def _items(session: Session, ids: Sequence[int]) -> dict[int, list[Any]]:
+def _items(session: Session, wanted: dict[str, int]) -> dict[int, list[Any]]:
     out: dict[int, list[Any]] = defaultdict(list)
-    for row in session.connection().execute(_ITEMS, {"ids": list(ids)}):
+    for row in session.connection().execute(_ITEMS, wanted):
         out[row.drug_effect_id].append(row)
     return out
 
 
-def _measurements(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    rows = session.connection().execute(_MEASUREMENTS, {"ids": list(ids)})
+def _measurements(session: Session, wanted: dict[str, int]) -> dict[int, list[dict[str, Any]]]:
+    rows = session.connection().execute(_MEASUREMENTS, wanted)
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     refs: dict[tuple[str, str | None], tuple[dict[str, str], dict[str, str] | None]] = {}
     for record_id, slug, title, key, kind, label, text, low, high, placebo, band in rows:
@@ -232,9 +235,9 @@ def _measurements(session: Session, ids: Sequence[int]) -> dict[int, list[dict[s
     return out
 
 
-def _sources(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, str]]]:
+def _sources(session: Session, wanted: dict[str, int]) -> dict[int, list[dict[str, str]]]:
     out: dict[int, list[dict[str, str]]] = defaultdict(list)
-    for record_id, slug, title in session.connection().execute(_SOURCES, {"ids": list(ids)}):
+    for record_id, slug, title in session.connection().execute(_SOURCES, wanted):
         out[record_id].append({"slug": slug, "title": title})
     return out
 
@@ -242,6 +245,8 @@ def _sources(session: Session, ids: Sequence[int]) -> dict[int, list[dict[str, s
 # The statements, built once (building them per call cost as much as running them); Core
 # tables, not ORM entities: rows, not objects.
 _IDS: Any = bindparam("ids", expanding=True)
+_LOW: Any = bindparam("low")
+_HIGH: Any = bindparam("high")
 _de, _drug, _effect = DrugEffect.__table__, Drug.__table__, Effect.__table__
 _item, _evidence, _source = DrugEffectItem.__table__, Evidence.__table__, Source.__table__
 _anchor, _basis = SourceAnchor.__table__, Source.__table__.alias("basis")
@@ -260,13 +265,13 @@ _RECORDS = (
     .join(_drug, _drug.c.id == _de.c.drug_id)
     .join(_effect, _effect.c.id == _de.c.effect_id)
     .outerjoin(_basis, _basis.c.id == _de.c.basis_source_id)
-    .where(_de.c.id.in_(_IDS))
+    .where(_de.c.id.between(_LOW, _HIGH))
 )
 _ITEMS = (
     select(_item.c.id, _item.c.drug_effect_id, _item.c.kind.label("item_kind"), _item.c.text,
            *_EFFECT)
     .outerjoin(_effect, _effect.c.id == _item.c.effect_id)
-    .where(_item.c.drug_effect_id.in_(_IDS))
+    .where(_item.c.drug_effect_id.between(_LOW, _HIGH))
     .order_by(_item.c.drug_effect_id, _item.c.position)
 )  # fmt: skip
 _MEASUREMENTS = (
@@ -277,13 +282,13 @@ _MEASUREMENTS = (
     )
     .join(_source, _source.c.id == _evidence.c.source_id)
     .outerjoin(_anchor, _anchor.c.id == _evidence.c.anchor_id)
-    .where(_evidence.c.drug_effect_id.in_(_IDS))
+    .where(_evidence.c.drug_effect_id.between(_LOW, _HIGH))
     .order_by(_evidence.c.drug_effect_id, _evidence.c.id)
 )  # fmt: skip
 _record_source = DrugEffectSource.__table__
 _SOURCES = (
     select(_record_source.c.drug_effect_id, _source.c.slug, _source.c.title)
     .join(_source, _source.c.id == _record_source.c.source_id)
-    .where(_record_source.c.drug_effect_id.in_(_IDS))
+    .where(_record_source.c.drug_effect_id.between(_LOW, _HIGH))
     .order_by(_record_source.c.drug_effect_id, _source.c.slug)
 )
