@@ -7,10 +7,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.enums import Context, IncidenceBand
+from app.importers import derived, derived_records, sider_write
 from app.importers.seed import load_seed
 from app.importers.seed_files import read_seed
 from app.importers.sider import import_sider
-from app.models import DataRelease, DrugEffect, StoredRecord
+from app.models import DataRelease, Drug, DrugEffect, Effect, Evidence, StoredRecord
 from app.schemas.common import Page
 from app.schemas.record import DrugEffectRecord
 from app.services.drug_effects import RecordFilters, ranked_page
@@ -97,3 +98,42 @@ def test_the_precomputed_effect_order_is_the_reverse_lookups_order(session: Sess
             assert stored == at_request, (effect_id, filters)
             compared += len(stored)
     assert compared > 50
+
+
+def _loaded(session: Session) -> dict[tuple[str, str, str], tuple[object, ...]]:
+    """Every record as the API can see it, keyed by drug, effect and context (ids may differ)."""
+    rows = session.execute(
+        select(Drug.slug, Effect.slug, DrugEffect, StoredRecord.body)
+        .join(Drug, Drug.id == DrugEffect.drug_id)
+        .join(Effect, Effect.id == DrugEffect.effect_id)
+        .outerjoin(StoredRecord, StoredRecord.drug_effect_id == DrugEffect.id)
+    )
+    out: dict[tuple[str, str, str], tuple[object, ...]] = {}
+    for drug, effect, de, body in rows:
+        evidence = session.execute(
+            select(Evidence.frequency_text, Evidence.frequency_lower, Evidence.placebo)
+            .where(Evidence.drug_effect_id == de.id)
+            .order_by(Evidence.id)
+        ).all()
+        ranks = (de.list_rank, de.effect_rank, de.summary_band, de.frequency, de.flag)
+        out[drug, effect, de.context.value] = (*ranks, tuple(evidence), body)
+    return out
+
+
+def test_a_load_in_small_ranges_writes_what_whole_statements_write(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loads write a range of drugs or records per statement (so none grows with the release):
+    ranges of a few rows give the same records, evidence order, ranks and stored bodies."""
+    with session.begin_nested() as whole:
+        import_sider(session, SIDER_FIXTURES)
+        expected = _loaded(session)
+        whole.rollback()
+    monkeypatch.setattr(sider_write, "DRUGS_PER_STATEMENT", 2)
+    monkeypatch.setattr(derived, "UPDATE_IDS", 7)
+    monkeypatch.setattr(derived_records, "BATCH", 5)
+    with session.begin_nested():
+        import_sider(session, SIDER_FIXTURES)
+        ranged = _loaded(session)
+    assert len(expected) > 40
+    assert ranged == expected
