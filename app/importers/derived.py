@@ -15,7 +15,8 @@ and nothing else writes these columns. Per drug-effect record:
 - the **list position** in its drug's list: unflagged first, then most frequent first; and
   in its effect's list (`effect_rank`, the reverse lookup's order, models.effect_list_order).
 
-The rules are derived_rules.py; this module reads the records and writes what they give.
+The rules are derived_rules.py; this module reads the records and has derived_update.py
+write what they give.
 And per record, the sources behind it (DrugEffectSource), for the `source` filter, and the
 record itself as the API serves it (derived_records.py).
 
@@ -28,18 +29,11 @@ from itertools import groupby
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
     Enum,
-    Float,
-    Integer,
-    MetaData,
     String,
-    Table,
     delete,
     func,
     insert,
-    or_,
     select,
     type_coerce,
     union,
@@ -50,9 +44,10 @@ from sqlalchemy.orm import Session
 from app.enums import (
     Release,
 )
-from app.importers.bulk import analyze, id_ranges, write_rows
+from app.importers.bulk import analyze, id_ranges
 from app.importers.derived_records import store_records
 from app.importers.derived_rules import Record, flag, rank, summary
+from app.importers.derived_update import DERIVED, RANGE, RecordUpdates
 from app.models import (
     Citation,
     Drug,
@@ -65,24 +60,8 @@ from app.models import (
     Source,
     SourceAnchor,
 )
-from app.models.drug_effect import effect_list_order
 
-DERIVED = (
-    "summary_band",
-    "summary_rank",
-    "frequency",
-    "frequency_low",
-    "frequency_high",
-    "placebo_frequency",
-    "basis",
-    "basis_source_id",
-    "measured_rows",
-    "flag",
-    "flag_reason",
-    "list_rank",
-)
 CHUNK = 5000
-UPDATE_IDS = 50_000  # records per UPDATE of drug_effect
 
 
 def refresh(session: Session) -> int:
@@ -91,7 +70,7 @@ def refresh(session: Session) -> int:
     changed = 0
     document_sources = _document_sources(session)
     indications = _indications(session)
-    with _Updates(session) as updates:
+    with RecordUpdates(session) as updates:
         for drug_id, records in _records_by_drug(session):
             for r in records:
                 r.values = summary(r, document_sources.get(r.id))
@@ -191,93 +170,10 @@ def _text(column: Any) -> Any:
     )
 
 
-class _Updates:
-    """Every record's derived values go to a temporary table in chunks; its effect rank is
-    numbered there (one window over the new values); then drug_effect is updated where
-    anything changed, in id ranges, so no statement grows with the table.
-
-    One UPDATE per record and load: each UPDATE of drug_effect writes a new row version and an
-    entry in each of its indexes. Measured importing 10x SIDER into PostgreSQL: the derived
-    values and then the effect ranks as two whole-table UPDATEs took 147 s and 199 s, and at
-    50x one of them ran past the load's statement timeout."""
-
-    def __init__(self, session: Session) -> None:
-        self.session, self.pending = session, list[dict[str, Any]]()
-        columns: list[Column[Any]] = [Column("id", Integer, primary_key=True)]
-        for name in DERIVED:
-            if isinstance(DrugEffect.__table__.c[name].type, Float):
-                columns.append(Column(name, Float()))
-            elif name in ("summary_rank", "basis_source_id", "measured_rows", "list_rank"):
-                columns.append(Column(name, Integer()))
-            else:
-                columns.append(Column(name, String(300)))
-        columns.append(Column("changed", Boolean()))
-        metadata = MetaData()
-        self.table = Table("derived_update", metadata, *columns, prefixes=["TEMPORARY"])
-        self.ranks = Table(
-            "derived_effect_rank",
-            metadata,
-            Column("id", Integer, primary_key=True),
-            Column("position", Integer),
-            prefixes=["TEMPORARY"],
-        )
-
-    def __enter__(self) -> "_Updates":
-        for table in (self.table, self.ranks):
-            table.create(self.session.connection())
-        return self
-
-    def add(self, row: dict[str, Any]) -> None:
-        self.pending.append({k: (v.value if hasattr(v, "value") else v) for k, v in row.items()})
-        if len(self.pending) >= CHUNK:
-            self._flush()
-
-    def _flush(self) -> None:
-        write_rows(self.session, self.table, self.pending)
-        self.pending = []
-
-    def __exit__(self, *exc: object) -> None:
-        if exc[0] is None:
-            self._flush()
-            analyze(self.session)
-            self._number_effect_ranks()
-            for low, high in id_ranges(self.session, self.table.c.id, UPDATE_IDS):
-                self._update(low, high)
-        for table in (self.ranks, self.table):
-            table.drop(self.session.connection())
-
-    def _number_effect_ranks(self) -> None:
-        u, de, drug = self.table.c, DrugEffect.__table__.c, Drug.__table__.c
-        order = effect_list_order(u.summary_rank, u.frequency, drug.name, de.context, de.id)
-        position = func.row_number().over(partition_by=de.effect_id, order_by=order)
-        self.session.execute(
-            insert(self.ranks).from_select(
-                ["id", "position"],
-                select(u.id, position)
-                .join(DrugEffect, DrugEffect.id == u.id)
-                .join(Drug, Drug.id == DrugEffect.drug_id),
-            )
-        )
-
-    def _update(self, low: int, high: int) -> None:
-        u, r = self.table.c, self.ranks.c
-        self.session.execute(
-            update(DrugEffect)
-            .where(
-                DrugEffect.id == u.id,
-                r.id == u.id,
-                u.id.between(low, high),
-                or_(u.changed, DrugEffect.effect_rank != r.position),
-            )
-            .values({name: u[name] for name in DERIVED} | {"effect_rank": r.position}),
-            execution_options={"synchronize_session": False},
-        )
-
-
 def _record_sources(session: Session) -> None:
     """Rebuild record -> source from citations (parts and items) and evidence, a range of
     records at a time (10x SIDER on PostgreSQL: 37 s as one statement)."""
-    for low, high in id_ranges(session, DrugEffect.id, UPDATE_IDS):
+    for low, high in id_ranges(session, DrugEffect.id, RANGE):
         by_part = (
             select(Citation.drug_effect_id, SourceAnchor.source_id)
             .join(SourceAnchor, SourceAnchor.id == Citation.anchor_id)

@@ -7,7 +7,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from app.enums import Context, IncidenceBand
-from app.importers import derived, derived_records, sider_write
+from app.importers import derived, derived_records, derived_update, sider_write
 from app.importers.seed import load_seed
 from app.importers.seed_files import read_seed
 from app.importers.sider import import_sider
@@ -130,7 +130,8 @@ def test_a_load_in_small_ranges_writes_what_whole_statements_write(
         expected = _loaded(session)
         whole.rollback()
     monkeypatch.setattr(sider_write, "DRUGS_PER_STATEMENT", 2)
-    monkeypatch.setattr(derived, "UPDATE_IDS", 7)
+    monkeypatch.setattr(derived_update, "RANGE", 7)
+    monkeypatch.setattr(derived, "RANGE", 7)
     monkeypatch.setattr(derived_records, "BATCH", 5)
     with session.begin_nested():
         import_sider(session, SIDER_FIXTURES)
