@@ -3,7 +3,7 @@ format is old, and a clear 503 (never a 500 or a stale answer) while they are mi
 
 import httpx
 import pytest
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.enums import Context, IncidenceBand
@@ -11,7 +11,7 @@ from app.importers import derived, derived_records, derived_update, sider_write
 from app.importers.seed import load_seed
 from app.importers.seed_files import read_seed
 from app.importers.sider import import_sider
-from app.models import DataRelease, Drug, DrugEffect, Effect, Evidence, StoredRecord
+from app.models import Citation, DataRelease, Drug, DrugEffect, Effect, Evidence, StoredRecord
 from app.schemas.common import Page
 from app.schemas.record import DrugEffectRecord
 from app.services.drug_effects import RecordFilters, ranked_page
@@ -29,6 +29,13 @@ def test_every_stored_record_is_what_the_builder_composes(session: Session) -> N
     assert len(ids) > 40
     composed = compose_record_json(session, ids[0], ids[-1])
     assert [i for i, _ in composed] == ids
+    # The builder reads the citations of parts for curated records only: no other record has any.
+    cited = select(Citation.drug_effect_id).where(Citation.drug_effect_id.isnot(None))
+    assert (
+        session.scalar(select(func.count()).where(DrugEffect.id.in_(cited), ~DrugEffect.curated))
+        == 0
+    )
+    assert session.execute(select(func.count()).select_from(cited.subquery())).scalar_one() > 0
     built = [r.model_dump_json().encode() for r in build_records(session, ids)]
     assert built == [body for _, body in composed]
     assert session.get_one(DataRelease, READ_MODEL).checksum == RECORD_FORMAT
