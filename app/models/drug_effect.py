@@ -157,9 +157,17 @@ class DrugEffectSource(Base):
 
 
 def effect_list_order(
-    summary_rank: Any, frequency: Any, drug_name: Any, context: Any, record_id: Any
+    flag: Any, summary_rank: Any, frequency: Any, drug_name: Any, context: Any, record_id: Any
 ) -> list[Any]:
-    """The order of an effect's list of drugs (the reverse lookup): most frequent first (band,
-    then the number), then drug name, context and id. One definition: the read model numbers
-    `effect_rank` by it, and the reverse lookup through other terms sorts by it."""
-    return [summary_rank.desc(), frequency.desc().nulls_last(), drug_name, context, record_id]
+    """The order of an effect's list of drugs (the reverse lookup): unflagged first, then most
+    frequent (band, then the number), then drug name, context and id. One definition: the read
+    model numbers `effect_rank` by it, and the reverse lookup through other terms sorts by it.
+    Unflagged first, like a drug's `list_rank`, makes a list's unflagged total its last rank."""
+    return [
+        flag.isnot(None),
+        summary_rank.desc(),
+        frequency.desc().nulls_last(),
+        drug_name,
+        context,
+        record_id,
+    ]

@@ -47,8 +47,8 @@ def effect_ref(row: Any) -> EffectRef:
 
 # Bump when the read model writes something new (a different record, a new derived column):
 # until a load rebuilds it, /readyz says not ready (data_release `read-model` holds the format
-# the read model was built in). record-3: effect_rank.
-RECORD_FORMAT = "record-3"
+# the read model was built in). record-3: effect_rank. record-4: effect_rank unflagged first.
+RECORD_FORMAT = "record-4"
 READ_MODEL = "read-model"  # the data_release row holding the stored records' format
 _UNMARKED = b'"matched_via":null'
 

@@ -86,6 +86,7 @@ def best_per_drug_and_context(
     ranked = (
         select(
             DrugEffect.id,
+            DrugEffect.flag,
             DrugEffect.summary_rank,
             DrugEffect.frequency,
             DrugEffect.context,
@@ -103,6 +104,7 @@ def best_per_drug_and_context(
         .order_by(
             ranked.c.closeness,
             *effect_list_order(
+                ranked.c.flag,
                 ranked.c.summary_rank,
                 ranked.c.frequency,
                 ranked.c.drug_name,

@@ -1,6 +1,8 @@
 """The stored records (drug_effect_record): what the builder composes, rebuilt when their
 format is old, and a clear 503 (never a 500 or a stale answer) while they are missing."""
 
+import json
+
 import httpx
 import pytest
 from sqlalchemy import delete, func, select
@@ -78,13 +80,31 @@ def effect_list_both_ways(
     session: Session, effect_id: int, filters: RecordFilters
 ) -> tuple[list[bytes], list[bytes]]:
     """An effect's whole list of drugs read through its precomputed `effect_rank` and ranked
-    at request time (the path for effects with broader or narrower terms)."""
+    at request time (the path for effects with broader or narrower terms); both pages' totals
+    are the number of records listed."""
     picked = best_per_drug_and_context(
         term_matches(session, effect_id).only_exact(), *filters.where(session)
     )
-    at_request = record_page(session, picked, picked, 10_000, 0).items
-    stored = ranked_page(session, "effect", effect_id, filters, limit=10_000, offset=0).items
-    return stored, at_request
+    at_request = record_page(session, picked, picked, 10_000, 0)
+    stored = ranked_page(session, "effect", effect_id, filters, limit=10_000, offset=0)
+    assert stored.total == at_request.total == len(stored.items), (effect_id, filters)
+    flagged = [json.loads(body)["flag"] is not None for body in stored.items]
+    assert flagged == sorted(flagged), "flagged records come last"
+    return stored.items, at_request.items
+
+
+def assert_list_totals_are_counts(session: Session) -> None:
+    """A list's unfiltered total is read from its last position (ranked_page): every drug's
+    and every effect's total is the number of its unflagged records, on pages 1 and 2."""
+    for of, owner in (("drug", DrugEffect.drug_id), ("effect", DrugEffect.effect_id)):
+        counts = session.execute(
+            select(owner, func.count()).where(DrugEffect.flag.is_(None)).group_by(owner)
+        ).all()
+        assert len(counts) > 5
+        for key, n in counts:
+            for offset in (0, 20):
+                page = ranked_page(session, of, key, RecordFilters(), limit=20, offset=offset)
+                assert page.total == n, (of, key, offset)
 
 
 LIST_FILTERS = [
@@ -105,6 +125,7 @@ def test_the_precomputed_effect_order_is_the_reverse_lookups_order(session: Sess
             assert stored == at_request, (effect_id, filters)
             compared += len(stored)
     assert compared > 50
+    assert_list_totals_are_counts(session)
 
 
 def _loaded(session: Session) -> dict[tuple[str, str, str], tuple[object, ...]]:

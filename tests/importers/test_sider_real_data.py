@@ -396,3 +396,26 @@ def test_the_most_shared_effects_keep_the_reverse_lookups_order(imported: Import
                 stored, at_request = effect_list_both_ways(session, effect_id, filters)
                 assert len(stored) > 50
                 assert stored == at_request, (effect_id, filters)
+
+
+def test_every_lists_unflagged_records_are_numbered_first(imported: Imported) -> None:
+    """The unfiltered total of a drug's or an effect's list is its last unflagged position
+    (ranked_page): on the whole release, those positions are 1..n for every list."""
+    with Session(imported.engine) as session:
+        for owner, position in (
+            (DrugEffect.drug_id, DrugEffect.list_rank),
+            (DrugEffect.effect_id, DrugEffect.effect_rank),
+        ):
+            unflagged = (
+                select(owner, func.count().label("n"), func.max(position).label("last"))
+                .where(DrugEffect.flag.is_(None))
+                .group_by(owner)
+                .subquery()
+            )
+            lists, wrong = session.execute(
+                select(
+                    func.count(), func.count().filter(unflagged.c.n != unflagged.c.last)
+                ).select_from(unflagged)
+            ).one()
+            assert lists > 1000
+            assert wrong == 0, owner
