@@ -4,6 +4,7 @@
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import anyio
 import httpx
@@ -51,15 +52,16 @@ async def test_a_failed_call_leaves_the_next_one_working(client: httpx.AsyncClie
     assert (await client.get("/v1/drugs/clonazepam/effects")).status_code == 200
 
 
+# A few billion SQLite VM steps: far longer than any limit below.
+_SLOW_SQLITE = text(
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+)
+
+
 def _slow_statement(session: Session) -> object:
     if session.get_bind().dialect.name == "postgresql":
         return session.execute(text("SELECT pg_sleep(30)")).scalar()
-    # A few billion SQLite VM steps: far longer than any limit below.
-    return session.execute(
-        text(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
-        )
-    ).scalar()
+    return session.execute(_SLOW_SQLITE).scalar()
 
 
 async def test_a_long_statement_is_cut_at_the_statement_timeout(
@@ -77,6 +79,24 @@ async def test_a_long_statement_is_cut_at_the_statement_timeout(
     assert time.monotonic() - started < 30  # cut long before the statement would end
     assert await database.call(data_version)  # and the next call works
     bounded.dispose()
+
+
+def test_the_sqlite_limit_is_per_statement_not_per_call(tmp_path: Path) -> None:
+    """A load runs thousands of statements under one limit: each statement has the whole
+    limit, as on PostgreSQL (a 10x SIDER import was cut when the load as a whole passed it)."""
+    from app.db import make_engine, statement_deadline
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'limit.db'}")
+    steps = text(  # ~a million VM steps: far under a second, over the progress handler's period
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
+        "SELECT count(*) FROM n"
+    )
+    with statement_deadline(2.0), engine.connect() as conn:
+        time.sleep(2.5)  # the call has outlived the limit; the next statement has not
+        assert conn.execute(steps).scalar() == 100_000
+        with pytest.raises(OperationalError, match="interrupted"):
+            conn.execute(_SLOW_SQLITE)
+    engine.dispose()
 
 
 async def test_a_slow_statement_is_a_503_problem_saying_so(

@@ -40,8 +40,10 @@ class DrugEffect(Base):
         # "Which drugs have this effect", most frequent first.
         Index("ix_drug_effect_effect_id_rank", "effect_id", "summary_rank"),
         # The reverse lookup of an effect with no broader or narrower term: a page is an index
-        # range, and its total an index-only count (flag: default lists leave flagged out).
-        Index("ix_drug_effect_effect_id_flag_effect_rank", "effect_id", "flag", "effect_rank"),
+        # range, and its total one index entry (the last unflagged rank). Flag last: PostgreSQL
+        # does not order an index by what follows `flag IS NULL`, so flag second sorted the
+        # effect's every record per page; as a key it keeps the default filter in the index.
+        Index("ix_drug_effect_effect_id_effect_rank_flag", "effect_id", "effect_rank", "flag"),
         # "This drug's effects in list order": a page is an index range, with no sort.
         Index("ix_drug_effect_drug_id_list_rank", "drug_id", "list_rank"),
     )
