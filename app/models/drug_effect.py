@@ -37,8 +37,6 @@ class DrugEffect(Base):
     __table_args__ = (
         # Leads with drug_id, so it also serves "effects of this drug".
         UniqueConstraint("drug_id", "effect_id", "context"),
-        # "Which drugs have this effect", most frequent first.
-        Index("ix_drug_effect_effect_id_rank", "effect_id", "summary_rank"),
         # The reverse lookup of an effect with no broader or narrower term: a page is an index
         # range, and its total one index entry (the last unflagged rank). Flag last: PostgreSQL
         # does not order an index by what follows `flag IS NULL`, so flag second sorted the
