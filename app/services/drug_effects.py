@@ -107,8 +107,8 @@ def _ranked_page(of: str, shape: tuple[bool, ...]) -> tuple[Select[Any], Select[
     total is its own statement, not a window over the page's query: that read every row of the
     list (an effect of 1,000 drugs: 4.8 -> 0.15 ms on SQLite). Unfiltered, it is the list's
     last unflagged position (positions number the unflagged records 1..n first): one index
-    entry, where a count reads every record of the effect (the reverse lookup of the most
-    shared effect at 10x SIDER on PostgreSQL: 1.62x its 1x p50 with a count)."""
+    entry, where a count reads every record of the list (PostgreSQL, real SIDER, nausea's
+    1,120 records: 0.34 -> 0.08 ms; the index is models.drug_effect's effect rank index)."""
     owner, position = _RANKED_LISTS[of]
     where = (owner == bindparam("owner"), *_conditions(shape))
     page = (
