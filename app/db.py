@@ -18,7 +18,7 @@ from typing import Annotated, Any, Concatenate, Generic, ParamSpec, TypeVar
 
 import anyio
 from fastapi import Depends, Request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +32,7 @@ T = TypeVar("T")
 # stops (set as each statement starts, as PostgreSQL's statement_timeout counts).
 _deadline = threading.local()
 PROGRESS_STEPS = 20_000  # SQLite VM instructions between deadline checks (about 0.1 ms)
+BACKGROUND_STATEMENT_TIMEOUT = 120.0  # seconds: reads of every name at 50x SIDER take a few
 
 
 def _sqlite_progress() -> int:
@@ -131,7 +132,9 @@ class Database:
     ) -> None:
         self._factory, self._version = factory, version
         self.timeout, self.statement_timeout, self.threads = timeout, statement_timeout, threads
+        self.background_statement_timeout = max(statement_timeout, BACKGROUND_STATEMENT_TIMEOUT)
         self._limiter: anyio.CapacityLimiter | None = None
+        self._background: anyio.CapacityLimiter | None = None
 
     @classmethod
     def for_engine(
@@ -166,6 +169,26 @@ class Database:
         self, fn: Callable[Concatenate[Session, P], T], *args: P.args, **kwargs: P.kwargs
     ) -> Answer[T]:
         return await self._in_thread(partial(self._read, fn, *args, **kwargs))
+
+    async def background(self, fn: Callable[[Session], T]) -> T:
+        """FN in a thread of its own, one job at a time, outside the request threads and their
+        time limit: work no request waits for (the name index, seconds at 50x SIDER). Its
+        statements may run BACKGROUND_STATEMENT_TIMEOUT; cancelling abandons the thread."""
+        if self._background is None:
+            self._background = anyio.CapacityLimiter(1)
+        return await anyio.to_thread.run_sync(
+            partial(self._run_long, fn), limiter=self._background, abandon_on_cancel=True
+        )
+
+    def _run_long(self, fn: Callable[[Session], T]) -> T:
+        limit = self.background_statement_timeout
+        with statement_deadline(limit), self._factory() as session:
+            if session.get_bind().dialect.name == "postgresql":  # its limit is per connection
+                session.execute(
+                    text("SELECT set_config('statement_timeout', :ms, true)"),
+                    {"ms": str(int(limit * 1000))},
+                )
+            return fn(session)
 
     async def _in_thread(self, job: Callable[[], T]) -> T:
         if self._limiter is None:

@@ -88,6 +88,16 @@ class ReadModelNotBuilt(AppError):
         )
 
 
+class NameIndexBuilding(AppError):
+    """Search needs the name index of data that changed a moment ago, and another thread is
+    still building it (seconds at many times SIDER's size)."""
+
+    kind = problems.SERVICE_UNAVAILABLE
+
+    def __init__(self) -> None:
+        super().__init__("The name index is being rebuilt for new data; retry in a few seconds.")
+
+
 def problem_body(
     kind: ProblemType,
     detail: str,

@@ -58,10 +58,14 @@ class DataVersion:
     def __init__(self) -> None:
         self.value: str | None = None
         self.read_at = 0.0
+        self._learnt = asyncio.Event()  # set when a read brings a version other than the last
 
     async def refresh(self, read: Callable[[], Awaitable[str]]) -> None:
         try:
-            self.value, self.read_at = await read(), time.monotonic()
+            value = await read()
+            if value != self.value:
+                self._learnt.set()
+            self.value, self.read_at = value, time.monotonic()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the database is down or hung: trust no cached version
@@ -74,6 +78,30 @@ class DataVersion:
         while True:
             await self.refresh(read)
             await asyncio.sleep(every)
+
+    async def follow(self, action: Callable[[], Awaitable[object]], retry: float) -> None:
+        """Run ACTION once for each version this worker learns of, as soon as it learns it
+        (a newer one while it runs: once more after); a failed run again after RETRY seconds.
+        Forever, as `poll`."""
+        done_for: str | None = None
+        failing = False
+        while True:
+            current = self.value
+            if current is not None and current != done_for:
+                try:
+                    await action()
+                    done_for, failing = current, False
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:
+                    if not failing:  # once per outage, not every retry
+                        logger.warning("work for a new data version failed: %r", exc)
+                    failing = True
+                    await asyncio.sleep(retry)
+                    continue
+            self._learnt.clear()
+            if self.value == current:
+                await self._learnt.wait()
 
 
 @dataclass

@@ -26,6 +26,7 @@ from app.logging_config import configure_logging
 from app.middleware import BodyLimit, CatchAll, RequestContext, route_templates
 from app.openapi import install_openapi
 from app.schemas.common import DISCLAIMER
+from app.services import catalog
 from app.services.meta import API_VERSION, data_version
 
 logger = logging.getLogger(__name__)
@@ -56,9 +57,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     database = Database.for_engine(engine, settings, data_version)
     app.state.database, app.state.engine = database, engine
     version: DataVersion = app.state.data_version
-    poller = asyncio.create_task(
-        version.poll(lambda: database.call(data_version), settings.data_version_ttl or 1.0)
-    )
+    every = settings.data_version_ttl or 1.0
+    poller = asyncio.create_task(version.poll(lambda: database.call(data_version), every))
+    # Search's name index is built off the request path for each new data version.
+    warmer = asyncio.create_task(version.follow(lambda: database.background(catalog.warm), every))
     # The ~140k objects of imported modules (FastAPI, pydantic, SQLAlchemy, fhir.resources)
     # live as long as the process; out of the collector's reach, a full collection no longer
     # holds the GIL ~150 ms while slow requests allocate (longest pause 146 -> 28 ms; the
@@ -69,9 +71,10 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        poller.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await poller
+        for task in (poller, warmer):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         engine.dispose()
         logger.info("sidefx stopped")
 

@@ -68,8 +68,10 @@ SALT_WORDS = frozenset(
 
 def name_key(name: str) -> str:
     """The form names are compared in (see the module docstring)."""
-    text = unicodedata.normalize("NFKC", name)
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    text = name
+    if not name.isascii():  # ASCII is its own NFKC form and has no format characters
+        text = unicodedata.normalize("NFKC", name)
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     return _SEPARATORS.sub(" ", text.casefold()).strip()
 
 

@@ -15,6 +15,7 @@ class Run:
     startup_s: float = 0.0
     startup_rss_mb: float = 0.0
     first_search_ms: float = 0.0
+    indexed_rss_mb: float = 0.0  # after the name index is built
     results: list[Result] = field(default_factory=list)
 
 
@@ -28,14 +29,14 @@ def render(runs: list[Run], seconds: float, machine: str, duration: int) -> str:
         "distributions; no row copied), on a fresh database each.",
         "", "## Loading and start-up", "",
         "| scale | database | import s | import peak RSS MB | database MB | worker start-up s "
-        "| worker RSS MB | first search (builds the name index) ms |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| worker RSS MB | first search after ready ms | RSS with the name index MB |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]  # fmt: skip
     for r in runs:
         lines.append(
             f"| {r.scale:g}x | {r.database} | {r.load.import_seconds:.0f} | "
             f"{r.load.import_peak_rss_mb:.0f} | {r.size_mb:.0f} | {r.startup_s:.1f} | "
-            f"{r.startup_rss_mb:.0f} | {r.first_search_ms:.0f} |"
+            f"{r.startup_rss_mb:.0f} | {r.first_search_ms:.0f} | {r.indexed_rss_mb:.0f} |"
         )
     lines += ["", "## Uncached latency (ms)", "",
               "| request | scale | database | 1 client p50 | 1 client p99 | 64 conns p50 "
@@ -85,10 +86,11 @@ def targets(runs: list[Run]) -> list[str]:
             for label, wanted, value, limit in rows:
                 met = "yes" if value <= limit else "**no**"
                 lines.append(f"| {label} | {database} | {wanted} | {value:.2f}x | {met} |")
+            rss = max(ten.startup_rss_mb, ten.indexed_rss_mb)
             lines.append(
-                f"| worker start-up at 10x | {database} | <= 10 s, <= 500 MB | "
-                f"{ten.startup_s:.1f} s, {ten.startup_rss_mb:.0f} MB | "
-                f"{'yes' if ten.startup_s <= 10 and ten.startup_rss_mb <= 500 else '**no**'} |"
+                f"| worker start-up at 10x (RSS with the name index) | {database} | "
+                f"<= 10 s, <= 500 MB | {ten.startup_s:.1f} s, {rss:.0f} MB | "
+                f"{'yes' if ten.startup_s <= 10 and rss <= 500 else '**no**'} |"
             )
     errors = sum(res.errors for r in runs for res in r.results if res.connections == 64)
     lines.append(f"| errors at 64 connections, every size | all | 0 | {errors} | "

@@ -170,3 +170,32 @@ async def test_a_slow_call_never_holds_a_cheap_request(engine: Engine, database_
         assert not slow_answers  # answered while the slow call still runs
     assert slow_answers[0].status_code == 503  # then the slow one is cut at its limit
     bounded.dispose()
+
+
+def _second_long_statement(session: Session) -> int:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_sleep(1)"))
+        return 1
+    count = text(  # ~0.5 s here; slower on a loaded machine, never faster than the 0.2 s limit
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) "
+        "SELECT count(*) FROM n"
+    )
+    return 1 if session.execute(count).scalar() == 3_000_000 else 0
+
+
+async def test_background_work_is_not_cut_at_the_request_statement_limit(
+    engine: Engine, database_url: str
+) -> None:
+    """The name index reads every name (seconds at 50x SIDER): a background job has the longer
+    limit, on both databases, while a request's call with the same work is cut."""
+    settings = settings_for(database_url, statement_timeout_ms=200, db_timeout=60)
+    from app.db import make_engine
+
+    bounded = make_engine(engine.url.render_as_string(hide_password=False), settings=settings)
+    database = Database.for_engine(bounded, settings, data_version)
+    with pytest.raises(OperationalError):
+        await database.call(_second_long_statement)
+    assert await database.background(_second_long_statement) == 1
+    with pytest.raises(OperationalError):  # the longer limit ended with the job's transaction
+        await database.call(_second_long_statement)
+    bounded.dispose()

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from app.errors import AppError, UnknownDrug, UnknownEffect
+from app.errors import AppError, NameIndexBuilding, UnknownDrug, UnknownEffect
 from app.models import Alias, Drug, DrugEffect, Effect
 from app.services.catalog import name_index
 from app.text import name_key
@@ -155,9 +155,13 @@ def _pick(
 
 
 def suggest(session: Session, name: str, what: str) -> list[str]:
-    """Close slugs for a name that matched nothing (only on the 404 path)."""
-    matches = name_index(session).search(name[:100], type=what, limit=SUGGESTIONS)
-    return [m.entry.slug for m in matches]
+    """Close slugs for a name that matched nothing (only on the 404 path); none while the
+    name index is being rebuilt (the 404 itself does not wait for it)."""
+    try:
+        index = name_index(session)
+    except NameIndexBuilding:
+        return []
+    return [m.entry.slug for m in index.search(name[:100], type=what, limit=SUGGESTIONS)]
 
 
 def _clip(text: str, length: int = 80) -> str:

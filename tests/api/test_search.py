@@ -1,4 +1,6 @@
 import csv
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -7,6 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.models import DataRelease
+from app.services import catalog
 from tests.builders import make_drug
 
 pytestmark = pytest.mark.anyio
@@ -121,3 +124,49 @@ async def test_search_rejects_bad_queries_with_422(
 async def test_search_single_character_is_a_prefix_search(client: httpx.AsyncClient) -> None:
     body = (await client.get("/v1/search", params={"q": "z"})).json()
     assert body["items"][0]["slug"] == "tizanidine"
+
+
+@pytest.fixture
+def index_being_built(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Another thread holds the build of the name index (as a build at 50x SIDER does for
+    seconds); requests wait 0.2 s for it."""
+    monkeypatch.setattr(catalog, "WAIT_FOR_BUILD", 0.2)
+    held, release = threading.Event(), threading.Event()
+
+    def build() -> None:
+        with catalog._lock:
+            held.set()
+            release.wait(60)
+
+    builder = threading.Thread(target=build)
+    builder.start()
+    held.wait(60)
+    yield
+    release.set()
+    builder.join(60)
+
+
+async def test_search_is_a_503_with_retry_after_while_the_index_is_being_built(
+    client: httpx.AsyncClient, index_being_built: None
+) -> None:
+    response = await client.get("/v1/search", params={"q": "klon"})
+    assert response.status_code == 503, response.text
+    assert response.headers["retry-after"]
+    assert response.json()["type"] == "/v1/problems/service-unavailable"
+    assert "name index" in response.json()["detail"]
+
+
+async def test_an_unknown_drug_is_a_404_without_waiting_for_suggestions_while_the_index_builds(
+    client: httpx.AsyncClient, index_being_built: None
+) -> None:
+    response = await client.get("/v1/drugs/klonopinn")
+    assert response.status_code == 404
+    assert response.json()["suggestions"] == []
+
+
+async def test_an_unknown_drug_suggests_close_names_once_the_index_is_built(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/v1/drugs/klonopinn")
+    assert response.status_code == 404
+    assert "clonazepam" in response.json()["suggestions"]
