@@ -13,11 +13,13 @@ from alembic import command
 from alembic.config import Config
 from rich.console import Console
 from rich.progress import Progress, TaskID
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
 from app.db import make_engine, statement_deadline
+from app.importers.bulk import vacuum
 from app.importers.seed import load_seed
 from app.importers.seed_files import SeedError, read_seed
 from app.importers.sider import import_sider
@@ -77,13 +79,16 @@ def seed(
     except (OperationalError, DBAPIError) as exc:
         console.print(f"[red]seed failed, database unchanged:[/red] {_db_error(exc)}")
         raise typer.Exit(1) from exc
+    else:
+        state = "loaded" if report.changed else "unchanged (same checksum; --force reloads)"
+        console.print(
+            f"seed {state}: {report.sources} sources, {report.drugs} drugs, "
+            f"{report.effects} effects, {report.drug_effects} drug effects"
+        )
+        if report.changed:
+            _vacuum(engine)
     finally:
         engine.dispose()
-    state = "loaded" if report.changed else "unchanged (same checksum; --force reloads)"
-    console.print(
-        f"seed {state}: {report.sources} sources, {report.drugs} drugs, "
-        f"{report.effects} effects, {report.drug_effects} drug effects"
-    )
 
 
 @import_cli.command("sider")
@@ -132,12 +137,14 @@ def import_sider_command(
     except (OperationalError, DBAPIError) as exc:
         console.print(f"[red]SIDER import failed, database unchanged:[/red] {_db_error(exc)}")
         raise typer.Exit(1) from exc
+    else:
+        if not report.changed:
+            console.print("SIDER unchanged (same files as the last import; --force re-imports)")
+            return
+        console.print(summary_table(report))
+        _vacuum(engine)
     finally:
         engine.dispose()
-    if not report.changed:
-        console.print("SIDER unchanged (same files as the last import; --force re-imports)")
-        return
-    console.print(summary_table(report))
 
 
 @cli.command("export")
@@ -206,6 +213,18 @@ def serve(
     server.run()
     if not server.started:
         raise typer.Exit(3)  # as uvicorn.run: the app or the socket failed at startup
+
+
+def _vacuum(engine: Engine) -> None:
+    """Tidy up after a committed load (PostgreSQL); a failure here loses nothing."""
+    try:
+        seconds = vacuum(engine)
+    except (OperationalError, DBAPIError) as exc:
+        console.print(f"[yellow]loaded; VACUUM (ANALYZE) failed, autovacuum will do it:[/yellow] "
+                      f"{_db_error(exc)}")  # fmt: skip
+        return
+    if seconds is not None:
+        console.print(f"VACUUM (ANALYZE) after the load: {seconds:.1f} s")
 
 
 def _load_limit(settings: Settings) -> AbstractContextManager[None]:
