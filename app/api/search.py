@@ -18,7 +18,9 @@ term exactly 98; names starting with the query (or with a word of it) 80-98, a w
 typed scoring above the start of a longer one; misspellings and sound-alikes 80 x their
 similarity. Fuzzy matches below a similarity of {FUZZY_CUTOFF} (a score of
 {80 * FUZZY_CUTOFF:.0f}) are not returned; at most the best 200 matches are ranked (`total`).
-Each result says which name matched and how."""
+Each result says which name matched and how. The names are indexed in memory by each worker,
+in the background when it starts and when new data is loaded; a search that arrives before its
+data's index is built waits at most 2 s, then answers 503 with `Retry-After`."""
 
 
 @router.get(
