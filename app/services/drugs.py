@@ -16,7 +16,7 @@ from app.services.classes import resolve_class
 from app.services.effects import effect_counts
 from app.services.names import resolve_drug
 from app.services.pages import page_of
-from app.services.text_filter import matching_names
+from app.services.text_filter import listed_ids
 
 ATTRIBUTES = (*TEXT_ATTRIBUTES, "dependence_risk", "formulations")
 
@@ -24,9 +24,7 @@ ATTRIBUTES = (*TEXT_ATTRIBUTES, "dependence_risk", "formulations")
 def list_drugs(
     session: Session, *, q: str | None, drug_class: str | None, limit: int, offset: int
 ) -> Page[DrugSummary]:
-    stmt = select(Drug.id)
-    if q:
-        stmt = stmt.where(Drug.id.in_(matching_names(Drug, Alias.drug_id, q)))
+    stmt = listed_ids(Drug, Alias.drug_id, q)
     if drug_class:
         class_id = resolve_class(session, drug_class).id
         members = select(DrugClassMember.drug_id).where(DrugClassMember.class_id == class_id)

@@ -16,15 +16,13 @@ from app.services.names import resolve_effect
 from app.services.pages import RecordPage, page_of, record_page
 from app.services.records import EFFECT_COLUMNS, effect_ref
 from app.services.terms import best_per_drug_and_context, term_matches
-from app.services.text_filter import matching_names
+from app.services.text_filter import listed_ids
 
 
 def list_effects(
     session: Session, *, q: str | None, body_system: BodySystem | None, limit: int, offset: int
 ) -> Page[EffectRef]:
-    stmt = select(Effect.id)
-    if q:
-        stmt = stmt.where(Effect.id.in_(matching_names(Effect, Alias.effect_id, q)))
+    stmt = listed_ids(Effect, Alias.effect_id, q)
     if body_system:
         stmt = stmt.where(Effect.body_system == body_system)
     ordered = stmt.order_by(Effect.name, Effect.slug)

@@ -21,3 +21,9 @@ def matching_names(model: Any, alias_owner: Any, q: str) -> Select[tuple[int]]:
             model.id.in_(aliases),
         )
     )
+
+
+def listed_ids(model: Any, alias_owner: Any, q: str | None) -> Select[tuple[int]]:
+    """The ids a list of MODEL starts from: every row, or those matching Q."""
+    stmt = select(model.id)
+    return stmt.where(model.id.in_(matching_names(model, alias_owner, q))) if q else stmt
