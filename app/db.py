@@ -32,7 +32,7 @@ T = TypeVar("T")
 # stops (set as each statement starts, as PostgreSQL's statement_timeout counts).
 _deadline = threading.local()
 PROGRESS_STEPS = 20_000  # SQLite VM instructions between deadline checks (about 0.1 ms)
-BACKGROUND_STATEMENT_TIMEOUT = 120.0  # seconds: reads of every name at 50x SIDER take a few
+BACKGROUND_STATEMENT_TIMEOUT = 120.0  # seconds: reading every name at 50x SIDER takes ~2 s
 
 
 def _sqlite_progress() -> int:
