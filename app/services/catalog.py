@@ -1,8 +1,8 @@
 """The in-process name index for search and suggestions, one per data version.
 
 Built in the background when a worker starts and whenever the data version changes (the
-lifespan's `DataVersion.follow`; the data version is its only invalidation signal), and shared by every
-request of that version. A request that finds no index of its version builds it, or, while
+lifespan's `DataVersion.follow`; the data version is its only invalidation signal), and shared
+by every request of that version. A request that finds no index of its version builds it, or, while
 another thread is building it, waits at most `WAIT_FOR_BUILD` seconds and then answers 503:
 requests must not queue behind a build that takes seconds at many times SIDER's size (each
 waiting request would hold one of the few database threads). Path lookups do not use the index:
