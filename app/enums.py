@@ -168,6 +168,7 @@ class Flag(StrEnum):
     indication = "indication"
     not_above_placebo = "not_above_placebo"
     other_substance_withdrawal = "other_substance_withdrawal"
+    system_heading = "system_heading"
 
 
 class Release(StrEnum):

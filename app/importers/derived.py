@@ -70,12 +70,13 @@ def refresh(session: Session) -> int:
     changed = 0
     document_sources = _document_sources(session)
     indications = _indications(session)
+    prevalence = _prevalence(session)
     with RecordUpdates(session) as updates:
         for drug_id, records in _records_by_drug(session):
             for r in records:
                 r.values = summary(r, document_sources.get(r.id))
                 r.values.update(flag(r, indications.get(drug_id, set())))
-            rank(records)
+            rank(records, prevalence)
             for r in records:
                 row_changed = tuple(r.values[k] for k in DERIVED) != r.current
                 updates.add({"id": r.id, **r.values, "changed": row_changed})
@@ -95,6 +96,7 @@ def _records_by_drug(session: Session) -> Iterator[tuple[int, list[Record]]]:
         select(
             DrugEffect.id,
             DrugEffect.drug_id,
+            DrugEffect.effect_id,
             _text(DrugEffect.context),
             DrugEffect.curated,
             Effect.name,
@@ -124,13 +126,23 @@ def _records_by_drug(session: Session) -> Iterator[tuple[int, list[Record]]]:
     )
     pending = next(evidence, None)
     for drug_id, rows in groupby(records, key=lambda row: row[1]):
-        batch = [Record(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6:])) for r in rows]
+        batch = [Record(r[0], r[1], r[2], r[3], r[4], r[5], r[6], tuple(r[7:])) for r in rows]
         by_id = {r.id: r for r in batch}
         while pending is not None and pending[0] <= drug_id:
             if pending[0] == drug_id:
                 by_id[pending[1]].rows.append(pending)
             pending = next(evidence, None)
         yield drug_id, batch
+
+
+def _prevalence(session: Session) -> dict[int, int]:
+    """Effect -> how many drugs have a record of it (a prior for records without numbers)."""
+    rows = session.connection().execute(
+        select(DrugEffect.effect_id, func.count(DrugEffect.drug_id.distinct())).group_by(
+            DrugEffect.effect_id
+        )
+    )
+    return {int(effect_id): int(count) for effect_id, count in rows}
 
 
 def _document_sources(session: Session) -> dict[int, int]:

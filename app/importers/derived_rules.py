@@ -18,13 +18,37 @@ CIOMS_FLOORS = (  # lowest fraction of each band, most frequent first
     (0.0001, IncidenceBand.rare),
 )
 PROCEDURE_TERM = re.compile(r"(?:\btherapy|\bprocedure|\boperation|^surgery)$", re.IGNORECASE)
+# MedDRA preferred terms that SIDER reads from a label's system-organ-class headings ("Nervous
+# System Disorders:", "Metabolism and Nutrition Disorders:") rather than from an effect the label
+# names: each names a whole body system, or is the mining artifact of one (Malnutrition from
+# "nutrition", Mediastinal disorder from "Respiratory, thoracic and mediastinal disorders").
+HEADING_TERMS = frozenset(
+    {
+        "blood disorder", "bone disorder", "breast disorder", "cardiac disorder",
+        "cardiovascular disorder", "connective tissue disorder", "ear disorder",
+        "endocrine disorder", "eye disorder", "gastrointestinal disorder",
+        "hepatobiliary disease", "immune system disorder", "infestation",
+        "liver disorder", "malnutrition", "mediastinal disorder", "mental disorder",
+        "metabolic disorder", "musculoskeletal disorder", "nervous system disorder",
+        "renal disorder", "reproductive tract disorder", "respiratory disorder",
+        "skin disorder", "urinary tract disorder", "vascular disorder",
+        "unspecified disorder of skin and subcutaneous tissue",
+    }
+)  # fmt: skip
+# An excess over placebo this small (0.5 percentage points) is placebo level: listed below
+# records with a real excess.
+PLACEBO_MARGIN = 0.005
 # Withdrawal from something other than the drug (alcohol, tobacco): UMLS CUIs of the PTs.
 OTHER_SUBSTANCE_WITHDRAWAL = {"C0236663": "alcohol", "C1167842": "tobacco"}
 FLAG_RULES = {
     Flag.procedure_or_therapy: "the term names a procedure or a therapy, not an effect "
     "(a MedDRA term ending in 'therapy', 'procedure' or 'operation', or 'Surgery')",
-    Flag.indication: "the term is an indication of this drug in the same release",
-    Flag.not_above_placebo: "its measured frequency is not above the placebo frequency",
+    Flag.indication: "the term is an indication of this drug in the same release, and no "
+    "frequency of it is given among the drug's adverse reactions",
+    Flag.not_above_placebo: "every measured frequency on the drug is at or below every placebo "
+    "frequency of the same effect",
+    Flag.system_heading: "the term is a label's system-organ-class heading read as an effect "
+    "(a whole body system, not a specific effect)",
     Flag.other_substance_withdrawal: "withdrawal from another substance, not from this drug",
 }
 
@@ -40,6 +64,7 @@ def band_of_fraction(fraction: float) -> IncidenceBand:
 class Record:
     id: int
     drug_id: int
+    effect_id: int
     context: Context
     curated: bool
     effect_name: str
@@ -70,9 +95,9 @@ def summary(r: Record, document_source: int | None) -> dict[str, Any]:
         values["frequency_low"] = min(row.frequency_lower for row in measured)
         values["frequency_high"] = max(row.frequency_upper for row in measured)
         values["basis_source_id"] = measured[0].source_id
-    elif active:
-        band = max((row.incidence_band for row in active), key=INCIDENCE_RANK.__getitem__)
-        basis, values["basis_source_id"] = IncidenceBasis.label_words, active[0].source_id
+    elif worded := [row for row in active if row.frequency_text]:
+        band = max((row.incidence_band for row in worded), key=INCIDENCE_RANK.__getitem__)
+        basis, values["basis_source_id"] = IncidenceBasis.label_words, worded[0].source_id
     elif r.curated:
         band, basis = IncidenceBand.unknown, IncidenceBasis.document_wording
         values["basis_source_id"] = document_source
@@ -90,26 +115,65 @@ def flag(r: Record, indications: set[str]) -> dict[str, Any]:
         flag = None  # a document states it: never flagged
     elif PROCEDURE_TERM.search(r.effect_name):
         flag = Flag.procedure_or_therapy
-    elif r.umls_cui in indications and r.context == Context.side_effect:
+    elif r.effect_name.casefold() in HEADING_TERMS:
+        flag = Flag.system_heading
+    elif (
+        r.umls_cui in indications
+        and r.context == Context.side_effect
+        and r.values["basis"] == IncidenceBasis.listed_without_frequency
+    ):
+        # SIDER's indications are text-mined: an effect with a frequency in the drug's
+        # adverse-reaction tables (lisinopril's hypotension, 6.7% vs 0.5%) is one, whatever
+        # the indications say.
         flag = Flag.indication
-    elif _not_above_placebo(r.values["frequency"], r.values["placebo_frequency"]):
+    elif _not_above_placebo(r):
         flag = Flag.not_above_placebo
     return {"flag": flag, "flag_reason": FLAG_RULES[flag] if flag else None}
 
 
-def _not_above_placebo(frequency: float | None, placebo: float | None) -> bool:
-    return frequency is not None and placebo is not None and frequency <= placebo
+def _not_above_placebo(r: Record) -> bool:
+    """Only when no measured row on the drug beats any placebo row. SIDER's rows of a pair
+    come from different trials and tables, and some "placebo" rows are another drug's column
+    (amlodipine oedema: placebo rows 0.6-14.6%, drug rows up to 14.6%): comparing medians hid
+    real effects."""
+    active = [
+        _midpoint(row) for row in r.rows if not row.placebo and _states_number(row.frequency_text)
+    ]
+    placebo = [
+        _midpoint(row) for row in r.rows if row.placebo and _states_number(row.frequency_text)
+    ]
+    return bool(active and placebo) and max(active) <= min(placebo)
 
 
-def rank(records: list[Record]) -> None:
-    """Unflagged first; then band, then the number, then curated before imported; A-Z."""
+def evidence_order(r: Record, prevalence: int) -> tuple[Any, ...]:
+    """How a pharmacist weighs a record, strongest first (smaller sorts first): a measured
+    excess over placebo (or the measured frequency where no placebo is known), then frequency
+    words from labels by band, then a curated document's wording, then a bare listing; within
+    those without numbers, effects that labels list for more drugs first (a drug listed
+    without any frequency, like warfarin, is not read alphabetically). Placebo-level records
+    (excess within PLACEBO_MARGIN) go below every other unflagged record."""
+    v = r.values
+    frequency, placebo = v["frequency"], v["placebo_frequency"]
+    placebo_level = (
+        frequency is not None and placebo is not None and frequency - placebo <= PLACEBO_MARGIN
+    )
+    if frequency is not None:
+        tier, strength = 0, frequency - (placebo or 0.0)
+    elif v["basis"] == IncidenceBasis.label_words:
+        tier, strength = 1, float(v["summary_rank"])
+    elif v["basis"] == IncidenceBasis.document_wording:
+        tier, strength = 2, 0.0
+    else:
+        tier, strength = 3, 0.0
+    return (v["flag"] is not None, placebo_level, tier, -strength, -prevalence, not r.curated)
+
+
+def rank(records: list[Record], prevalence: dict[int, int]) -> None:
+    """Positions in the drug's list: unflagged first, then evidence_order; ties by name."""
     order = sorted(
         records,
         key=lambda r: (
-            r.values["flag"] is not None,
-            -r.values["summary_rank"],
-            -(r.values["frequency"] if r.values["frequency"] is not None else -1.0),
-            not r.curated,
+            evidence_order(r, prevalence.get(r.effect_id, 0)),
             r.effect_name.casefold(),
             list(Context).index(r.context),
             r.id,

@@ -1,8 +1,10 @@
 """SIDER brand names -> brand aliases of the drugs they label, unless that would mislead lookups.
 
-A brand is skipped (and counted) when it is already a curated alias, when it is the name of
-another drug, or when labels give it to several drugs; a brand equal to the drug's own name
-adds nothing. Each alias key appears once per drug, so the unique (key, drug_id) index holds.
+A brand is skipped (and counted) when it is not a name (sider_mapping.NOT_A_NAME: label
+headings, trial words, dosage forms alone), when it is already a curated alias, when it is
+the name of another drug, or when labels give it to several drugs; a brand equal to the
+drug's own name adds nothing. Each alias key appears once per drug, so the unique (key,
+drug_id) index holds.
 """
 
 from collections import Counter, defaultdict
@@ -12,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import AliasKind, Release
+from app.importers.sider_mapping import NOT_A_NAME
 from app.importers.sider_read import SiderData
 from app.models import Alias, Drug
 from app.text import name_key, slug_key
@@ -63,6 +66,8 @@ def _skip_reason(
 ) -> str | None:
     if len(key) > MAX_ALIAS:
         return f"longer than {MAX_ALIAS} characters"
+    if NOT_A_NAME.search(key):
+        return "not a name (a label heading, trial word or dosage form)"
     if key in drug_names:
         return "the drug's own name" if {drug_names[key]} == drugs else "name another drug"
     if key in taken:

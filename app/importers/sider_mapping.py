@@ -33,8 +33,17 @@ _FORM_ONLY = re.compile(
 )
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _SALT_NOTE = re.compile(r"(.+?)\s*\((.+)\)")  # "CILAZAPRIL (CILAZAPRIL MONOHYDRATE)"
-# Label-extraction debris that sits in a name column of some rows ("Description", "Composition:").
-_DEBRIS = re.compile(r":|^(description|composition|presentation)$|^the ")
+# Label-extraction debris that sits in a name column of some rows: headings and phrases of the
+# label ("Composition:", "Product Information", "the active principle"), words of its trials
+# ("Double-Blind", "Monotherapy Epilepsy Trials") and dosage forms alone ("Enema", "Oral
+# paste"). Matched on name keys; never a drug's name or a brand.
+NOT_A_NAME = re.compile(
+    r":|^(?:the|this) |^(?:description|presentation|actions|composition)$"
+    r"|\bproduct (?:information|infomation|name|description)\b"
+    r"|\b(?:approved name|double.blind|placebo|trials?|monotherapy|contraindications"
+    r"|indications|carcinogenic|precautions|warnings|dosage)\b"
+    r"|^(?:(?:oral|rectal|capsules?|granules|tablets?|paste|enema|and)\s*)+$"
+)
 MAX_GENERIC_LENGTH = 60
 DEFAULT_GENERIC_COLUMN = 1  # the second name column, as most label sources have it
 
@@ -171,7 +180,7 @@ def _pick(candidates: dict[str, Counter[str]]) -> str | None:
     """The most frequent plausible name (then the shortest, then A-Z), in display form."""
     ranked = sorted(candidates, key=lambda k: (-sum(candidates[k].values()), len(k), k))
     for key in ranked:
-        if len(key) <= MAX_GENERIC_LENGTH and not _DEBRIS.search(key):
+        if len(key) <= MAX_GENERIC_LENGTH and not NOT_A_NAME.search(key):
             spelling = _spelling(candidates[key])
             if spelling.isupper() or spelling.islower():
                 return spelling.capitalize()  # "CLONAZEPAM" -> "Clonazepam"

@@ -1,9 +1,16 @@
 """Meet SIDER compounds and MedDRA terms with the drugs and effects already in the database.
 
-Identity by code. A compound matches the drug with its PubChem CID, else a drug without a CID
-whose name key is the compound's name. A term (a preferred term's UMLS CUI) matches only the
-effect with that CUI: names and aliases never join two concepts, so SIDER's Nervousness and
-Anxiety stay two effects, and a curated effect meets SIDER only through the code it records.
+Identity by code, and one drug per active ingredient. SIDER has a compound per salt or form
+of an ingredient (amlodipine and amlodipine besylate, venlafaxine and its hydrochloride), each
+with labels of its own; as separate drugs they answered differently by name (Norvasc showed
+oedema, amlodipine hid it). So the compounds of one ingredient (same name once salt and hydrate
+words are dropped: app.text.ingredient_key) are one drug, with every compound's rows as its
+evidence: the compound named as the bare ingredient leads, else the lowest CID. The group's
+drug is the existing one that its first compound in that order matches: by PubChem CID, else
+a drug without a CID whose name key is the compound's name.
+A term (a preferred term's UMLS CUI) matches only the effect with that CUI: names and aliases
+never join two concepts, so SIDER's Nervousness and Anxiety stay two effects, and a curated
+effect meets SIDER only through the code it records.
 Anything unmatched is created, with a slug that is unique and deterministic.
 """
 
@@ -39,22 +46,45 @@ def match_drugs(session: Session, names: dict[int, DrugNames], cids: Iterable[in
     slugs = {row.slug for row in rows}
     ids: dict[Any, int] = {}
     new: dict[int, dict[str, Any]] = {}
-    for cid in sorted(set(cids)):
-        name = names[cid].name[:200]
-        found = by_cid.get(cid) or by_name.get(name_key(name))
+    members: dict[int, list[int]] = {}
+    for group in ingredient_groups(names, cids):
+        lead = group[0]
+        found = next(
+            (
+                found
+                for cid in group
+                if (found := by_cid.get(cid) or by_name.get(name_key(names[cid].name[:200])))
+                is not None
+            ),
+            None,
+        )
         if found is not None:
-            ids[cid] = found
+            ids |= dict.fromkeys(group, found)
             continue
-        new[cid] = {
-            "slug": unique_slug(name, slugs, fallback=f"cid-{cid}"),
+        name = names[lead].name[:200]
+        new[lead] = {
+            "slug": unique_slug(name, slugs, fallback=f"cid-{lead}"),
             "name": name,
             "key": name_key(name),
             "ingredient_key": ingredient_key(name),
-            "pubchem_cid": cid,
+            "pubchem_cid": lead,
             "release": Release.sider,
         }
-    ids |= _insert_returning_ids(session, Drug, new)
+        members[lead] = group
+    for lead, drug_id in _insert_returning_ids(session, Drug, new).items():
+        ids |= dict.fromkeys(members[lead], drug_id)
     return Matches(ids=ids, existing=len(set(ids.values())) - len(new), created=len(new))
+
+
+def ingredient_groups(names: dict[int, DrugNames], cids: Iterable[int]) -> list[list[int]]:
+    """The compounds of each ingredient, the leading one first (module docstring)."""
+    groups: dict[str, list[int]] = {}
+    for cid in sorted(set(cids)):
+        groups.setdefault(ingredient_key(names[cid].name[:200]), []).append(cid)
+    return [
+        sorted(group, key=lambda cid: (name_key(names[cid].name[:200]) != ingredient, cid))
+        for ingredient, group in sorted(groups.items())
+    ]
 
 
 def match_effects(session: Session, terms: dict[str, str]) -> Matches:

@@ -1,9 +1,12 @@
 """Stream the SIDER files into the staging tables; a malformed main-file row aborts with file:line.
 
 Only MedDRA preferred terms (PT rows) are kept; every side effect also appears as lower-level
-term (LLT) rows, which are counted and passed over. Rows go to the temporary staging tables
-(sider_stage.py) as they are read; what stays in memory is bounded by the drugs and terms of
-the release (names, the vocabulary), not by its rows. No table of the API is touched here.
+term (LLT) rows, which are counted and passed over. A first pass over the side-effect file
+learns which one PT each label term is (sider_terms.py); PT rows of a label term that name
+another PT are passed over and counted, so one label word never makes two records. Rows go to
+the temporary staging tables (sider_stage.py) as they are read; what stays in memory is
+bounded by the drugs and terms of the release (names, the vocabulary), not by its rows. No
+table of the API is touched here.
 """
 
 import re
@@ -27,7 +30,8 @@ from app.importers.sider_files import (
 from app.importers.sider_incidence import FreqRow, row_band
 from app.importers.sider_mapping import DrugNames, read_mapping
 from app.importers.sider_stage import INDICATIONS as STAGED_INDICATIONS
-from app.importers.sider_stage import PAIRS, Stage
+from app.importers.sider_stage import LABELS, PAIRS, Stage
+from app.importers.sider_terms import choose_preferred_terms
 
 _FLAT_ID = re.compile(r"CID1\d{8}")
 _CUI = re.compile(r"C\d{7}")
@@ -49,6 +53,7 @@ class SiderData:
     unmapped: set[int] = field(default_factory=set)  # CIDs of the side-effect file without names
     errata_rows: int = 0  # rows the errata file lists
     errata_dropped: int = 0  # meddra_freq rows dropped because the errata list them
+    label_pt: dict[str, str] = field(default_factory=dict)  # label concept CUI -> its one PT
 
 
 def read_sider(files: SiderFiles, stage: Stage, progress: Progress | None = None) -> SiderData:
@@ -59,6 +64,7 @@ def read_sider(files: SiderFiles, stage: Stage, progress: Progress | None = None
     )
     if not data.names:
         raise SiderError(f"{files.paths[MAPPING].name}: no row maps a drug name to a STITCH id")
+    _read_label_terms(files.paths[SIDE_EFFECTS], data, stage)
     _read_side_effects(files.paths[SIDE_EFFECTS], data, stage, progress)
     _check_mapped(files, data)
     _read_frequencies(files.paths[FREQUENCIES], data, stage, progress, errata)
@@ -98,6 +104,37 @@ def _check_mapped(files: SiderFiles, data: SiderData) -> None:
         )
 
 
+SECONDARY = "another preferred term of the same label term (its own term is used)"
+
+
+def _read_label_terms(path: Path, data: SiderData, stage: Stage) -> None:
+    """Which PT each label concept is; the label terms' names are staged for the evidence."""
+    label_pts: dict[str, set[str]] = {}
+    label_names: dict[str, str] = {}
+    pt_names: dict[str, str] = {}
+    for number, line in read_lines(path):
+        fields = _fields(line, 6, path, number)
+        label = fields[2]
+        if fields[3] == "PT":
+            label_pts.setdefault(_cui(label, path, number), set()).add(
+                _cui(fields[4], path, number)
+            )
+            pt_names.setdefault(fields[4], fields[5].strip())
+        elif fields[3] == "LLT" and (fields[4] == label or label not in label_names):
+            label_names[label] = fields[5].strip()
+    data.label_pt = choose_preferred_terms(label_pts, label_names, pt_names)
+    for label in sorted(data.label_pt):
+        stage.add(LABELS, {"cui": label, "name": (label_names.get(label) or label)[:MAX_TEXT]})
+
+
+def _is_own_term(label: str, cui: str, data: SiderData, file: str) -> bool:
+    """False for a PT row of a label term that is another PT (counted)."""
+    if data.label_pt.get(label, cui) == cui:
+        return True
+    data.skipped[f"{file}: {SECONDARY}"] += 1
+    return False
+
+
 def _read_side_effects(
     path: Path, data: SiderData, stage: Stage, progress: Progress | None
 ) -> None:
@@ -111,9 +148,11 @@ def _read_side_effects(
                 data.skipped[f"{SIDE_EFFECTS}: drug not in the name mapping"] += 1
                 data.unmapped.add(cid)
                 continue
+            if not _is_own_term(fields[2], cui, data, SIDE_EFFECTS):
+                continue
             data.effects.setdefault(cui, fields[5].strip() or cui)
             data.cids.add(cid)
-            stage.add(PAIRS, {"cid": cid, "cui": cui})
+            stage.add(PAIRS, {"cid": cid, "label": fields[2], "cui": cui})
 
 
 def _read_frequencies(
@@ -143,13 +182,16 @@ def _read_frequencies(
         if cid not in data.names:
             data.skipped[f"{FREQUENCIES}: drug not in the name mapping"] += 1
             continue
+        label = _cui(fields[2], path, number)
+        if not _is_own_term(label, cui, data, FREQUENCIES):
+            continue
         row = FreqRow(fields[4].strip()[:MAX_TEXT], lower, upper, fields[3] == "placebo")
         data.effects.setdefault(cui, fields[9].strip() or cui)
         data.cids.add(cid)
-        stage.add(PAIRS, {"cid": cid, "cui": cui})
+        stage.add(PAIRS, {"cid": cid, "label": label, "cui": cui})
         stage.add_frequency(
-            {"cid": cid, "cui": cui, "band": row_band(row).value, "text": row.text or None,
-             "lower": lower, "upper": upper, "placebo": row.placebo}
+            {"cid": cid, "label": label, "cui": cui, "band": row_band(row).value,
+             "text": row.text or None, "lower": lower, "upper": upper, "placebo": row.placebo}
         )  # fmt: skip
 
 

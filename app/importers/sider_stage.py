@@ -19,11 +19,12 @@ from app.importers.bulk import write_rows
 
 CHUNK = 5000
 _metadata = MetaData()
-# (drug, term) pairs as the side-effect and frequency files list them; repeats allowed.
+# (drug, label term, PT) as the side-effect and frequency files list them; repeats allowed.
 PAIRS = Table(
     "sider_stage_pair",
     _metadata,
     Column("cid", Integer, nullable=False),
+    Column("label", String(8), nullable=False),
     Column("cui", String(8), nullable=False),
     Index("ix_sider_stage_pair_cid", "cid"),  # records and evidence are written by drug range
     prefixes=["TEMPORARY"],
@@ -34,6 +35,7 @@ FREQUENCIES = Table(
     _metadata,
     Column("seq", Integer, primary_key=True, autoincrement=False),
     Column("cid", Integer, nullable=False),
+    Column("label", String(8), nullable=False),
     Column("cui", String(8), nullable=False),
     Column("band", String(40), nullable=False),
     Column("text", String(100)),
@@ -49,6 +51,14 @@ INDICATIONS = Table(
     Column("cid", Integer, nullable=False),
     Column("cui", String(8), nullable=False),
     Column("name", String(300), nullable=False),
+    prefixes=["TEMPORARY"],
+)
+# The terms as found on labels (SIDER's label concepts) with their names.
+LABELS = Table(
+    "sider_stage_label",
+    _metadata,
+    Column("cui", String(8), primary_key=True),
+    Column("name", String(100), nullable=False),
     prefixes=["TEMPORARY"],
 )
 # After matching: compound -> drug, term -> effect (and the term's context).
@@ -67,7 +77,7 @@ EFFECT_MAP = Table(
     Column("context", String(40), nullable=False),
     prefixes=["TEMPORARY"],
 )
-TABLES = (PAIRS, FREQUENCIES, INDICATIONS, DRUG_MAP, EFFECT_MAP)
+TABLES = (PAIRS, FREQUENCIES, INDICATIONS, LABELS, DRUG_MAP, EFFECT_MAP)
 
 
 class Stage:

@@ -9,13 +9,13 @@ the evidence were single statements of 85 s and 81 s; 50x would near the stateme
 
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, func, insert, literal, null, select
+from sqlalchemy import Select, and_, case, exists, func, insert, literal, null, select
 from sqlalchemy.orm import Session
 
 from app.enums import IncidenceBand, LineOfTherapy, Release
 from app.importers.bulk import id_ranges
 from app.importers.sider_files import FREQUENCIES, SIDE_EFFECTS, Progress
-from app.importers.sider_stage import DRUG_MAP, EFFECT_MAP, PAIRS
+from app.importers.sider_stage import DRUG_MAP, EFFECT_MAP, LABELS, PAIRS
 from app.importers.sider_stage import FREQUENCIES as STAGED_FREQUENCIES
 from app.importers.sider_stage import INDICATIONS as STAGED_INDICATIONS
 from app.models import DrugEffect, DrugUse, Evidence
@@ -91,11 +91,12 @@ def _write_evidence(
     rows = (
         select(
             DrugEffect.id, literal(source_id), literal(anchors[FREQUENCIES]), f.c.band,
-            f.c.text, f.c.lower, f.c.upper, f.c.placebo,
+            f.c.text, f.c.lower, f.c.upper, f.c.placebo, f.c.label, LABELS.c.name,
         )
         .select_from(
             f.join(DRUG_MAP, DRUG_MAP.c.cid == f.c.cid)
             .join(EFFECT_MAP, EFFECT_MAP.c.cui == f.c.cui)
+            .outerjoin(LABELS, LABELS.c.cui == f.c.label)
             .join(DrugEffect, _same_record(DRUG_MAP.c.drug_id, EFFECT_MAP.c.effect_id,
                                            EFFECT_MAP.c.context))
         )
@@ -104,10 +105,10 @@ def _write_evidence(
     )  # fmt: skip
     columns = [
         "drug_effect_id", "source_id", "anchor_id", "incidence_band", "frequency_text",
-        "frequency_lower", "frequency_upper", "placebo",
+        "frequency_lower", "frequency_upper", "placebo", "label_cui", "label_term",
     ]  # fmt: skip
     session.execute(insert(Evidence).from_select(columns, rows))
-    keys = release_keys(drugs).subquery()
+    keys = _labelled_keys(drugs).subquery()
     measured = exists().where(
         Evidence.drug_effect_id == DrugEffect.id, Evidence.source_id == source_id
     )
@@ -115,13 +116,34 @@ def _write_evidence(
         select(
             DrugEffect.id, literal(source_id), literal(anchors[SIDE_EFFECTS]),
             literal(IncidenceBand.unknown.value), null(), null(), null(), literal(False),
+            keys.c.label, LABELS.c.name,
         )
         .select_from(keys.join(DrugEffect, _same_record(keys.c.drug_id, keys.c.effect_id,
-                                                         keys.c.context)))
+                                                         keys.c.context))
+                     .outerjoin(LABELS, LABELS.c.cui == keys.c.label))
         .where(~measured)
         .order_by(DrugEffect.id)
     )  # fmt: skip
     session.execute(insert(Evidence).from_select(columns, bare))
+
+
+def _labelled_keys(drugs: tuple[int, int]) -> Select[Any]:
+    """The release's records of DRUGS, each with the label term a bare row cites: the one that
+    is the record's own term where the label has it, else the first by CUI."""
+    own = func.max(case((PAIRS.c.label == PAIRS.c.cui, PAIRS.c.label)))
+    return (
+        select(
+            DRUG_MAP.c.drug_id, EFFECT_MAP.c.effect_id, EFFECT_MAP.c.context,
+            func.coalesce(own, func.min(PAIRS.c.label)).label("label"),
+        )
+        .select_from(
+            PAIRS.join(DRUG_MAP, DRUG_MAP.c.cid == PAIRS.c.cid).join(
+                EFFECT_MAP, EFFECT_MAP.c.cui == PAIRS.c.cui
+            )
+        )
+        .where(DRUG_MAP.c.drug_id.between(*drugs))
+        .group_by(DRUG_MAP.c.drug_id, EFFECT_MAP.c.effect_id, EFFECT_MAP.c.context)
+    )  # fmt: skip
 
 
 def write_uses(session: Session) -> int:

@@ -140,6 +140,10 @@ class Evidence(Base):
     frequency_lower: Mapped[float | None] = mapped_column(Float)
     frequency_upper: Mapped[float | None] = mapped_column(Float)
     placebo: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The term as the label words it (SIDER's label concept: UMLS CUI and name), which the
+    # record's preferred term stands for; null for sources that do not give one.
+    label_cui: Mapped[str | None] = mapped_column(String(8))
+    label_term: Mapped[str | None] = mapped_column(String(100))
 
 
 class DrugEffectSource(Base):

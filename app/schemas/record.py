@@ -29,6 +29,11 @@ class Measurement(Schema):
     high: float | None = Field(description="Upper bound as a fraction 0-1.")
     placebo: bool = Field(description="True for a placebo-arm row.")
     band: IncidenceBand = Field(description="The CIOMS band of this row alone.")
+    label_term: str | None = Field(
+        description="The term as the label words it (SIDER's label concept), which the "
+        "record's preferred term stands for: `Muscle pain` under Myalgia; null where the "
+        "source gives none."
+    )
 
 
 class FrequencyRange(Schema):

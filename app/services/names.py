@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.errors import AppError, NameIndexBuilding, UnknownDrug, UnknownEffect
 from app.models import Alias, Drug, DrugEffect, Effect
 from app.services.catalog import name_index
-from app.text import name_key
+from app.text import ingredient_key, name_key
 
 SUGGESTIONS = 5
 INGREDIENT = 3  # the match level of an ingredient name
@@ -45,7 +45,7 @@ def resolve_drugs(session: Session, names: list[str]) -> list[Ref]:
     by_slug = _by_slug(session, Drug, names)
     if by_slug is not None:
         return by_slug
-    keys = {name_key(n) for n in names}
+    keys = {name_key(n) for n in names} | {ingredient_key(n) for n in names}
     slugs = {k.replace(" ", "-") for k in keys}
     records = func.count(DrugEffect.id)
     columns = (Drug.id, Drug.slug, Drug.name)
@@ -61,7 +61,7 @@ def resolve_drugs(session: Session, names: list[str]) -> list[Ref]:
         .where(Drug.ingredient_key.in_(keys))
         .group_by(*columns, Drug.ingredient_key),
     )
-    return _pick(session, names, found, "drug", UnknownDrug)
+    return _pick(session, names, found, "drug", UnknownDrug, salts=True)
 
 
 def resolve_effects(session: Session, names: list[str]) -> list[Ref]:
@@ -128,10 +128,16 @@ def _pick(
     found: dict[str, list[tuple[int, int, Ref]]],
     what: str,
     error: type[AppError],
+    *,
+    salts: bool = False,
 ) -> list[Ref]:
     refs, unknown = [], []
     for name in names:
-        matches = found.get(name_key(name), [])
+        # A salt's name finds its ingredient ("warfarin sodium" -> warfarin) when the salt
+        # itself is not a name of its own (for drugs; effects have no salts).
+        matches = found.get(name_key(name)) or (
+            found.get(ingredient_key(name), []) if salts else []
+        )
         if not matches:
             unknown.append(name)
             continue

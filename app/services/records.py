@@ -48,7 +48,8 @@ def effect_ref(row: Any) -> EffectRef:
 # Bump when the read model writes something new (a different record, a new derived column):
 # until a load rebuilds it, /readyz says not ready (data_release `read-model` holds the format
 # the read model was built in). record-3: effect_rank. record-4: effect_rank unflagged first.
-RECORD_FORMAT = "record-4"
+# record-5: label terms on measurements, the system_heading flag, the evidence-weighed order.
+RECORD_FORMAT = "record-5"
 READ_MODEL = "read-model"  # the data_release row holding the stored records' format
 _UNMARKED = b'"matched_via":null'
 
@@ -212,7 +213,7 @@ def _measurements(session: Session, wanted: dict[str, int]) -> dict[int, list[di
     rows = session.connection().execute(_MEASUREMENTS, wanted)
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     refs: dict[tuple[str, str | None], tuple[dict[str, str], dict[str, str] | None]] = {}
-    for record_id, slug, title, key, kind, label, text, low, high, placebo, band in rows:
+    for record_id, slug, title, key, kind, label, text, low, high, placebo, band, term in rows:
         # A page has a handful of distinct files: one reference object each, shared by rows.
         source, anchor = refs.setdefault(
             (slug, key),
@@ -230,6 +231,7 @@ def _measurements(session: Session, wanted: dict[str, int]) -> dict[int, list[di
                 "high": high,
                 "placebo": placebo,
                 "band": band,
+                "label_term": term,
             }
         )
     return out
@@ -279,6 +281,7 @@ _MEASUREMENTS = (
         _evidence.c.drug_effect_id, _source.c.slug, _source.c.title, _anchor.c.key,
         _anchor.c.kind, _anchor.c.label, _evidence.c.frequency_text, _evidence.c.frequency_lower,
         _evidence.c.frequency_upper, _evidence.c.placebo, _evidence.c.incidence_band,
+        _evidence.c.label_term,
     )
     .join(_source, _source.c.id == _evidence.c.source_id)
     .outerjoin(_anchor, _anchor.c.id == _evidence.c.anchor_id)

@@ -36,9 +36,12 @@ RANKING = (
     "onset window, then no window or no dates (unknown), then a start outside the window; (2) "
     "context: the one the status points to first (taking: side effect; stopped or dose reduced: "
     "withdrawal); (3) match: the symptom itself, then a narrower term, then the broader term; "
-    "(4) the summary incidence (band, then the measured median). A stopped drug's side effects "
-    "are listed too; when the symptom began after the stop their timing is too_late. This "
-    "orders what the sources say; it is not a probability and not a diagnosis."
+    "(4) the summary incidence (band, then the measured median). Records flagged as unlikely "
+    "to be effects of the drug (see `record.flag`) come after every unflagged explanation: "
+    "they are listed, not hidden. A symptom that began before the drug was started is "
+    "too_early. A stopped drug's side effects are listed too; when the symptom began after "
+    "the stop their timing is too_late. This orders what the sources say; it is not a "
+    "probability and not a diagnosis."
 )
 FACTOR_ASPECTS = (
     ProfileAspect.triggers,
@@ -114,10 +117,14 @@ def _contexts(medication: Medication) -> list[Context]:
     return [Context.withdrawal, Context.side_effect]
 
 
+Candidate = tuple[int, int, int, bool]  # record id, effect id, summary rank, flagged
+
+
 def _candidates(
     session: Session, by_effect: dict[int, TermMatch], drug_ids: list[int]
-) -> dict[tuple[int, Context], list[tuple[int, int, int]]]:
-    """(drug, context) -> [(record id, effect id, summary rank)] of the symptom's terms."""
+) -> dict[tuple[int, Context], list[Candidate]]:
+    """(drug, context) -> the records of the symptom's terms, flagged ones too: a source that
+    lists the effect is never reported as no source (the flag travels with the record)."""
     rows = session.execute(
         select(
             DrugEffect.id,
@@ -125,24 +132,27 @@ def _candidates(
             DrugEffect.context,
             DrugEffect.effect_id,
             DrugEffect.summary_rank,
+            DrugEffect.flag.isnot(None),
         ).where(
             DrugEffect.drug_id.in_(drug_ids),
             DrugEffect.effect_id.in_(list(by_effect)),
-            DrugEffect.flag.is_(None),
         )
     )
-    out: dict[tuple[int, Context], list[tuple[int, int, int]]] = defaultdict(list)
-    for record_id, drug_id, context, effect_id, rank in rows:
-        out[drug_id, context].append((record_id, effect_id, rank))
+    out: dict[tuple[int, Context], list[Candidate]] = defaultdict(list)
+    for record_id, drug_id, context, effect_id, rank, flagged in rows:
+        out[drug_id, context].append((record_id, effect_id, rank, bool(flagged)))
     return out
 
 
 def _best(
-    options: list[tuple[int, int, int]], by_effect: dict[int, TermMatch]
+    options: list[Candidate], by_effect: dict[int, TermMatch]
 ) -> tuple[int, TermMatch] | None:
+    """An unflagged record before a flagged one, then the closest term, then the band."""
     if not options:
         return None
-    record_id, effect_id, _ = min(options, key=lambda o: (PRIORITY[by_effect[o[1]]], -o[2], o[0]))
+    record_id, effect_id, _, _ = min(
+        options, key=lambda o: (o[3], PRIORITY[by_effect[o[1]]], -o[2], o[0])
+    )
     return record_id, by_effect[effect_id]
 
 
@@ -177,7 +187,11 @@ def _explain(
         + (f", median {incidence.frequency:.1%}" if incidence.frequency is not None else "")
         + f" ({incidence.basis.value.replace('_', ' ')})",
     ]
+    if record.flag is not None:
+        sources = ", ".join(s.title for s in record.sources)
+        why.append(f"listed by {sources}, flagged: {record.flag.reason}")
     order = (
+        record.flag is not None,
         TIMING_ORDER[fit.verdict],
         not primary,
         PRIORITY[match],

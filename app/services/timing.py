@@ -29,14 +29,19 @@ def anchor_date(medication: Medication, anchor: OnsetAnchor) -> date | None:
 
 
 def timing(onset: Onset | None, medication: Medication, symptom_on: date | None) -> Timing:
+    started = medication.started_on
+    if symptom_on is not None and started is not None and symptom_on < started:
+        # Before the first dose nothing of the drug can explain it, whatever the window.
+        return Timing(
+            verdict=TimingVerdict.too_early,
+            days=(symptom_on - started).days,
+            anchor_date=started,
+            window=_window(onset),
+            reason="it began before the drug was started",
+        )
     if onset is None or onset.relative_to is None:
         return _unknown(onset, "the sources give no onset window in days for this record")
-    window = OnsetWindow(
-        relative_to=onset.relative_to,
-        min_days=onset.min_days,
-        max_days=onset.max_days,
-        text=onset.text,
-    )
+    window = _window(onset)
     start = anchor_date(medication, onset.relative_to)
     words = ANCHOR_WORDS[onset.relative_to]
     if start is None or symptom_on is None:
@@ -81,6 +86,17 @@ def _judge(days: int, onset: Onset, words: str) -> tuple[TimingVerdict, str]:
         low = onset.min_days if onset.min_days is not None else 0
         span = f", inside the window of day {low:g} to {onset.max_days:g}"
     return TimingVerdict.fits, f"{began}{span}"
+
+
+def _window(onset: Onset | None) -> OnsetWindow | None:
+    if onset is None:
+        return None
+    return OnsetWindow(
+        relative_to=onset.relative_to,
+        min_days=onset.min_days,
+        max_days=onset.max_days,
+        text=onset.text,
+    )
 
 
 def _unknown(onset: Onset | None, reason: str) -> Timing:
