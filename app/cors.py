@@ -19,7 +19,7 @@ class Cors(CORSMiddleware):
             allow_origins=["*"],
             allow_methods=["GET", "HEAD", "OPTIONS", "POST"],
             allow_headers=["If-None-Match", "X-Request-ID", "Content-Type", "Accept-Encoding"],
-            expose_headers=["ETag", "Link", "X-Request-ID", "Retry-After"],
+            expose_headers=["ETag", "Link", "X-Request-ID", "Retry-After", "X-Data-Version"],
             max_age=600,
         )
 

@@ -47,6 +47,9 @@ def etag_for(version: str, scope: Scope) -> str:
     return f'W/"{version}.{CODE_DIGEST}-{hashlib.sha256(url).hexdigest()[:16]}"'
 
 
+_NO_STORE = (b"cache-control", b"no-store")
+
+
 def _tags(if_none_match: str) -> set[str]:
     # Weak comparison (RFC 9110 13.1.2): W/"x" and "x" match.
     return {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
@@ -169,7 +172,8 @@ class ReadCache:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 etag = next((v for k, v in headers if k == b"etag"), None)
-                if message["status"] != 200 or etag is None:
+                # no-store: a stream (the export), never buffered here; it answers 304 itself.
+                if message["status"] != 200 or etag is None or _NO_STORE in headers:
                     await send(message)
                     return
                 if "*" in tags or etag.decode().removeprefix("W/") in tags:

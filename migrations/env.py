@@ -7,16 +7,19 @@ the references are checked after the migrations, in the same transaction: any vi
 aborts the migration and nothing changes.
 """
 
+from collections.abc import Collection, Mapping
 from logging.config import fileConfig
 from typing import Any
 
 from alembic import context
+from alembic.runtime.migration import MigrationContext, MigrationInfo
 from sqlalchemy import Connection
 
 import app.models  # noqa: F401  (registers every table)
 from app.config import get_settings
 from app.db import make_engine
 from app.models import Base
+from app.services.records import READ_MODEL
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -37,12 +40,28 @@ def _skip_empty(_context: Any, _revision: Any, directives: list[Any]) -> None:
         directives[:] = []
 
 
+def _forget_read_model(  # alembic passes every argument by name
+    ctx: MigrationContext,
+    step: MigrationInfo,
+    heads: Collection[Any],  # noqa: ARG001
+    run_args: Mapping[str, Any],  # noqa: ARG001
+) -> None:
+    """After each downgrade step: drop the read model's format marker. A downgrade drops
+    derived columns and tables that the next upgrade adds back empty or at their defaults
+    (every effect_rank 0) while every row count stays the same; without the marker, /readyz
+    says not ready and the next `sidefx seed` or import rebuilds them. The marker is derived
+    state the loaders write, not data. (Below the first revision there is no table.)"""
+    if not step.is_upgrade and step.destination_revision_ids:
+        ctx.execute(f"DELETE FROM data_release WHERE name = '{READ_MODEL}'")
+
+
 def _configure(**kwargs: Any) -> None:
     context.configure(
         target_metadata=target_metadata,
         compare_type=True,
         render_as_batch=sqlite,
         process_revision_directives=_skip_empty,
+        on_version_apply=_forget_read_model,
         **kwargs,
     )
 

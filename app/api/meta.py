@@ -1,6 +1,7 @@
 import logging
 import secrets
 
+from alembic.script import ScriptDirectory
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
@@ -13,6 +14,7 @@ from app.schemas.meta import Health, ProblemTypeRead, VocabulariesRead
 from app.schemas.source import MetaRead
 from app.services import meta
 from app.services.classes import list_classes
+from app.services.records import RECORD_FORMAT, is_current
 from app.vocabularies import VOCABULARIES
 
 logger = logging.getLogger(__name__)
@@ -76,16 +78,32 @@ async def healthz() -> Health:
 
 @health_router.get("/readyz", response_model=Health, responses=problem_responses(503))
 async def readyz(request: Request, db: DatabaseDep) -> Health | Response:
-    """Readiness: the database answers and its schema is at the code's migration head."""
+    """Readiness: the database answers, its schema is at the code's migration head, and the
+    derived data (stored records, ranks) was built by this code's loaders since the last
+    migration that could change it (else `sidefx seed` or a re-import rebuilds it)."""
     try:
-        at_head, detail = await db.call(meta.migration_state, request.app.state.migrations)
+        at_head, detail, built = await db.call(_readiness, request.app.state.migrations)
     except Exception as exc:  # any driver error or timeout means "not ready", never a 500
         logger.warning("not ready: %s", type(exc).__name__)
         return problem(request, problems.SERVICE_UNAVAILABLE, "The database is not reachable.")
     if not at_head:
         logger.warning("not ready: %s", detail)
         return problem(request, problems.SERVICE_UNAVAILABLE, "The database schema is not current.")
+    if not built:
+        logger.warning("not ready: the read model is not in format %s", RECORD_FORMAT)
+        return problem(request, problems.SERVICE_UNAVAILABLE, NOT_BUILT)
     return Health(status="ready")
+
+
+NOT_BUILT = (
+    "The derived data (stored records, ranks) was not built by this version since the last "
+    "migration: run `sidefx seed` (or re-import)."
+)
+
+
+def _readiness(session: Session, scripts: ScriptDirectory) -> tuple[bool, str, bool]:
+    at_head, detail = meta.migration_state(session, scripts)
+    return at_head, detail, at_head and is_current(session)  # (below head: no such columns)
 
 
 @health_router.get("/metrics", include_in_schema=False)

@@ -140,16 +140,18 @@ async def test_every_drug_and_effect_detail_shows_its_codes(client: httpx.AsyncC
     ("kind", "count"),
     [("drugs", "drugs"), ("effects", "effects"), ("drug-effects", "drug_effects")],
 )
-async def test_export_lines_match_the_meta_counts_and_parse(
+async def test_export_lines_match_the_meta_counts_and_end_with_a_trailer(
     client: httpx.AsyncClient, kind: str, count: str
 ) -> None:
     meta = (await client.get("/v1/meta")).json()
     response = await client.get(f"/v1/export/{kind}.ndjson")
     assert response.headers["content-type"] == "application/x-ndjson"
     assert response.headers["x-data-version"] == meta["data_version"]
-    lines = response.text.splitlines()
+    *lines, last = response.text.splitlines()
     assert len(lines) == meta["counts"][count]
     assert all(json.loads(line)["slug" if kind != "drug-effects" else "drug"] for line in lines)
+    trailer = {"end": True, "count": len(lines), "data_version": meta["data_version"]}
+    assert json.loads(last) == trailer
 
 
 async def test_the_export_is_gzipped_when_asked(client: httpx.AsyncClient) -> None:
