@@ -4,9 +4,11 @@ Every database call is bounded in time. A statement is cut after `statement_time
 (PostgreSQL's statement_timeout; on SQLite a progress handler interrupts it), and a request
 waits at most `db_timeout` seconds for all its database work, pool wait included: past that it
 answers 503 even if the server stopped answering altogether (a frozen server cannot enforce its
-own timeout, so the wait is also bounded on our side).
+own timeout, so the wait is also bounded on our side). What is left of an abandoned call is
+cancelled, and its thread keeps its slot until it ends (app/db_calls.py).
 """
 
+import asyncio
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,13 +25,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings, get_settings
-from app.errors import DatabaseTimeout
+from app.db_calls import Call, Capacity, CapacityFull, costly_call
+from app.errors import DatabaseTimeout, ServerBusy
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
-# Per thread: the statement limit of the current call, and when the running SQLite statement
-# stops (set as each statement starts, as PostgreSQL's statement_timeout counts).
+# Per thread: the statement limit, the call being run, and when the running SQLite statement
+# stops (set as each statement starts, as PostgreSQL's statement_timeout counts, or at the
+# call's deadline if that comes first).
 _deadline = threading.local()
 PROGRESS_STEPS = 20_000  # SQLite VM instructions between deadline checks (about 0.1 ms)
 BACKGROUND_STATEMENT_TIMEOUT = 120.0  # seconds: reading every name at 50x SIDER takes ~2 s
@@ -40,9 +44,24 @@ def _sqlite_progress() -> int:
     return 1 if at is not None and time.monotonic() > at else 0
 
 
-def _sqlite_statement_starts(*_: Any) -> None:
+def _statement_starts(conn: Any, *_: Any) -> None:
     limit: float | None = getattr(_deadline, "limit", None)
-    _deadline.at = None if limit is None else time.monotonic() + limit
+    call: Call | None = getattr(_deadline, "call", None)
+    now = time.monotonic()
+    at = None if limit is None else now + limit
+    if call is not None:
+        if now >= call.deadline:  # abandoned: start nothing more
+            raise DatabaseTimeout(call.seconds)
+        call.uses(conn.connection.driver_connection)
+        at = call.deadline if at is None else min(at, call.deadline)
+    _deadline.at = at
+
+
+def _connection_returns(*_: Any) -> None:
+    # Before another call can take it: an abandoned call's cancel must not reach that one.
+    call: Call | None = getattr(_deadline, "call", None)
+    if call is not None:
+        call.uses(None)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -79,7 +98,7 @@ def make_engine(
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False}, **pool)
         event.listen(engine, "connect", _sqlite_on_connect)
         event.listen(engine, "begin", _sqlite_on_begin)
-        event.listen(engine, "before_cursor_execute", _sqlite_statement_starts)
+        event.listen(engine, "before_cursor_execute", _statement_starts)
         return engine
     timeout = s.load_statement_timeout_ms if loading else s.statement_timeout_ms
     connect_args = {
@@ -89,7 +108,10 @@ def make_engine(
         "application_name": "sidefx",
     }
     # pre_ping replaces connections that died with the server, so recovery needs no restart.
-    return create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args, **pool)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args, **pool)
+    event.listen(engine, "before_cursor_execute", _statement_starts)
+    event.listen(engine, "checkin", _connection_returns)
+    return engine
 
 
 @contextmanager
@@ -119,6 +141,11 @@ class Database:
     The connection is released before the response is serialised, so slow clients never hold
     pooled connections. `read` also returns the data version seen by the same transaction, so
     an ETag always names the data its body was read from.
+
+    Requests share `threads` slots; the calls of costly routes may hold half of them (at least
+    one), with as many waiting, and past that get a fast 503. `monitor` (the data-version
+    poller) and `background` (the name index) have a slot each of their own, so no flood of
+    requests delays them.
     """
 
     def __init__(
@@ -132,8 +159,9 @@ class Database:
     ) -> None:
         self._factory, self._version = factory, version
         self.timeout, self.statement_timeout, self.threads = timeout, statement_timeout, threads
+        self.costly_slots = max(1, threads // 2)
         self.background_statement_timeout = max(statement_timeout, BACKGROUND_STATEMENT_TIMEOUT)
-        self._limiter: anyio.CapacityLimiter | None = None
+        self._slots: _Slots | None = None
         self._background: anyio.CapacityLimiter | None = None
 
     @classmethod
@@ -170,6 +198,11 @@ class Database:
     ) -> Answer[T]:
         return await self._in_thread(partial(self._read, fn, *args, **kwargs))
 
+    async def monitor(self, fn: Callable[[Session], T]) -> T:
+        """FN as a request's call is run, but in a slot of its own: what the server needs to
+        keep answering (the data version) never queues behind requests."""
+        return await self._in_thread(partial(self.run, fn), monitor=True)
+
     async def background(self, fn: Callable[[Session], T]) -> T:
         """FN in a thread of its own, one job at a time, outside the request threads and their
         time limit: work no request waits for (the name index, seconds at 50x SIDER). Its
@@ -190,18 +223,65 @@ class Database:
                 )
             return fn(session)
 
-    async def _in_thread(self, job: Callable[[], T]) -> T:
-        if self._limiter is None:
-            self._limiter = anyio.CapacityLimiter(self.threads)
+    async def _in_thread(self, job: Callable[[], T], *, monitor: bool = False) -> T:
+        slots = self._slots
+        if slots is None or slots.loop is not asyncio.get_running_loop():
+            slots = self._slots = _Slots.of(self.threads, self.costly_slots)
+        call = Call(self.timeout, cancel_timeout=min(self.timeout, 3.0))
         try:
             with anyio.fail_after(self.timeout):
-                # Abandoned, not awaited, on timeout: a thread stuck on a frozen server must
-                # not hold the request; it finishes (and frees its connection) on its own.
+                if monitor:
+                    await call.take(slots.monitor)
+                else:
+                    if costly_call.get():
+                        await call.take(slots.costly)
+                    await call.take(slots.requests)
+                # Not awaited past the deadline: a thread stuck on a frozen server must not
+                # hold the request. It keeps its slots until it ends (Call.finish).
                 return await anyio.to_thread.run_sync(
-                    job, limiter=self._limiter, abandon_on_cancel=True
+                    partial(_run_call, call, job), abandon_on_cancel=True, limiter=slots.threads
                 )
+        except CapacityFull:
+            call.abandon()
+            raise ServerBusy(self.costly_slots) from None
         except TimeoutError:
+            call.abandon()
             raise DatabaseTimeout(self.timeout) from None
+        except BaseException:
+            call.abandon()
+            raise
+
+
+@dataclass(frozen=True, slots=True)
+class _Slots:
+    """The capacities of one event loop (a test may run several loops, one after another)."""
+
+    loop: asyncio.AbstractEventLoop
+    requests: Capacity
+    costly: Capacity
+    monitor: Capacity
+    threads: anyio.CapacityLimiter  # never waited on: the capacities above admit every call
+
+    @classmethod
+    def of(cls, threads: int, costly: int) -> "_Slots":
+        return cls(
+            asyncio.get_running_loop(),
+            Capacity(threads),
+            Capacity(costly, queue=costly),
+            Capacity(1),
+            anyio.CapacityLimiter(threads + 1),
+        )
+
+
+def _run_call(call: Call, job: Callable[[], T]) -> T:
+    if not call.start():
+        raise DatabaseTimeout(call.seconds)  # the request gave up before this thread began
+    _deadline.call = call
+    try:
+        return job()
+    finally:
+        _deadline.call = None
+        call.finish()
 
 
 async def get_database(request: Request) -> Database:

@@ -77,6 +77,19 @@ class DatabaseTimeout(AppError):
         super().__init__(f"The database did not answer within {seconds:g} s; retry later.")
 
 
+class ServerBusy(AppError):
+    """Too many costly requests (compare, FHIR Bundles, symptom checks, exports) at once: the
+    rest are refused at once rather than queued until their deadline (app/db_calls.py)."""
+
+    kind = problems.SERVICE_UNAVAILABLE
+
+    def __init__(self, slots: int) -> None:
+        super().__init__(
+            f"This worker is already running {slots} costly request(s) (compare, FHIR, symptom "
+            "check, export) and has no room to queue another; retry later."
+        )
+
+
 class ReadModelNotBuilt(AppError):
     """Records whose stored JSON is missing: the database was migrated but not loaded since."""
 

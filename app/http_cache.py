@@ -2,13 +2,17 @@
 
 One invalidation signal: the data version. A worker learns it from `DataVersion`, which a
 background task re-reads every `SIDEFX_DATA_VERSION_TTL` seconds (never on the request path,
-so a hung database cannot stall a cached read); it is `None` when the last read failed, and
-then nothing is answered from the cache. Each read's ETag names the version of the snapshot
-it was read from (set by the route), so a body and its ETag always belong together.
+and in a thread of its own, so neither a hung database nor a flood of requests stalls a cached
+read). When a read fails the last known version stands: the cache keeps answering what it
+holds (under load or an outage a stale known version is better than none). Each read's ETag
+names the version of the snapshot it was read from (set by the route), so a body and its ETag
+always belong together.
 
-- `If-None-Match` with an ETag of the current version: 304 before any route runs. `*`, or a
-  tag of another version: the route answers, and a 200 whose ETag matches becomes a 304.
-- 200s are kept in process, keyed by URL, each with its version; a byte budget bounds them.
+- `If-None-Match` with an ETag of the current version, or `*` on a cached answer: 304 before
+  any route runs. `*` otherwise, or a tag of another version: the route answers, and a 200
+  whose ETag matches becomes a 304.
+- 200s are kept in process, keyed by URL, each with its version; a byte budget bounds them
+  (keys included).
 """
 
 import asyncio
@@ -56,11 +60,12 @@ def _tags(if_none_match: str) -> set[str]:
 
 
 class DataVersion:
-    """The data version as this worker last read it; None while the database does not answer."""
+    """The data version as this worker last read it (None until a first read succeeds)."""
 
     def __init__(self) -> None:
         self.value: str | None = None
-        self.read_at = 0.0
+        self.read_at = 0.0  # when `value` was last confirmed
+        self.failing = False
         self._learnt = asyncio.Event()  # set when a read brings a version other than the last
 
     async def refresh(self, read: Callable[[], Awaitable[str]]) -> None:
@@ -68,13 +73,14 @@ class DataVersion:
             value = await read()
             if value != self.value:
                 self._learnt.set()
-            self.value, self.read_at = value, time.monotonic()
+            self.value, self.read_at, self.failing = value, time.monotonic(), False
         except asyncio.CancelledError:
             raise
-        except Exception as exc:  # the database is down or hung: trust no cached version
-            if self.value is not None:
-                logger.warning("data version unreadable: %s", type(exc).__name__)
-            self.value = None
+        except Exception as exc:  # the database is down or hung: keep the last known version
+            if not self.failing:  # once per outage, not every poll
+                logger.warning("data version unreadable, keeping %s: %s", self.value,
+                               type(exc).__name__)  # fmt: skip
+            self.failing = True
 
     async def poll(self, read: Callable[[], Awaitable[str]], every: float) -> None:
         """Re-read forever (the lifespan runs and cancels this task)."""
@@ -107,16 +113,22 @@ class DataVersion:
                 await self._learnt.wait()
 
 
-@dataclass
+_PER_HEADER = 130  # a tuple of two bytes objects
+_PER_ENTRY = 600  # the entry, its key and body objects, the header list, the dict slot
+
+
+@dataclass(slots=True)
 class _Entry:
     version: str
     headers: list[tuple[bytes, bytes]]
     body: bytes
     route: str | None
 
-    @property
-    def size(self) -> int:
-        return len(self.body) + sum(len(k) + len(v) for k, v in self.headers) + 200
+    def size(self, key: bytes) -> int:
+        """The memory it takes, its key (a URL up to the head limit) and Python's objects
+        included (measured with tracemalloc: tests/api/test_http.py)."""
+        headers = sum(len(k) + len(v) + _PER_HEADER for k, v in self.headers)
+        return len(key) + len(self.body) + headers + _PER_ENTRY
 
 
 class ReadCache:
@@ -152,13 +164,17 @@ class ReadCache:
         if hit is not None and hit.version == current:
             self._entries.move_to_end(key)
             scope.setdefault("state", {})["route_template"] = hit.route
+            if "*" in tags:  # the resource exists (RFC 9110 13.1.2)
+                await self._not_modified(send, next(v for k, v in hit.headers if k == b"etag"))
+                return
             await send({"type": "http.response.start", "status": 200, "headers": list(hit.headers)})
             await send({"type": "http.response.body", "body": hit.body})
             return
         await self.app(scope, receive, self._recorder(scope, key, tags, send))
 
-    async def _not_modified(self, send: Send, etag: str) -> None:
-        headers = [(b"etag", etag.encode()), self.cache_control]
+    async def _not_modified(self, send: Send, etag: str | bytes) -> None:
+        tag = etag if isinstance(etag, bytes) else etag.encode()
+        headers = [(b"etag", tag), self.cache_control]
         await send({"type": "http.response.start", "status": 304, "headers": headers})
         await send({"type": "http.response.body", "body": b""})
 
@@ -199,13 +215,13 @@ class ReadCache:
         version = scope.get("state", {}).get("data_version")
         route = route_template(scope)
         entry = _Entry(version, headers, body, route) if version else None
-        if entry is None or entry.size > self.max_entry or self.max_bytes == 0:
+        if entry is None or entry.size(key) > self.max_entry or self.max_bytes == 0:
             return
         old = self._entries.pop(key, None)
         if old is not None:
-            self._bytes -= old.size
+            self._bytes -= old.size(key)
         self._entries[key] = entry
-        self._bytes += entry.size
+        self._bytes += entry.size(key)
         while self._bytes > self.max_bytes:
-            _, evicted = self._entries.popitem(last=False)
-            self._bytes -= evicted.size
+            evicted_key, evicted = self._entries.popitem(last=False)
+            self._bytes -= evicted.size(evicted_key)

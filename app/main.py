@@ -23,7 +23,7 @@ from app.db import Database, make_engine
 from app.errors import install_error_handlers
 from app.http_cache import DataVersion, ReadCache
 from app.logging_config import configure_logging
-from app.middleware import BodyLimit, CatchAll, RequestContext, route_templates
+from app.middleware import BodyLimit, CatchAll, CostlyRoutes, RequestContext, route_templates
 from app.openapi import install_openapi
 from app.schemas.common import DISCLAIMER
 from app.services import catalog
@@ -31,6 +31,14 @@ from app.services.meta import API_VERSION, data_version
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
+# Routes whose one database call can take seconds on a large drug: they share half of a
+# worker's database slots, so a flood of them cannot starve cheap reads (app/db_calls.py).
+# Not the export: a refused chunk would cut a stream already answered 200.
+COSTLY_ROUTES = (
+    f"{API_PREFIX}/compare",
+    f"{API_PREFIX}/drugs/{{drug}}/fhir",
+    f"{API_PREFIX}/symptom-check",
+)
 
 DESCRIPTION = f"""
 Drug side effects **in context**: during regular use (`side_effect`), after stopping or lowering
@@ -58,7 +66,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.database, app.state.engine = database, engine
     version: DataVersion = app.state.data_version
     every = settings.data_version_ttl or 1.0
-    poller = asyncio.create_task(version.poll(lambda: database.call(data_version), every))
+    # In a slot of its own: a flood of requests never keeps the poller from the version.
+    poller = asyncio.create_task(version.poll(lambda: database.monitor(data_version), every))
     # Search's name index is built off the request path for each new data version.
     warmer = asyncio.create_task(version.follow(lambda: database.background(catalog.warm), every))
     # The ~140k objects of imported modules (FastAPI, pydantic, SQLAlchemy, fhir.resources)
@@ -113,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Added innermost first: CatchAll sits inside CORS so even a 500 carries CORS headers;
     # RequestContext wraps everything, 304s and cached answers included.
     app.add_middleware(CatchAll)
+    app.add_middleware(CostlyRoutes, templates=COSTLY_ROUTES)
     app.add_middleware(
         ReadCache,
         prefix=API_PREFIX,

@@ -4,6 +4,8 @@
   answered as GET without the body, the link to /v1/meta where the disclaimer lives, one access
   log line and the request metrics.
 - BodyLimit: refuses bodies over 64 KiB with a 413 problem (the symptom check is the only body).
+- CostlyRoutes (inside the response cache): marks the requests of costly routes, whose
+  database calls share a smaller capacity (app/db_calls.py).
 - CatchAll (innermost): any unexpected exception becomes a 500 problem here, inside CORS, so even
   a 500 carries CORS headers; the traceback is logged, never sent.
 """
@@ -15,9 +17,11 @@ import re
 import time
 from typing import Any
 
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import metrics, problems
+from app.db_calls import costly_call
 from app.errors import PROBLEM_JSON, problem_body
 from app.logging_config import request_id as current_request_id
 from app.paths import API_PREFIX, META_PATH
@@ -181,6 +185,22 @@ class BodyLimit:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+class CostlyRoutes:
+    def __init__(self, app: ASGIApp, *, templates: tuple[str, ...]) -> None:
+        self.app = app
+        self.patterns = [compile_path(template)[0] for template in templates]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not any(p.match(scope["path"]) for p in self.patterns):
+            await self.app(scope, receive, send)
+            return
+        token = costly_call.set(True)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            costly_call.reset(token)
 
 
 class CatchAll:

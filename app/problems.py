@@ -144,8 +144,9 @@ SERVICE_UNAVAILABLE = _p(
     "service-unavailable",
     503,
     "Service Unavailable",
-    "The database did not answer in time, or cannot be reached. Retry after `Retry-After` "
-    "seconds; nothing was changed.",
+    "The database did not answer in time, or cannot be reached, or too many costly requests "
+    "(compare, FHIR Bundles, symptom checks, exports) are running at once. Retry after "
+    "`Retry-After` seconds; nothing was changed.",
     "The database did not answer within 5 s; retry later.",
 )
 INTERNAL_ERROR = _p(

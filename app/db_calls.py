@@ -1,0 +1,131 @@
+"""How a database call is admitted, counted and cancelled (app/db.py runs it).
+
+A call holds its slot until its thread really ends. A request stops waiting at its deadline
+and answers 503, but its thread may still be in a statement: the slot goes back when that
+thread finishes, never when the request gives up, so abandoned work cannot pile up past the
+capacity (a flood of FHIR Bundles once grew threads 2 -> 88 and RSS 174 -> 812 MB when the
+slot went back at the deadline). At the deadline the running statement is cancelled: SQLite's
+progress handler checks the call's deadline; PostgreSQL is sent a cancel request; and no
+further statement of the call starts.
+
+Costly routes (compare, FHIR Bundles, the symptom check, exports) may hold only part of the
+slots, with a short queue: past that they get a fast 503 with Retry-After, and the other slots
+stay free for cheap requests.
+"""
+
+import asyncio
+import contextlib
+import logging
+import threading
+import time
+from contextvars import ContextVar
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+costly_call: ContextVar[bool] = ContextVar("costly_call", default=False)
+"""Set by the edge (app/middleware.py CostlyRoutes) for the requests of costly routes."""
+
+
+class CapacityFull(Exception):
+    """Every slot is taken and the queue is full."""
+
+
+class Capacity:
+    """`slots` calls at once and at most `queue` waiting for one (None: any number, each until
+    its deadline). A slot is taken on the event loop and given back from any thread."""
+
+    def __init__(self, slots: int, queue: int | None = None) -> None:
+        self.slots, self.queue = slots, queue
+        self.waiting = 0
+        self._free = asyncio.Semaphore(slots)
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def take(self) -> None:
+        if self.queue is not None and self._free.locked() and self.waiting >= self.queue:
+            raise CapacityFull
+        self._loop = asyncio.get_running_loop()
+        self.waiting += 1
+        try:
+            await self._free.acquire()
+        finally:
+            self.waiting -= 1
+
+    def give_back(self) -> None:
+        """Any thread; the slot is free once the event loop runs the release."""
+        if self._loop is None:
+            return
+        with contextlib.suppress(RuntimeError):  # the loop closed: nothing waits any more
+            self._loop.call_soon_threadsafe(self._free.release)
+
+
+class Call:
+    """One call: its deadline, the slots it holds, and its connection while it runs.
+
+    waiting -> running -> done (the thread gives the slots back), or waiting -> dropped (the
+    request gave up before the thread started: the request gives them back, the job never
+    runs)."""
+
+    def __init__(self, seconds: float, cancel_timeout: float) -> None:
+        self.seconds, self.deadline = seconds, time.monotonic() + seconds
+        self._cancel_timeout = cancel_timeout
+        self._held: list[Capacity] = []
+        self._lock = threading.Lock()
+        self._state = "waiting"
+        self._connection: Any = None
+
+    async def take(self, capacity: Capacity) -> None:
+        """A slot of CAPACITY, held until the call ends (CapacityFull: none to be had)."""
+        await capacity.take()
+        self._held.append(capacity)
+
+    def start(self) -> bool:
+        """In the worker thread: False if the request already gave up (do nothing)."""
+        with self._lock:
+            if self._state != "waiting":
+                return False
+            self._state = "running"
+            return True
+
+    def finish(self) -> None:
+        """In the worker thread, before its connection goes back to the pool."""
+        with self._lock:
+            self._state, self._connection = "done", None
+        self._give_back()
+
+    def uses(self, connection: Any) -> None:
+        """The DBAPI connection its statements run on (set as each statement starts; None
+        when it goes back to the pool)."""
+        if self._connection is not connection:
+            with self._lock:
+                self._connection = connection
+
+    def abandon(self) -> None:
+        """On the event loop, when the request gives up at its deadline."""
+        with self._lock:
+            state, connection = self._state, self._connection
+            if state == "waiting":
+                self._state = "dropped"
+        if state == "waiting":
+            self._give_back()
+        elif state == "running" and hasattr(connection, "cancel_safe"):
+            # psycopg: a round trip on a new connection, so not on the event loop.
+            threading.Thread(
+                target=self._cancel, args=(connection,), name="sidefx-cancel", daemon=True
+            ).start()
+        # SQLite: its progress handler interrupts the statement at the deadline by itself.
+
+    def _cancel(self, connection: Any) -> None:
+        # Under the lock: the thread cannot hand the connection to another call meanwhile.
+        with self._lock:
+            if self._connection is not connection:
+                return  # the call ended on its own
+            try:
+                connection.cancel_safe(timeout=self._cancel_timeout)
+            except Exception as exc:  # a frozen or gone server: the statement timeout remains
+                logger.warning("cancelling an abandoned statement failed: %s", type(exc).__name__)
+
+    def _give_back(self) -> None:
+        held, self._held = self._held, []
+        for capacity in held:
+            capacity.give_back()
