@@ -77,17 +77,22 @@ class Record:
 def summary(r: Record, document_source: int | None) -> dict[str, Any]:
     active = [row for row in r.rows if not row.placebo]
     measured = [row for row in active if _states_number(row.frequency_text)]
-    placebo = [
-        _midpoint(row) for row in r.rows if row.placebo and _states_number(row.frequency_text)
-    ]
+    placebo = [row for row in r.rows if row.placebo and _states_number(row.frequency_text)]
     values: dict[str, Any] = {
         "frequency": None,
         "frequency_low": None,
         "frequency_high": None,
-        "placebo_frequency": round(statistics.median(placebo), 6) if placebo else None,
+        "placebo_frequency": None,
+        "placebo_low": None,
+        "placebo_high": None,
+        "excess_over_placebo": None,
         "measured_rows": len(measured),
         "basis_source_id": None,
     }
+    if placebo:
+        values["placebo_frequency"] = round(statistics.median(map(_midpoint, placebo)), 6)
+        values["placebo_low"] = min(row.frequency_lower for row in placebo)
+        values["placebo_high"] = max(row.frequency_upper for row in placebo)
     if measured:
         median = round(statistics.median([_midpoint(row) for row in measured]), 6)
         band, basis = band_of_fraction(median), IncidenceBasis.measured
@@ -95,6 +100,14 @@ def summary(r: Record, document_source: int | None) -> dict[str, Any]:
         values["frequency_low"] = min(row.frequency_lower for row in measured)
         values["frequency_high"] = max(row.frequency_upper for row in measured)
         values["basis_source_id"] = measured[0].source_id
+        if placebo:
+            # SIDER's rows of a pair are not paired by trial or table (and some "placebo" rows
+            # are another column): the highest rate on the drug against the highest on
+            # placebo is the comparison its labels' own tables make at their largest, where
+            # medians over unrelated rows hid real effects (zolpidem's drowsiness: drug rows
+            # 0.5-15%, placebo 2-5%, medians 1.8% vs 5%).
+            excess = values["frequency_high"] - values["placebo_high"]
+            values["excess_over_placebo"] = round(excess, 6)
     elif worded := [row for row in active if row.frequency_text]:
         band = max((row.incidence_band for row in worded), key=INCIDENCE_RANK.__getitem__)
         basis, values["basis_source_id"] = IncidenceBasis.label_words, worded[0].source_id
@@ -147,18 +160,16 @@ def _not_above_placebo(r: Record) -> bool:
 
 def evidence_order(r: Record, prevalence: int) -> tuple[Any, ...]:
     """How a pharmacist weighs a record, strongest first (smaller sorts first): a measured
-    excess over placebo (or the measured frequency where no placebo is known), then frequency
+    excess over placebo (or the measured median where no placebo is known), then frequency
     words from labels by band, then a curated document's wording, then a bare listing; within
     those without numbers, effects that labels list for more drugs first (a drug listed
     without any frequency, like warfarin, is not read alphabetically). Placebo-level records
     (excess within PLACEBO_MARGIN) go below every other unflagged record."""
     v = r.values
-    frequency, placebo = v["frequency"], v["placebo_frequency"]
-    placebo_level = (
-        frequency is not None and placebo is not None and frequency - placebo <= PLACEBO_MARGIN
-    )
-    if frequency is not None:
-        tier, strength = 0, frequency - (placebo or 0.0)
+    excess = v["excess_over_placebo"]
+    placebo_level = excess is not None and excess <= PLACEBO_MARGIN
+    if v["frequency"] is not None:
+        tier, strength = 0, excess if excess is not None else v["frequency"]
     elif v["basis"] == IncidenceBasis.label_words:
         tier, strength = 1, float(v["summary_rank"])
     elif v["basis"] == IncidenceBasis.document_wording:

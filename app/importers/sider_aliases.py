@@ -34,6 +34,9 @@ def alias_rows(
     for drug_id, slug, key in sorted(session.execute(select(Drug.id, Drug.slug, Drug.key))):
         for k in (key, slug_key(slug)):
             drug_names.setdefault(k, drug_id)
+    for cid, names in sorted(data.names.items()):  # a salt merged into its ingredient's drug
+        if cid in drug_ids:
+            drug_names.setdefault(name_key(names.name), drug_ids[cid])
     owners: dict[str, set[int]] = defaultdict(set)
     spelling: dict[tuple[str, int], str] = {}
     for cid, names in data.names.items():

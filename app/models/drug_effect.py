@@ -73,6 +73,10 @@ class DrugEffect(Base):
     frequency_low: Mapped[float | None] = mapped_column(Float)
     frequency_high: Mapped[float | None] = mapped_column(Float)
     placebo_frequency: Mapped[float | None] = mapped_column(Float)
+    placebo_low: Mapped[float | None] = mapped_column(Float)
+    placebo_high: Mapped[float | None] = mapped_column(Float)
+    # Highest measured rate on the drug minus highest on placebo (derived_rules.summary).
+    excess_over_placebo: Mapped[float | None] = mapped_column(Float)
     basis: Mapped[IncidenceBasis] = mapped_column(
         vocab(IncidenceBasis, "incidence_basis"), default=IncidenceBasis.document_wording
     )

@@ -159,9 +159,6 @@ def _effect_data(row: Any) -> dict[str, Any]:
 
 
 def _incidence(de: Any, row: Any, cites: Any, measurements: list[dict[str, Any]]) -> dict[str, Any]:
-    excess = None
-    if de.frequency is not None and de.placebo_frequency is not None:
-        excess = round(de.frequency - de.placebo_frequency, 6)
     document = None
     if de.incidence_wording is not None:
         document = {"text": de.incidence_wording, "cites": get(cites, de.id, "incidence")}
@@ -172,7 +169,10 @@ def _incidence(de: Any, row: Any, cites: Any, measurements: list[dict[str, Any]]
         if de.frequency_low is None
         else {"low": de.frequency_low, "high": de.frequency_high},
         "placebo_frequency": de.placebo_frequency,
-        "excess_over_placebo": excess,
+        "placebo_range": None
+        if de.placebo_low is None
+        else {"low": de.placebo_low, "high": de.placebo_high},
+        "excess_over_placebo": de.excess_over_placebo,
         "basis": de.basis,
         "basis_source": None
         if row.basis_slug is None

@@ -1,8 +1,9 @@
-"""label terms on evidence, and the system_heading flag.
+"""label terms on evidence, placebo range and excess, and the system_heading flag.
 
 Evidence rows keep the term as the label words it (SIDER's label concept: its UMLS CUI and
-name), which the record's preferred term stands for; the flag vocabulary gains
-`system_heading` (a label's system-organ-class heading read as an effect). Both are written by
+name), which the record's preferred term stands for; records gain the range of their placebo
+rows and the excess over placebo (derived); the flag vocabulary gains `system_heading` (a
+label's system-organ-class heading read as an effect). Both are written by
 the loaders: run `sidefx seed` and `sidefx import sider DIR` after upgrading (the importer's
 and the record format's versions change, so /readyz is not ready until they have run).
 
@@ -21,7 +22,13 @@ down_revision: str | None = "b8e4d2a6c1f3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-FLAGS_OLD = ("procedure_or_therapy", "indication", "not_above_placebo", "other_substance_withdrawal")
+DERIVED = ("placebo_low", "placebo_high", "excess_over_placebo")
+FLAGS_OLD = (
+    "procedure_or_therapy",
+    "indication",
+    "not_above_placebo",
+    "other_substance_withdrawal",
+)
 
 
 def flag_type(*values: str) -> sa.Enum:
@@ -33,6 +40,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("label_cui", sa.String(length=8), nullable=True))
         batch_op.add_column(sa.Column("label_term", sa.String(length=100), nullable=True))
     with op.batch_alter_table("drug_effect", schema=None) as batch_op:
+        for column in DERIVED:
+            batch_op.add_column(sa.Column(column, sa.Float(), nullable=True))
         batch_op.alter_column(
             "flag",
             existing_type=flag_type(*FLAGS_OLD),
@@ -53,6 +62,8 @@ def downgrade() -> None:
             type_=flag_type(*FLAGS_OLD),
             existing_nullable=True,
         )
+        for column in reversed(DERIVED):
+            batch_op.drop_column(column)
     with op.batch_alter_table("evidence", schema=None) as batch_op:
         batch_op.drop_column("label_term")
         batch_op.drop_column("label_cui")
