@@ -1,8 +1,10 @@
 """The `sidefx` command: db upgrade, seed, import sider, serve."""
 
 import os
+import signal
 import tempfile
-from contextlib import AbstractContextManager, ExitStack
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, ExitStack, contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -19,7 +21,9 @@ from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
 from app.db import make_engine, statement_deadline
-from app.importers.bulk import vacuum
+from app.importers.bulk import checkpoint, vacuum
+from app.importers.load_lock import LoadBusy
+from app.importers.release_guard import MAX_DROP
 from app.importers.seed import load_seed
 from app.importers.seed_files import SeedError, read_seed
 from app.importers.sider import import_sider
@@ -103,7 +107,10 @@ def import_sider_command(
     ] = None,
     allow_shrink: Annotated[
         bool,
-        typer.Option(help="Accept a release with under half the rows of the last import."),
+        typer.Option(
+            help=f"Accept a release that leaves over {MAX_DROP:.0%} fewer records, drugs, "
+            "effects, frequency rows or drug uses than the last import."
+        ),
     ] = False,
 ) -> None:
     """Import SIDER 4.1 side effects, frequencies and indications beside the curated records."""
@@ -111,6 +118,7 @@ def import_sider_command(
     engine = make_engine(settings.database_url, loading=True)
     try:
         with (
+            _stopped_by_sigterm(),
             Progress(console=console, transient=True) as bar,
             _load_limit(settings),
             Session(engine) as session,
@@ -134,9 +142,15 @@ def import_sider_command(
     except SiderError as exc:
         console.print(f"[red]SIDER import rejected, database unchanged:[/red] {exc}")
         raise typer.Exit(1) from exc
+    except LoadBusy as exc:
+        console.print(f"[red]SIDER import refused, database unchanged:[/red] {exc}")
+        raise typer.Exit(1) from exc
     except (OperationalError, DBAPIError) as exc:
         console.print(f"[red]SIDER import failed, database unchanged:[/red] {_db_error(exc)}")
         raise typer.Exit(1) from exc
+    except KeyboardInterrupt as exc:
+        console.print("[red]SIDER import interrupted, database unchanged[/red]")
+        raise typer.Exit(130) from exc
     else:
         if not report.changed:
             console.print("SIDER unchanged (same files as the last import; --force re-imports)")
@@ -144,6 +158,7 @@ def import_sider_command(
         console.print(summary_table(report))
         _vacuum(engine)
     finally:
+        _checkpoint(engine)
         engine.dispose()
 
 
@@ -227,6 +242,30 @@ def _vacuum(engine: Engine) -> None:
         console.print(f"VACUUM (ANALYZE) after the load: {seconds:.1f} s")
 
 
+def _checkpoint(engine: Engine) -> None:
+    """Give back a SQLite load's write-ahead log, whether it committed or not."""
+    try:
+        checkpoint(engine)
+    except (OperationalError, DBAPIError) as exc:
+        console.print(f"[yellow]WAL checkpoint failed:[/yellow] {_db_error(exc)}")
+
+
+@contextmanager
+def _stopped_by_sigterm() -> Iterator[None]:
+    """SIGTERM unwinds a load as Ctrl-C does: psycopg cancels the running statement on the
+    server and the transaction rolls back. Killed by the default action instead, the client
+    vanished and its backend ran on with the statement and its locks."""
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _load_limit(settings: Settings) -> AbstractContextManager[None]:
     """SQLite statements of a load stop after the loaders' limit (PostgreSQL: the engine's)."""
     return statement_deadline(settings.load_statement_timeout_ms / 1000)
@@ -242,6 +281,8 @@ def _db_error(exc: Exception) -> str:
         message += f" (while running: {' '.join(str(statement).split())[:160]})"
     if "timeout" in message.lower() or "interrupted" in message.lower():
         message += "; a larger release may need a higher SIDEFX_LOAD_STATEMENT_TIMEOUT_MS"
+    if "disk is full" in message or "disk I/O error" in message:
+        message += "; check the free space of the database's volume and of its temporary files"
     return message
 
 

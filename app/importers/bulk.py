@@ -46,13 +46,32 @@ def _plain(value: Any) -> Any:
     return value.name if isinstance(value, enum.Enum) else value
 
 
-def analyze(session: Session) -> None:
-    """Fresh planner statistics after bulk writes, on PostgreSQL. Autovacuum cannot see a
-    load's uncommitted rows, nor temporary tables at all: planned from the statistics of the
-    tables before the load, the read model's batched SELECTs ran minutes instead of seconds.
-    ANALYZE samples the transaction's own rows. SQLite plans these statements well without."""
+def analyze(session: Session, *models: type[Base]) -> None:
+    """Fresh planner statistics after bulk writes, on PostgreSQL: of MODELS' tables, or of
+    every table (the connection's temporary ones included). Autovacuum cannot see a load's
+    uncommitted rows, nor temporary tables at all: planned from the statistics of the tables
+    before the load, the read model's batched SELECTs ran minutes instead of seconds, and a
+    re-import's evidence (`NOT EXISTS` over a table holding the deleted release) over ten
+    minutes. ANALYZE samples the transaction's own rows. SQLite plans these statements well
+    without."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("ANALYZE"))
+        names = ", ".join(f'"{m.__tablename__}"' for m in models)
+        session.execute(text(f"ANALYZE {names}".strip()))
+
+
+def checkpoint(engine: Engine) -> None:
+    """After a load, committed or not, on SQLite: fold the write-ahead log into the database
+    and truncate it. A load's WAL holds its whole transaction (75 MB for SIDER); left behind it
+    takes that space on the volume until some later checkpoint, which after a full disk is
+    what the operator needs back first. Readers still on an old snapshot make it partial,
+    never an error."""
+    if engine.dialect.name != "sqlite":
+        return
+    raw = engine.raw_connection()  # outside any transaction: a checkpoint cannot run in one
+    try:
+        raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+    finally:
+        raw.close()
 
 
 def vacuum(engine: Engine) -> float | None:

@@ -5,23 +5,29 @@ citing the file it comes from), the records only it backs, its brand aliases and
 Importing first deletes all of those, then writes the release afresh; curated rows are never
 changed. Effects join by code (the preferred term's UMLS CUI); terms that name the drug's own
 withdrawal are recorded in the `withdrawal` context. SIDER's errata are applied when present.
-Same files and importer as last time (same checksum): nothing happens unless forced.
+Same files and importer as last time (same checksum): nothing happens unless forced. A release
+that would leave much less than the last import is refused (release_guard.py), and only one load
+runs at a time (load_lock.py).
 """
 
 import logging
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import case, delete, exists, func, insert, literal, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.enums import AnchorKind, Context, Release, SourceKind
 from app.importers import derived, derived_records
 from app.importers.bulk import analyze
+from app.importers.load_lock import take_load_lock
+from app.importers.release_guard import check_release, release_counts
 from app.importers.sider_aliases import alias_rows
 from app.importers.sider_files import (
     ERRATA,
@@ -91,7 +97,6 @@ WITHDRAWAL_TERMS = {
     "C0235453": "Steroid withdrawal syndrome",
 }
 CHUNK = 5000  # rows per INSERT batch
-SHRINK_LIMIT = 0.5  # a new release keeping fewer than this share of SIDER's records is refused
 
 
 def import_sider(
@@ -107,6 +112,7 @@ def import_sider(
 
     The caller owns the transaction (and commits once)."""
     started = time.perf_counter()
+    take_load_lock(session)  # LoadBusy at once if another load is writing
     files = locate_files(directory, errata)
     checksum = f"{IMPORTER}:{files.checksum}"[:64]
     release = session.get(DataRelease, RELEASE.value)
@@ -115,7 +121,7 @@ def import_sider(
         return SiderReport(changed=False, seconds=time.perf_counter() - started)
     with staged(session) as stage:
         data = read_sider(files, stage, progress)
-        with session.begin_nested():  # a refusal half-way leaves the caller's transaction as it was
+        with _savepoint(session):  # a refusal half-way leaves the caller's transaction as it was
             report = _write(session, data, stage, progress or _silent, allow_shrink=allow_shrink)
     report.errata = f"{files.errata.name}: {data.errata_dropped} rows" if files.errata else None
     now = datetime.now(UTC)
@@ -133,12 +139,30 @@ def _silent(task: str, done: int, total: int) -> None:
     pass
 
 
+@contextmanager
+def _savepoint(session: Session) -> Iterator[None]:
+    """A nested transaction whose failure reports the error that caused it. On a full disk
+    SQLite rolls back the whole transaction, savepoint included: rolling back to the savepoint
+    then fails ("no such savepoint"), and that second error used to hide "database or disk is
+    full". The caller's transaction is rolled back either way."""
+    nested = session.begin_nested()
+    try:
+        yield
+    except BaseException:
+        try:
+            nested.rollback()
+        except DBAPIError:
+            logger.warning("rolling back to the savepoint failed; the transaction is gone")
+        raise
+    nested.commit()
+
+
 def _write(
     session: Session, data: SiderData, stage: Stage, progress: Progress, *, allow_shrink: bool
 ) -> SiderReport:
     """Staged rows -> records, evidence, uses and aliases, in set-based statements."""
     source_id, anchors = _upsert_source(session)
-    before = session.scalar(select(func.count()).where(Evidence.source_id == source_id)) or 0
+    before = release_counts(session, source_id, anchors[FREQUENCIES])
     _delete_release(session, source_id)
     drugs = match_drugs(session, data.names, data.cids)
     effects = match_effects(session, data.effects)
@@ -161,16 +185,19 @@ def _write(
         ).select_from(keys)
     ).one()
     on_existing = write_records(session, progress)
+    # The evidence statements' NOT EXISTS over drug_effect x evidence: planned with statistics
+    # from before the records were written (and with evidence still holding the deleted
+    # release's rows), a --force re-import on PostgreSQL took over ten minutes here.
+    analyze(session, DrugEffect, Evidence)
     evidence = write_evidence(session, source_id, anchors, progress)
-    if before and evidence < before * SHRINK_LIMIT and not allow_shrink:
-        raise SiderError(
-            f"this release has {evidence:,} evidence rows where the last import had {before:,}: "
-            "refused as a probable truncated download (--allow-shrink accepts it)"
-        )
     uses = write_uses(session)
+    after = release_counts(session, source_id, anchors[FREQUENCIES])
+    check_release(before, after, allow_shrink=allow_shrink)
     skipped = data.skipped.copy()
-    aliases = _insert(session, Alias, alias_rows(session, data, drugs.ids, skipped))
+    # Drugs an earlier release made that no record names any more (a salt now merged into its
+    # ingredient) go first, so their names do not block the brands that are now free.
     prune_orphans(session)
+    aliases = _insert(session, Alias, alias_rows(session, data, drugs.ids, skipped))
     _cite_release(session, anchors)
     progress("computing summaries", 0, 1)
     derived.refresh(session)

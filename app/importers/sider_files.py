@@ -1,7 +1,9 @@
 """Find, checksum and stream the SIDER files as SIDER distributes them (`.tsv` or `.tsv.gz`).
 
 Refuses what would silently lose data: a missing, empty, truncated or undecodable file is a
-SiderError naming the file (and line), raised before anything is written.
+SiderError naming the file (and line), raised before anything is written. Truncated means: a
+gzip stream without its end (trailer), a last line without its newline (a download cut
+mid-line), or fewer rows than the file's size can hold (MAX_BYTES_PER_ROW).
 """
 
 import gzip
@@ -23,6 +25,10 @@ ERRATA = "meddra_freq_to_exclude"  # SIDER's published errata (CC0), applied whe
 LATIN1_ALLOWED = frozenset({MAPPING})
 
 PROGRESS_EVERY = 8192  # lines between progress reports
+# SIDER 4.1's rows average 63-138 bytes (label_mapping's longest line: 6 KiB); a file with
+# more bytes, stored or unpacked, per row than this is not a list of rows (a download padded
+# or replaced by something else) and is refused.
+MAX_BYTES_PER_ROW = 1024
 
 # progress(task, completed, total): one task per file (bytes) and per table written (rows).
 Progress = Callable[[str, int, int], None]
@@ -89,11 +95,12 @@ def read_lines(
 ) -> Iterator[tuple[int, str]]:
     """Yield (line number, line without its newline), one at a time; blank lines are skipped.
 
-    A file with no line at all, a truncated gzip stream or (except in label_mapping) a line
-    that is not UTF-8 raises SiderError."""
+    A file with no line at all, a truncated gzip stream, a last line without its newline, too
+    few rows for the file's size or (except in label_mapping) a line that is not UTF-8 raises
+    SiderError."""
     total = path.stat().st_size
     name = path.name.split(".")[0]
-    seen = 0
+    seen = unpacked = 0
     with path.open("rb") as raw:
         stream: io.BufferedIOBase = raw
         if path.suffix == ".gz":
@@ -102,6 +109,12 @@ def read_lines(
             for number, data in enumerate(stream, start=1):
                 if progress is not None and number % PROGRESS_EVERY == 0:
                     progress(path.name, raw.tell(), total)
+                if not data.endswith(b"\n"):  # only the last line can lack it
+                    raise SiderError(
+                        f"{_at(path, number)}: the last line is cut (no newline at the end "
+                        "of the file): truncated download?"
+                    )
+                unpacked += len(data)
                 line = _decode(data, path, number, name, decoding).rstrip("\r\n")
                 if line.strip():
                     seen += 1
@@ -110,8 +123,17 @@ def read_lines(
             raise SiderError(f"{path.name}: cannot read, truncated or corrupt ({exc})") from exc
     if not seen:
         raise SiderError(f"{path.name}: the file has no rows")
+    if max(total, unpacked) > seen * MAX_BYTES_PER_ROW:
+        raise SiderError(
+            f"{path.name}: {seen:,} rows in {max(total, unpacked):,} bytes is implausible "
+            f"(over {MAX_BYTES_PER_ROW:,} bytes a row): corrupt or padded download?"
+        )
     if progress is not None:
         progress(path.name, total, total)
+
+
+def _at(path: Path, number: int) -> str:
+    return f"{path.name}:{number}"
 
 
 def _decode(data: bytes, path: Path, number: int, name: str, decoding: Decoding | None) -> str:
