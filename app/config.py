@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     # HTTP limits enforced by the server (app/serving.py).
     max_header_bytes: int = Field(16 * 1024, ge=1024, le=1024 * 1024)
     header_timeout: float = Field(10.0, gt=0, le=300)  # to send a request's head
+    body_timeout: float = Field(10.0, gt=0, le=300)  # to send its body, once the head is in
     keep_alive_timeout: int = Field(5, ge=1, le=300)
     # Prometheus metrics at /metrics: off by default; when on, a bearer token may guard them.
     metrics_enabled: bool = False

@@ -185,8 +185,20 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     errors = _validation_errors(exc.errors())
+    content_type = request.headers.get("content-type", "")
+    if any(e["loc"][:1] == ["body"] for e in errors) and not _is_json(content_type):
+        got = content_type.split(";")[0].strip()[:60] or "no Content-Type"
+        detail = f"Send the body as JSON, with Content-Type: application/json (got {got})."
+        return problem(request, problems.UNSUPPORTED_MEDIA_TYPE, detail)
     detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors[:5])
     return problem(request, problems.INVALID_PARAMETER, detail or "Invalid request", errors=errors)
+
+
+def _is_json(content_type: str) -> bool:
+    media = content_type.split(";")[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> Response:

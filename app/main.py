@@ -26,6 +26,7 @@ from app.logging_config import configure_logging
 from app.middleware import BodyLimit, CatchAll, CostlyRoutes, RequestContext, route_templates
 from app.openapi import install_openapi
 from app.schemas.common import DISCLAIMER
+from app.security_headers import SecurityHeaders
 from app.services import catalog
 from app.services.meta import API_VERSION, data_version
 
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(BodyLimit)
     app.add_middleware(Cors)  # type: ignore[arg-type]  # a CORSMiddleware with its options
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(RequestContext, metrics_enabled=settings.metrics_enabled)
     install_error_handlers(app)
     if settings.docs_enabled:

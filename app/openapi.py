@@ -3,7 +3,8 @@
 - Every error is `application/problem+json` with the ProblemDetail schema and a real example of
   each problem type the status can carry (FastAPI would list `application/json` and
   placeholder values).
-- Every operation declares 500; those that read the database declare 503 with `Retry-After`.
+- Every operation declares 500; those that read the database declare 503 with `Retry-After`;
+  those that take a body declare 400 (not UTF-8) and 415 (not JSON).
 - Enum schemas carry each value's label and definition (app/vocabularies.py).
 """
 
@@ -45,6 +46,8 @@ def install_openapi(app: FastAPI) -> None:
             )
             for path, operations in spec["paths"].items():
                 for operation in operations.values():
+                    if "requestBody" in operation:
+                        _body_problems(operation["responses"])
                     _problem_responses(path, operation["responses"])
             _enum_descriptions(spec)
             spec["components"]["schemas"].pop("HTTPValidationError", None)
@@ -53,6 +56,13 @@ def install_openapi(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _body_problems(responses: dict[str, Any]) -> None:
+    responses.setdefault("400", {"description": "The body could not be read (not UTF-8)."})
+    responses.setdefault(
+        "415", {"description": "The body is not JSON (`Content-Type: application/json`)."}
+    )
 
 
 def _problem_responses(path: str, responses: dict[str, Any]) -> None:

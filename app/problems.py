@@ -128,16 +128,32 @@ REQUEST_TIMEOUT = _p(
     "request-timeout",
     408,
     "Request Timeout",
-    "The request line and headers did not arrive within SIDEFX_HEADER_TIMEOUT seconds (10 by "
-    "default); the connection is closed.",
+    "The request line and headers did not arrive within SIDEFX_HEADER_TIMEOUT seconds, or the "
+    "body within SIDEFX_BODY_TIMEOUT seconds of them (10 each by default); the connection is "
+    "closed.",
     "The request head took over 10 s.",
+)
+UNSUPPORTED_MEDIA_TYPE = _p(
+    "unsupported-media-type",
+    415,
+    "Unsupported Media Type",
+    "The body must be JSON, sent with `Content-Type: application/json`.",
+    "Send the body as JSON, with Content-Type: application/json (got text/plain).",
+)
+VERSION_NOT_SUPPORTED = _p(
+    "http-version-not-supported",
+    505,
+    "HTTP Version Not Supported",
+    "The server speaks HTTP/1.1 and HTTP/1.0 on this connection; the connection is closed.",
+    "HTTP/2.0 is not supported on this connection; use HTTP/1.1.",
 )
 BAD_REQUEST = _p(
     "bad-request",
     400,
     "Bad Request",
     "The request is not valid HTTP (a malformed request line or header, an unknown method, "
-    "conflicting lengths); the connection is closed.",
+    "conflicting lengths, an HTTP/1.1 request without exactly one Host header) and the "
+    "connection is closed; or its body could not be read (not UTF-8).",
     "Invalid HTTP request received.",
 )
 SERVICE_UNAVAILABLE = _p(
@@ -170,7 +186,9 @@ ALL = (
     CONTENT_TOO_LARGE,
     HEADERS_TOO_LARGE,
     REQUEST_TIMEOUT,
+    UNSUPPORTED_MEDIA_TYPE,
     BAD_REQUEST,
+    VERSION_NOT_SUPPORTED,
     SERVICE_UNAVAILABLE,
     INTERNAL_ERROR,
 )
@@ -184,6 +202,7 @@ BY_STATUS = {
         INVALID_PARAMETER,
         CONTENT_TOO_LARGE,
         HEADERS_TOO_LARGE,
+        UNSUPPORTED_MEDIA_TYPE,
         BAD_REQUEST,
         SERVICE_UNAVAILABLE,
         INTERNAL_ERROR,

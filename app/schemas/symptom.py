@@ -56,7 +56,10 @@ class SymptomCheckInput(Input):
     """A symptom and the medicines taken or recently changed."""
 
     symptom: Name = Field(description="An effect name, synonym or MedDRA term (`leg cramps`).")
-    symptom_started_on: date | None = Field(None, description="When it began (ISO 8601).")
+    # Strict: an ISO 8601 string only (lax mode read `0` as 1970-01-01).
+    symptom_started_on: date | None = Field(
+        None, strict=True, description="When it began (ISO 8601)."
+    )
     medications: list[Medication] = Field(
         min_length=1, max_length=MAX_MEDICATIONS, description="1 to 20 medications."
     )
