@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test lint format contract bench bench-scale clean
+.PHONY: install run test lint format contract bench bench-scale label-truth clean
 
 # uv lives in its own small venv so `uv sync` never removes it from the project venv.
 $(UV):
@@ -65,6 +65,14 @@ bench: install
 bench-scale: install
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
 	$(BIN)/python -m benchmarks.scale $(SIDER)
+
+# The API held against hand-annotated FDA labels (a fresh database with the seed and SIDER):
+# top-10 precision, flagged records the labels list, symptom checks; updates
+# benchmarks/label-truth.md (HEADING="After (...)" names the section; DUMP=file for details).
+GOLD ?= ../shared/data/label-gold/tac2017-adr-train.json
+label-truth: install
+	$(BIN)/python -m benchmarks.label_truth $(SIDER) --gold $(GOLD) \
+		$(if $(HEADING),--heading "$(HEADING)") $(if $(DUMP),--dump $(DUMP))
 
 clean:
 	rm -rf $(VENV) .tools var .pytest_cache .mypy_cache .ruff_cache
