@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
 from app.enums import (
     Context,
@@ -26,6 +26,16 @@ Name = Annotated[
 ]
 
 
+def _iso_text(value: object) -> object:
+    """Dates come as ISO 8601 text (or null): lax validation read `0` as 1970-01-01."""
+    if value is not None and not isinstance(value, str | date):
+        raise ValueError("a date is ISO 8601 text: YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_text)]
+
+
 def _not_future(value: date | None, field: str) -> None:
     # Today anywhere on Earth: the latest time zone is 14 hours ahead of UTC.
     latest = (datetime.now(UTC) + timedelta(hours=14)).date()
@@ -36,8 +46,8 @@ def _not_future(value: date | None, field: str) -> None:
 class Medication(Input):
     drug: Name = Field(description="Slug, generic, brand or ingredient name (`Klonopin`).")
     status: MedicationStatus = Field(description="taking, stopped or dose_reduced.")
-    started_on: date | None = Field(None, description="When it was started (ISO 8601).")
-    changed_on: date | None = Field(
+    started_on: IsoDate | None = Field(None, description="When it was started (ISO 8601).")
+    changed_on: IsoDate | None = Field(
         None, description="When it was stopped or the dose lowered (stopped/dose_reduced only)."
     )
 
@@ -56,10 +66,7 @@ class SymptomCheckInput(Input):
     """A symptom and the medicines taken or recently changed."""
 
     symptom: Name = Field(description="An effect name, synonym or MedDRA term (`leg cramps`).")
-    # Strict: an ISO 8601 string only (lax mode read `0` as 1970-01-01).
-    symptom_started_on: date | None = Field(
-        None, strict=True, description="When it began (ISO 8601)."
-    )
+    symptom_started_on: IsoDate | None = Field(None, description="When it began (ISO 8601).")
     medications: list[Medication] = Field(
         min_length=1, max_length=MAX_MEDICATIONS, description="1 to 20 medications."
     )
