@@ -32,6 +32,14 @@ class ReleaseCounts:
     uses: int  # drug uses (indications) SIDER wrote
 
 
+@dataclass(frozen=True)
+class Guard:
+    """How the import is to judge a smaller release."""
+
+    allow_shrink: bool
+    importer_change: str | None  # "old -> new" when another importer version made the last
+
+
 LABELS = {
     "records": "drug x effect records",
     "drugs": "drugs",
@@ -72,12 +80,20 @@ def shrunk(before: ReleaseCounts, after: ReleaseCounts) -> list[str]:
     return out
 
 
-def check_release(before: ReleaseCounts, after: ReleaseCounts, *, allow_shrink: bool) -> None:
-    """SiderError naming what shrank and by how much, unless ALLOW_SHRINK."""
+def check_release(before: ReleaseCounts, after: ReleaseCounts, guard: Guard) -> None:
+    """SiderError naming what shrank and by how much, unless the guard allows it. A last import
+    written by another version of the importer may have kept more rows of the same files: the
+    refusal says so, and the operator decides."""
     losses = shrunk(before, after)
-    if losses and not allow_shrink:
+    if losses and not guard.allow_shrink:
+        changed = (
+            f"; the importer changed since the last import ({guard.importer_change}) and may "
+            "keep fewer rows of the same files"
+            if guard.importer_change
+            else ""
+        )
         raise SiderError(
             f"this release leaves {'; '.join(losses)} compared with the last import (more than "
-            f"{MAX_DROP:.0%} fewer): refused as a probable partial download; check the files "
-            "(--allow-shrink accepts it)"
+            f"{MAX_DROP:.0%} fewer): refused as a probable partial download{changed}; check "
+            "the files (--allow-shrink accepts it)"
         )

@@ -27,7 +27,7 @@ from app.enums import AnchorKind, Context, Release, SourceKind
 from app.importers import derived, derived_records
 from app.importers.bulk import analyze
 from app.importers.load_lock import take_load_lock
-from app.importers.release_guard import check_release, release_counts
+from app.importers.release_guard import Guard, check_release, release_counts
 from app.importers.sider_aliases import alias_rows
 from app.importers.sider_files import (
     ERRATA,
@@ -119,10 +119,12 @@ def import_sider(
     unchanged = release is not None and release.checksum == checksum
     if unchanged and not force and derived_records.is_current(session):
         return SiderReport(changed=False, seconds=time.perf_counter() - started)
+    last = release.checksum.split(":")[0] if release is not None else IMPORTER
+    guard = Guard(allow_shrink, None if last == IMPORTER else f"{last} -> {IMPORTER}")
     with staged(session) as stage:
         data = read_sider(files, stage, progress)
         with _savepoint(session):  # a refusal half-way leaves the caller's transaction as it was
-            report = _write(session, data, stage, progress or _silent, allow_shrink=allow_shrink)
+            report = _write(session, data, stage, progress or _silent, guard)
     report.errata = f"{files.errata.name}: {data.errata_dropped} rows" if files.errata else None
     now = datetime.now(UTC)
     if release is None:
@@ -158,7 +160,7 @@ def _savepoint(session: Session) -> Iterator[None]:
 
 
 def _write(
-    session: Session, data: SiderData, stage: Stage, progress: Progress, *, allow_shrink: bool
+    session: Session, data: SiderData, stage: Stage, progress: Progress, guard: Guard
 ) -> SiderReport:
     """Staged rows -> records, evidence, uses and aliases, in set-based statements."""
     source_id, anchors = _upsert_source(session)
@@ -192,7 +194,7 @@ def _write(
     evidence = write_evidence(session, source_id, anchors, progress)
     uses = write_uses(session)
     after = release_counts(session, source_id, anchors[FREQUENCIES])
-    check_release(before, after, allow_shrink=allow_shrink)
+    check_release(before, after, guard)
     skipped = data.skipped.copy()
     # Drugs an earlier release made that no record names any more (a salt now merged into its
     # ingredient) go first, so their names do not block the brands that are now free.

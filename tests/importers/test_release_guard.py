@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.importers.release_guard import MAX_DROP
 from app.importers.sider import import_sider
 from app.importers.sider_files import FILES, SiderError
-from app.models import Base
+from app.models import Base, DataRelease
 from tests.conftest import SIDER_DIR, SIDER_FIXTURES, seeded, separate_database
 
 KEPT = [0.05, 0.20, 0.45]  # shares of meddra_all_se's lines the probe kept
@@ -67,6 +67,18 @@ def test_allow_shrink_accepts_a_smaller_release(session: Session, tmp_path: Path
     )
     assert report.changed
     assert report.pairs < full.pairs * (1 - MAX_DROP)
+
+
+def test_a_refusal_says_when_another_importer_version_made_the_last_import(
+    session: Session, tmp_path: Path
+) -> None:
+    """A new importer may keep fewer rows of the same files: the operator is told so."""
+    import_sider(session, SIDER_FIXTURES)
+    release = session.get_one(DataRelease, "sider")
+    release.checksum = "sider-importer-0:" + release.checksum.split(":")[1]
+    session.flush()
+    with pytest.raises(SiderError, match=r"importer changed since the last import \(sider-impo"):
+        import_sider(session, truncated_release(SIDER_FIXTURES, tmp_path / "cut", 0.45))
 
 
 def test_the_first_import_has_nothing_to_compare_with(session: Session, tmp_path: Path) -> None:
