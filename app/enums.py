@@ -166,7 +166,6 @@ class Flag(StrEnum):
 
     procedure_or_therapy = "procedure_or_therapy"
     indication = "indication"
-    not_above_placebo = "not_above_placebo"
     other_substance_withdrawal = "other_substance_withdrawal"
     system_heading = "system_heading"
 

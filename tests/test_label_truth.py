@@ -1,6 +1,6 @@
 """The label-truth benchmark's counting (benchmarks/label_gold.py, benchmarks/label_truth.py) on
 a tiny gold excerpt written here in the gold file's format, held against the real app over the
-curated seed and the hand-made SIDER fixtures (zorbatinib: four listed effects, four flagged)."""
+curated seed and the hand-made SIDER fixtures (zorbatinib: five listed effects, three flagged)."""
 
 import json
 from pathlib import Path
@@ -32,11 +32,11 @@ GOLD = [
     {
         "label_id": "ZORBIX",  # zorbatinib's brand in the fixtures' label mapping
         "section_name": "adverse reactions",
-        "section_text": "Headache, feeling sick, dry mouth and anemia were reported.",
+        "section_text": "Headache, feeling sick, alcohol withdrawal and anemia were reported.",
         "adverse_events": [
             _event("headache", "Headache", "Headache"),
             _event("feeling sick", "Nausea", "Feeling sick"),
-            _event("dry mouth", "Dry mouth", "Dry mouth"),
+            _event("alcohol withdrawal", "Alcohol withdrawal syndrome", "Alcohol withdrawal"),
         ],
     },
     {
@@ -66,8 +66,16 @@ def test_a_label_pools_its_sections_pt_and_llt_names_case_folded(labels: list[La
     assert zorbix.label_id == "ZORBIX"
     assert zorbix.sections == ("adverse reactions", "warnings and precautions")
     assert zorbix.mentions == 4
-    assert zorbix.terms == {"headache", "nausea", "feeling sick", "dry mouth", "anaemia", "anemia"}
-    assert zorbix.preferred_terms == {"headache", "nausea", "dry mouth", "anaemia"}
+    assert zorbix.terms == {
+        "headache", "nausea", "feeling sick", "alcohol withdrawal syndrome",
+        "alcohol withdrawal", "anaemia", "anemia",
+    }  # fmt: skip
+    assert zorbix.preferred_terms == {
+        "headache",
+        "nausea",
+        "alcohol withdrawal syndrome",
+        "anaemia",
+    }
     assert unheard.terms == {"headache"}
 
 
@@ -103,24 +111,25 @@ async def test_the_scores_count_the_apis_lists_against_the_label(
         "Nausea": True,
         "Muscle spasms": False,
         "Hair colour changes": False,
+        "Dry mouth": False,  # at placebo level: listed, last
     }
     flagged = {i.name: (i.flag, i.listed) for i in zorbix.flagged}
-    assert flagged["Dry mouth"] == ("not_above_placebo", True)
+    assert flagged["Alcohol withdrawal syndrome"] == ("other_substance_withdrawal", True)
     assert flagged["Psoriasis"] == ("indication", False)
-    assert len(flagged) == 4
+    assert len(flagged) == 3
     checked = {c.effect: c.explained for c in zorbix.checks}
     assert {n.casefold() for n in (await _names(measure, checked))} == {
         "headache",
         "nausea",
-        "dry mouth",
+        "alcohol withdrawal syndrome",
     }  # the listed effects SIDER lists; anaemia is not zorbatinib's
-    assert all(checked[e] for e in checked if e != _slug(zorbix.flagged, "Dry mouth"))
+    assert all(checked.values())  # a flagged record is explained as such
 
     s = summarise([unheard, zorbix])
     assert (s.labels, s.resolved, s.unresolved) == (2, 1, ["Unheardof"])
-    assert (s.p10_mean, s.p10_micro, s.scored) == (0.5, 0.5, 1)
-    assert (s.flagged, s.flagged_listed) == (4, 1)
-    assert s.by_flag["not_above_placebo"] == (1, 1)
+    assert (s.p10_mean, s.p10_micro, s.scored) == (0.4, 0.4, 1)
+    assert (s.flagged, s.flagged_listed) == (3, 1)
+    assert s.by_flag["other_substance_withdrawal"] == (1, 1)
     assert s.by_flag["indication"] == (1, 0)
     assert s.checks == s.checkable == 3
 

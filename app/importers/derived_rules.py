@@ -28,7 +28,7 @@ HEADING_TERMS = frozenset(
         "cardiovascular disorder", "connective tissue disorder", "ear disorder",
         "endocrine disorder", "eye disorder", "gastrointestinal disorder",
         "hepatobiliary disease", "immune system disorder", "infestation",
-        "liver disorder", "malnutrition", "mediastinal disorder", "mental disorder",
+        "malnutrition", "mediastinal disorder", "mental disorder",
         "metabolic disorder", "musculoskeletal disorder", "nervous system disorder",
         "renal disorder", "reproductive tract disorder", "respiratory disorder",
         "skin disorder", "urinary tract disorder", "vascular disorder",
@@ -45,8 +45,6 @@ FLAG_RULES = {
     "(a MedDRA term ending in 'therapy', 'procedure' or 'operation', or 'Surgery')",
     Flag.indication: "the term is an indication of this drug in the same release, and no "
     "frequency of it is given among the drug's adverse reactions",
-    Flag.not_above_placebo: "every measured frequency on the drug is at or below every placebo "
-    "frequency of the same effect",
     Flag.system_heading: "the term is a label's system-organ-class heading read as an effect "
     "(a whole body system, not a specific effect)",
     Flag.other_substance_withdrawal: "withdrawal from another substance, not from this drug",
@@ -139,23 +137,7 @@ def flag(r: Record, indications: set[str]) -> dict[str, Any]:
         # adverse-reaction tables (lisinopril's hypotension, 6.7% vs 0.5%) is one, whatever
         # the indications say.
         flag = Flag.indication
-    elif _not_above_placebo(r):
-        flag = Flag.not_above_placebo
     return {"flag": flag, "flag_reason": FLAG_RULES[flag] if flag else None}
-
-
-def _not_above_placebo(r: Record) -> bool:
-    """Only when no measured row on the drug beats any placebo row. SIDER's rows of a pair
-    come from different trials and tables, and some "placebo" rows are another drug's column
-    (amlodipine oedema: placebo rows 0.6-14.6%, drug rows up to 14.6%): comparing medians hid
-    real effects."""
-    active = [
-        _midpoint(row) for row in r.rows if not row.placebo and _states_number(row.frequency_text)
-    ]
-    placebo = [
-        _midpoint(row) for row in r.rows if row.placebo and _states_number(row.frequency_text)
-    ]
-    return bool(active and placebo) and max(active) <= min(placebo)
 
 
 def evidence_order(r: Record, prevalence: int) -> tuple[Any, ...]:

@@ -34,14 +34,15 @@ _FORM_ONLY = re.compile(
 _WORD = re.compile(r"[^\W\d_]{3,}")
 _SALT_NOTE = re.compile(r"(.+?)\s*\((.+)\)")  # "CILAZAPRIL (CILAZAPRIL MONOHYDRATE)"
 # Label-extraction debris that sits in a name column of some rows: headings and phrases of the
-# label ("Composition:", "Product Information", "the active principle"), words of its trials
+# label ("Composition:", "Product Information", "the active principle", ".HCl", "Thyroid
+# hormone levels"), words of its trials
 # ("Double-Blind", "Monotherapy Epilepsy Trials") and dosage forms alone ("Enema", "Oral
 # paste"). Matched on name keys; never a drug's name or a brand.
 NOT_A_NAME = re.compile(
-    r":|^(?:the|this) |^(?:description|presentation|actions|composition)$"
+    r":|^(?:the|this) |^[^a-z0-9]|^(?:description|presentation|actions|composition)$"
     r"|\bproduct (?:information|infomation|name|description)\b"
     r"|\b(?:approved name|double.blind|placebo|trials?|monotherapy|contraindications"
-    r"|indications|carcinogenic|precautions|warnings|dosage)\b"
+    r"|indications|carcinogenic|precautions|warnings|dosage|levels)\b"
     r"|^(?:(?:oral|rectal|capsules?|granules|tablets?|paste|enema|and)\s*)+$"
 )
 MAX_GENERIC_LENGTH = 60

@@ -133,24 +133,30 @@ def test_a_system_heading_read_as_a_term_is_flagged(session: Session, tmp_path: 
 
 
 @pytest.mark.parametrize(
-    ("drug", "placebo", "flag"),
+    ("drug", "placebo", "level"),
     [
-        ((0.02, 0.06), (0.03, 0.05), None),  # a drug row above every placebo row: an effect
-        ((0.02, 0.03), (0.03, 0.05), Flag.not_above_placebo),  # every drug row at or below
+        ((0.02, 0.06), (0.03, 0.05), False),  # 6% against at most 5%: a real excess
+        ((0.02, 0.03), (0.03, 0.05), True),  # never above placebo: placebo level
     ],
 )
-def test_only_drug_rows_at_or_below_every_placebo_row_flag_an_effect(
+async def test_a_placebo_comparison_orders_the_list_and_never_hides_a_record(
     session: Session,
     tmp_path: Path,
+    client: httpx.AsyncClient,
     drug: tuple[float, ...],
     placebo: tuple[float, ...],
-    flag: Flag | None,
+    level: bool,
 ) -> None:
+    """SIDER's drug and placebo rows are not paired by trial: they cannot show that a drug
+    never beats placebo, so they order the list (placebo level last) and flag nothing."""
     term = ("C9100031", "Insomnia")
     rows = [_freq(term[0], f"{f:.0%}", f, *term) for f in drug]
     rows += [_freq(term[0], f"{f:.0%}", f, *term, placebo=True) for f in placebo]
     import_sider(session, _release(tmp_path, _adding(_se(term[0], term[1], term), rows)))
-    assert _record(session, "zorbatinib", term[0], Context.side_effect).flag is flag
+    assert _record(session, "zorbatinib", term[0], Context.side_effect).flag is None
+    body = (await client.get("/v1/drugs/zorbatinib/effects?limit=100&context=side_effect")).json()
+    names = [i["effect"]["name"] for i in body["items"]]
+    assert (names.index("Insomnia") >= len(names) - 2) is level  # Dry mouth is placebo level
 
 
 def test_the_excess_over_placebo_is_the_highest_drug_rate_minus_the_highest_placebo_rate(
@@ -196,7 +202,8 @@ async def test_a_list_puts_real_excess_first_words_next_plain_listings_then_plac
     names = [i["effect"]["name"] for i in body["items"]]
     # Headache: 21% vs 4% placebo (excess 17 points) leads; the 9% vs 1% one next.
     assert names[:2] == ["Headache", "Big excess effect"]
-    assert names[-1] == "Placebo-level effect"  # 30% on both arms: below plain listings
-    bases = [i["incidence"]["basis"] for i in body["items"][:-1]]
+    # 30% on both arms, then dry mouth (2% against 3%): below plain listings
+    assert names[-2:] == ["Placebo-level effect", "Dry mouth"]
+    bases = [i["incidence"]["basis"] for i in body["items"][:-2]]
     ranks = {"measured": 0, "label_words": 1, "document_wording": 2}
     assert [ranks.get(b, 3) for b in bases] == sorted(ranks.get(b, 3) for b in bases)
