@@ -5,10 +5,9 @@
   `--workers N` has protocol 0, so its connections kept Nagle's algorithm. A response written
   as headers then body then waited for the client's delayed ACK: every request took 44 ms at
   2 workers (benchmarks/results.md) until this.
-- One send per response. uvicorn writes the status line and headers, then the body, as two
-  writes; with Nagle off that is two TCP segments and two syscalls on each side. Writes made
-  in one turn of the event loop are joined and sent at the end of that turn.
-- A listening socket per worker (`run_workers`), so the kernel shares connections out evenly.
+- One send per response (app/coalescing.py).
+- A listening socket per worker (`run_workers`, app/listeners.py), so the kernel shares
+  connections out evenly.
 - Limits uvicorn does not set with httptools: the request line and headers together are at most
   `SIDEFX_MAX_HEADER_BYTES` (431), and must arrive within `SIDEFX_HEADER_TIMEOUT` seconds of the
   connection or of the previous response, the body within `SIDEFX_BODY_TIMEOUT` seconds of its
@@ -30,57 +29,13 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.supervisors import Multiprocess
 
 from app import problems
+from app.coalescing import CoalescingTransport
 from app.config import get_settings
 from app.errors import PROBLEM_JSON, problem_body
+from app.listeners import claim_address
 
 logger = logging.getLogger("uvicorn.error")
-
-
-class CoalescingTransport:
-    """A transport whose writes within one event-loop turn leave as one send.
-
-    At most `MAX_HELD` bytes wait: a body streamed without ever yielding to the loop is sent
-    as it grows, not gathered whole. `close` and `write_eof` send what is held first; the
-    rest is the wrapped transport's.
-    """
-
-    MAX_HELD = 64 * 1024
-
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
-        self._transport = transport
-        self._loop = loop
-        self._held: list[bytes] = []
-        self._size = 0
-
-    def write(self, data: bytes | bytearray | memoryview) -> None:
-        if not data:
-            return
-        if not self._held:
-            self._loop.call_soon(self.flush)
-        self._held.append(bytes(data))
-        self._size += len(data)
-        if self._size >= self.MAX_HELD:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self._held:
-            return
-        data = self._held[0] if len(self._held) == 1 else b"".join(self._held)
-        self._held.clear()
-        self._size = 0
-        if not self._transport.is_closing():
-            self._transport.write(data)
-
-    def write_eof(self) -> None:
-        self.flush()
-        self._transport.write_eof()
-
-    def close(self) -> None:
-        self.flush()
-        self._transport.close()
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._transport, name)
+LINGER_SECONDS = 2.0  # a refused client's time to read the answer while it still sends
 
 
 class _Refused(Exception):
@@ -263,51 +218,18 @@ class SidefxHttpProtocol(HttpToolsProtocol):
             "connection: close\r\n\r\n"
         ).encode()
         self.transport.write(head + body)
-        self.transport.close()
+        # A lingering close: closing with unread input would reset the connection, and the
+        # client (still sending its head or body) could lose the answer before reading it.
+        if self.transport.can_write_eof():
+            self.transport.write_eof()
+            self.loop.call_later(LINGER_SECONDS, self.transport.close)
+        else:
+            self.transport.close()
 
 
 def _cancel(timer: asyncio.TimerHandle | None) -> None:
     if timer is not None:
         timer.cancel()
-
-
-class ReusePortSocket(socket.socket):
-    """A listening address that every worker process binds for itself, with SO_REUSEPORT.
-
-    uvicorn's workers share one listening socket, and asyncio accepts every waiting connection
-    at once, so after a burst of connections one worker can hold nearly all of them while the
-    other idles (the 2-worker benchmark saw 6 s of CPU against 0.4 s). With a socket per
-    worker the kernel spreads new connections across the workers.
-
-    The parent holds it bound but never listens on it; passed to a worker process, it arrives
-    as that worker's own socket on the same address.
-    """
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return worker_listener, (self.family, self.getsockname())
-
-
-def worker_listener(family: int, address: tuple[Any, ...]) -> ReusePortSocket:
-    sock = ReusePortSocket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past connections in TIME_WAIT
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-    sock.bind(address)
-    return sock
-
-
-def claim_address(family: int, address: tuple[Any, ...]) -> ReusePortSocket:
-    """Fail if anything already listens on the address, then hold it for the workers.
-
-    Without the probe, a second `sidefx serve` on the same port would quietly join the first
-    and take half its connections, instead of failing as a port in use should. (Until the
-    first instance's workers listen, a few seconds at startup, the probe cannot see it.)
-    """
-    # The probe has no SO_REUSEPORT, so any listener on the address makes it fail.
-    with socket.socket(family, socket.SOCK_STREAM) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        probe.bind(address)
-        address = probe.getsockname()
-    return worker_listener(family, address)
 
 
 def run_workers(config: Config) -> None:
