@@ -19,7 +19,7 @@ from app.api.deps import (
     respond,
     respond_bytes,
 )
-from app.api.docs import problem_responses, read_responses
+from app.api.docs import read_responses
 from app.db import Answer, Database, DatabaseDep
 from app.errors import DatabaseTimeout
 from app.http_cache import etag_for
@@ -34,7 +34,18 @@ logger = logging.getLogger(__name__)
 router = APIRouter(tags=["clinical integration"], dependencies=[StrictQuery])
 FHIR_JSON = "application/fhir+json"
 NDJSON = "application/x-ndjson"
-STRING = {"type": "string"}
+EXPORT_RESPONSES = read_responses(422, 503)
+EXPORT_RESPONSES[200] = {
+    "content": {NDJSON: {}},
+    "description": "One JSON record per line, then the trailer line "
+    '`{"end": true, "count": N, "data_version": "..."}`; or, if the export fails after it '
+    'started, an `{"error": "..."}` line and a cut transfer.',
+    "headers": EXPORT_RESPONSES[200]["headers"]
+    | {
+        "Cache-Control": {"description": "no-store.", "schema": {"type": "string"}},
+        "X-Data-Version": {"description": "The data version.", "schema": {"type": "string"}},
+    },
+}
 # A chunk takes ~0.1 s; this bounds one only when the database stops answering altogether.
 CHUNK_SECONDS = 300.0
 FHIR_RESPONSES = read_responses(404, 422)
@@ -97,20 +108,7 @@ async def read_export_manifest(request: Request, db: DatabaseDep) -> Response:
 
 @router.get(
     "/export/{kind}.ndjson",
-    responses={
-        200: {
-            "content": {NDJSON: {}},
-            "description": "One JSON record per line, then the trailer line "
-            '`{"end": true, "count": N, "data_version": "..."}`; or, if the export fails after '
-            'it started, an `{"error": "..."}` line and a cut transfer.',
-            "headers": {
-                "ETag": {"description": "The data version (and the URL).", "schema": STRING},
-                "X-Data-Version": {"description": "The data version.", "schema": STRING},
-            },
-        },
-        304: {"description": "Not modified: the If-None-Match ETag is current."},
-        **problem_responses(422, 503),
-    },
+    responses=EXPORT_RESPONSES,
     response_class=StreamingResponse,
 )
 async def export_records(
