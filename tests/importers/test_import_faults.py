@@ -128,7 +128,9 @@ def _poll(check: Any, what: str) -> Any:
     pytest.fail(f"not within {DEADLINE:.0f} s: {what}")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
+@pytest.mark.parametrize(
+    "sig", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=lambda s: s.name
+)
 def test_a_killed_postgresql_import_stops_its_statement_on_the_server(
     loaded_url: tuple[str, Engine], sig: signal.Signals
 ) -> None:
