@@ -66,14 +66,18 @@ VOCABULARIES: dict[str, tuple[type[StrEnum], str, Terms]] = {
             "label_words": (
                 "Label words",
                 "Frequency words from labels (common, rare, "
-                "postmarketing): a band, never turned into a number.",
+                "postmarketing): a band, never turned into a number. Only where a row "
+                "gives a word; a plain listing is not a word.",
             ),
             "document_wording": (
                 "Document wording",
                 "A curated document's own words; documents "
                 "give no numbers, so the band is unknown.",
             ),
-            "listed_without_frequency": ("Listed", "A label lists the effect without a frequency."),
+            "listed_without_frequency": (
+                "Listed",
+                "A label lists the effect and gives no frequency, number or word.",
+            ),
         },
     ),
     "severities": (
@@ -158,7 +162,8 @@ VOCABULARIES: dict[str, tuple[type[StrEnum], str, Terms]] = {
     "flags": (
         Flag,
         "Why an imported record is probably not an effect of the drug; flagged "
-        "records are left out of default answers.",
+        "records are left out of default lists (include_flagged=true shows them), and the "
+        "symptom check lists them after the others, marked, never as 'no source'.",
         {f.value: (f.value.replace("_", " ").capitalize(), FLAG_RULES[f]) for f in Flag},
     ),
     "onset_anchors": (

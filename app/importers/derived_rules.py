@@ -75,7 +75,7 @@ class Record:
 def summary(r: Record, document_source: int | None) -> dict[str, Any]:
     active = [row for row in r.rows if not row.placebo]
     measured = [row for row in active if _states_number(row.frequency_text)]
-    placebo = [row for row in r.rows if row.placebo and _states_number(row.frequency_text)]
+    placebo = _placebo_rows(r.rows, measured)
     values: dict[str, Any] = {
         "frequency": None,
         "frequency_low": None,
@@ -116,6 +116,18 @@ def summary(r: Record, document_source: int | None) -> dict[str, Any]:
         band, basis = IncidenceBand.unknown, IncidenceBasis.listed_without_frequency
         values["basis_source_id"] = r.rows[0].source_id if r.rows else None
     return values | {"summary_band": band, "summary_rank": INCIDENCE_RANK[band], "basis": basis}
+
+
+def _placebo_rows(rows: list[Any], measured: list[Any]) -> list[Any]:
+    """The placebo rows that state a number, less those with exactly the value of a drug row:
+    SIDER tags some drug columns placebo as well (amlodipine's oedema: 10.8% and 14.6% on both
+    sides, next to placebo's 0.6%), and such a row compares the drug with itself."""
+    drug = {_midpoint(row) for row in measured}
+    return [
+        row
+        for row in rows
+        if row.placebo and _states_number(row.frequency_text) and _midpoint(row) not in drug
+    ]
 
 
 def flag(r: Record, indications: set[str]) -> dict[str, Any]:

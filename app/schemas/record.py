@@ -58,9 +58,12 @@ class Incidence(Schema):
     frequency_range: FrequencyRange | None = Field(
         description="Lowest and highest bound of the measured rows."
     )
-    placebo_frequency: float | None = Field(description="Median of the placebo rows, 0-1.")
+    placebo_frequency: float | None = Field(
+        description="Median of the placebo rows, 0-1; a placebo row with exactly the value of a "
+        "drug row (a drug column the source also tagged placebo) is left out of it."
+    )
     placebo_range: FrequencyRange | None = Field(
-        description="Lowest and highest bound of the placebo rows that state a number."
+        description="Lowest and highest bound of those placebo rows."
     )
     excess_over_placebo: float | None = Field(
         description="frequency_range.high - placebo_range.high: the highest rate reported on "
