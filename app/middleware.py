@@ -166,8 +166,7 @@ class BodyLimit:
         body, more = b"", True
         while more:
             message = await receive()
-            if message["type"] != "http.request":
-                await self.app(scope, receive, send)
+            if message["type"] != "http.request":  # the client left (or its body timed out)
                 return
             body += message.get("body", b"")
             more = message.get("more_body", False)
