@@ -66,6 +66,8 @@ class AliasKind(StrEnum):
     synonym = "synonym"
     abbreviation = "abbreviation"
     misspelling = "misspelling"
+    lower_level_term = "lower_level_term"  # a MedDRA lowest level term (as labels word it)
+    lay_synonym = "lay_synonym"  # a layperson's word (HPO)
 
 
 class SourceKind(StrEnum):
@@ -86,8 +88,17 @@ class AnchorKind(StrEnum):
 
 
 class EffectKind(StrEnum):
+    """What kind of term an effect is, where a hierarchy says so (else unknown)."""
+
     symptom = "symptom"
     condition = "condition"
+    sign = "sign"
+    laboratory_finding = "laboratory_finding"
+    infection = "infection"
+    neoplasm = "neoplasm"
+    injury = "injury"
+    procedure = "procedure"
+    unknown = "unknown"
 
 
 class BodySystem(StrEnum):
@@ -100,6 +111,22 @@ class BodySystem(StrEnum):
     metabolic = "metabolic"
     general = "general"
     other = "other"
+    skin = "skin"
+    eye = "eye"
+    ear = "ear"
+    blood = "blood"
+    immune = "immune"
+    endocrine = "endocrine"
+    renal_urinary = "renal_urinary"
+    reproductive = "reproductive"
+    hepatobiliary = "hepatobiliary"
+    neoplasms = "neoplasms"
+    infections = "infections"
+    injury = "injury"
+    investigations = "investigations"
+    pregnancy = "pregnancy"
+    congenital = "congenital"
+    procedures = "procedures"
 
 
 class MeddraLevel(StrEnum):
@@ -175,6 +202,10 @@ class Release(StrEnum):
 
     seed = "seed"
     sider = "sider"
+    hpo = "hpo"
+    meddra = "meddra"
+    rxnorm = "rxnorm"
+    atc = "atc"
 
 
 class MatchKind(StrEnum):

@@ -62,7 +62,7 @@ from app.models import (
 logger = logging.getLogger(__name__)
 
 RELEASE = Release.sider  # DataRelease name: its checksum feeds /v1/meta's data_version
-IMPORTER = "sider-importer-3"  # bump when the same files would be written differently
+IMPORTER = "sider-importer-4"  # bump when the same files would be written differently
 SOURCE: dict[str, Any] = {
     "slug": "sider-4-1",
     "title": "SIDER 4.1 (Side Effect Resource)",

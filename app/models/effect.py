@@ -1,4 +1,4 @@
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.enums import BodySystem, EffectKind, MeddraLevel, ProfileAspect, Release
@@ -23,11 +23,15 @@ class Effect(Base):
         vocab(EffectKind, "effect_kind"), default=EffectKind.symptom
     )
     body_system: Mapped[BodySystem | None] = mapped_column(vocab(BodySystem, "body_system"))
+    # True when the system comes through another hierarchy's nearest match (HPO), not from
+    # the term's own primary system organ class (MedDRA) or a curated statement.
+    body_system_approximate: Mapped[bool | None] = mapped_column(Boolean)
     description: Mapped[str | None] = mapped_column(Text)
     umls_cui: Mapped[str | None] = mapped_column(String(20), unique=True)
     meddra_term: Mapped[str | None] = mapped_column(String(200))
     meddra_key: Mapped[str | None] = mapped_column(String(200), index=True)
     meddra_level: Mapped[MeddraLevel | None] = mapped_column(vocab(MeddraLevel, "meddra_level"))
+    meddra_code: Mapped[int | None] = mapped_column(Integer, index=True)  # from a MedDRA import
     broader_id: Mapped[int | None] = mapped_column(
         ForeignKey("effect.id", ondelete="SET NULL"), index=True
     )

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from app.importers.release_guard import MAX_DROP
+from app.importers.release_guard import MAX_DROP, Guard, ReleaseCounts, check_release
 from app.importers.sider import import_sider
 from app.importers.sider_files import FILES, SiderError
 from app.models import Base, DataRelease
@@ -78,7 +78,7 @@ def test_a_refusal_says_when_another_importer_version_made_the_last_import(
     release.checksum = "sider-importer-0:" + release.checksum.split(":")[1]
     session.flush()
     with pytest.raises(SiderError, match=r"importer changed since the last import \(sider-impo"):
-        import_sider(session, truncated_release(SIDER_FIXTURES, tmp_path / "cut", 0.45))
+        import_sider(session, truncated_release(SIDER_FIXTURES, tmp_path / "cut", 0.05))
 
 
 def test_the_first_import_has_nothing_to_compare_with(session: Session, tmp_path: Path) -> None:
@@ -142,3 +142,15 @@ def test_the_real_release_cut_short_is_refused_and_nothing_changes(
         import_sider(session, release)
     with Session(real_release) as session:
         assert table_counts(session) == before
+
+
+def test_an_importer_change_widens_the_limit_and_still_refuses_a_partial_download() -> None:
+    """sider-importer-4 keeps one PT per label term: 10-12% fewer rows of the same files."""
+    last = ReleaseCounts(records=1000, drugs=100, effects=50, frequencies=1000, uses=10)
+    same_files = ReleaseCounts(records=897, drugs=98, effects=49, frequencies=880, uses=10)
+    cut = ReleaseCounts(records=680, drugs=80, effects=45, frequencies=700, uses=10)
+    with pytest.raises(SiderError, match=r"frequency rows 1,000 -> 880 \(-12%\)"):
+        check_release(last, same_files, Guard(allow_shrink=False, importer_change=None))
+    check_release(last, same_files, Guard(allow_shrink=False, importer_change="3 -> 4"))
+    with pytest.raises(SiderError, match=r"more than 25% fewer"):
+        check_release(last, cut, Guard(allow_shrink=False, importer_change="3 -> 4"))

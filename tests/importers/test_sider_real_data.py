@@ -269,6 +269,7 @@ def test_withdrawal_terms_of_labels_are_in_the_withdrawal_context(imported: Impo
         )
     in_files = {r[0] for r in _rows("meddra_all_se") if r[3] == "PT" and r[4] in WITHDRAWAL_TERMS}
     # fewer drugs than compounds: salts are merged into their ingredient's drug
+    assert drugs is not None
     assert len(in_files) * 0.9 <= drugs <= len(in_files)
     assert drugs > 80
     assert misplaced == 0
