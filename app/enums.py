@@ -208,6 +208,13 @@ class Release(StrEnum):
     atc = "atc"
 
 
+class DrugCodeSystem(StrEnum):
+    """Systems of the codes terminology imports give drugs (models.DrugCode)."""
+
+    atc = "atc"
+    rxnorm = "rxnorm"
+
+
 class MatchKind(StrEnum):
     """How a search result matched the query."""
 

@@ -4,6 +4,7 @@ from app.models.alias import Alias
 from app.models.base import Base
 from app.models.citation import Citation
 from app.models.drug import Drug, DrugClass, DrugClassMember, DrugUse, DrugWarning
+from app.models.drug_code import DrugCode
 from app.models.drug_effect import (
     DrugEffect,
     DrugEffectItem,
@@ -23,6 +24,7 @@ __all__ = [
     "Drug",
     "DrugClass",
     "DrugClassMember",
+    "DrugCode",
     "DrugEffect",
     "DrugEffectItem",
     "DrugEffectSource",
