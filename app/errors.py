@@ -54,9 +54,10 @@ class InvalidParameter(AppError):
     """A well-formed request whose values break a documented rule; carries `errors`."""
 
     kind = problems.INVALID_PARAMETER
+    error_type: ClassVar[str] = "value_error"  # the `type` of its `errors[]` item
 
     def __init__(self, detail: str, *, loc: Sequence[str | int], limit: Any = None) -> None:
-        error: dict[str, Any] = {"loc": list(loc), "msg": detail, "type": "value_error"}
+        error: dict[str, Any] = {"loc": list(loc), "msg": detail, "type": self.error_type}
         if limit is not None:
             error["limit"] = limit
         super().__init__(detail, errors=[error])
@@ -64,10 +65,22 @@ class InvalidParameter(AppError):
 
 class UnknownParameter(InvalidParameter):
     kind = problems.UNKNOWN_PARAMETER
+    error_type = "unknown_parameter"
+
+
+class RepeatedParameter(InvalidParameter):
+    kind = problems.REPEATED_PARAMETER
+    error_type = "repeated_parameter"
 
 
 class TooManyDrugs(InvalidParameter):
     kind = problems.TOO_MANY_DRUGS
+    error_type = "too_many_drugs"
+
+
+class TooFewDrugs(InvalidParameter):
+    kind = problems.TOO_FEW_DRUGS
+    error_type = "too_few_drugs"
 
 
 class DatabaseTimeout(AppError):
@@ -146,7 +159,7 @@ def _validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     for e in errors:
         error: dict[str, Any] = {
             "loc": list(e.get("loc", ())),
-            "msg": str(e.get("msg", "")),
+            "msg": _message(e),
             "type": str(e.get("type", "")),
         }
         limit = _limit(e.get("ctx") or {})
@@ -154,6 +167,12 @@ def _validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
             error["limit"] = limit
         out.append(error)
     return out
+
+
+def _message(error: Any) -> str:
+    # A validator's own message without pydantic's "Value error, " / "Assertion failed, ".
+    msg = str(error.get("msg", ""))
+    return msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
 def _limit(ctx: dict[str, Any]) -> Any:

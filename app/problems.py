@@ -97,17 +97,34 @@ UNKNOWN_PARAMETER = _p(
     422,
     "Unknown parameter",
     "The query has a parameter this endpoint does not take (a typo would otherwise be "
-    "ignored silently), or repeats one that takes a single value.",
-    "Unknown query parameter 'contxt'; this endpoint takes: context, body_system, ...",
-    (("query", "contxt", "value_error", None),),
+    "ignored silently); `detail` lists the ones it takes.",
+    "Unknown query parameter 'contxt'; this endpoint takes: context, limit, offset.",
+    (("query", "contxt", "unknown_parameter", None),),
+)
+REPEATED_PARAMETER = _p(
+    "repeated-parameter",
+    422,
+    "Repeated parameter",
+    "A parameter that takes one value was given more than once (`limit=5&limit=50`): which "
+    "one was meant is not guessed.",
+    "Query parameter 'limit' takes one value; it was given more than once.",
+    (("query", "limit", "repeated_parameter", None),),
 )
 TOO_MANY_DRUGS = _p(
     "too-many-drugs",
     422,
-    "Wrong number of drugs",
-    "Compare takes 2 to 10 drugs, and the symptom check 1 to 20 medications.",
+    "Too many drugs",
+    "Compare takes at most 10 drugs.",
     "Compare takes 2 to 10 drugs, comma-separated; got 11.",
-    (("query", "drugs", "value_error", 10),),
+    (("query", "drugs", "too_many_drugs", 10),),
+)
+TOO_FEW_DRUGS = _p(
+    "too-few-drugs",
+    422,
+    "Too few drugs",
+    "Compare needs at least 2 different drugs; `/v1/drugs/{drug}` describes one.",
+    "Compare takes 2 to 10 drugs, comma-separated; got 1.",
+    (("query", "drugs", "too_few_drugs", 2),),
 )
 CONTENT_TOO_LARGE = _p(
     "content-too-large",
@@ -182,7 +199,9 @@ ALL = (
     METHOD_NOT_ALLOWED,
     INVALID_PARAMETER,
     UNKNOWN_PARAMETER,
+    REPEATED_PARAMETER,
     TOO_MANY_DRUGS,
+    TOO_FEW_DRUGS,
     CONTENT_TOO_LARGE,
     HEADERS_TOO_LARGE,
     REQUEST_TIMEOUT,

@@ -10,9 +10,10 @@ from fastapi import Depends, Path, Query, Request, Response
 
 from app.db import Answer
 from app.enums import BodySystem, Context, IncidenceBand
-from app.errors import UnknownParameter
+from app.errors import RepeatedParameter, UnknownParameter
 from app.http_cache import etag_for
-from app.schemas.common import Page
+from app.schemas.common import Page, PageLinks
+from app.schemas.comparison import ComparisonRead
 from app.services.pages import RecordPage
 from app.text import MAX_NAME_LENGTH, PRINTABLE
 
@@ -122,7 +123,7 @@ async def strict_query(request: Request) -> None:
                 loc=["query", name[:40]],
             )
         if len(request.query_params.getlist(name)) > 1 and not _is_list(field):
-            raise UnknownParameter(
+            raise RepeatedParameter(
                 f"Query parameter '{name}' takes one value; it was given more than once.",
                 loc=["query", name],
             )
@@ -144,19 +145,26 @@ StrictQuery = Depends(strict_query)
 
 
 def respond(request: Request, answer: Answer[Any]) -> Response:
-    """The model as JSON, with the ETag of the data it was read from, and for a page its
-    RFC 8288 `next`/`prev` links."""
+    """The model as JSON, with the ETag of the data it was read from; a page (or compare's
+    effect matrix) gets its `next`/`prev` links in its body (`links`) and as an RFC 8288 `Link`
+    header, both from `page_links`."""
     model = answer.value
-    links = ""
-    if isinstance(model, RecordPage | Page) or {"total", "limit", "offset"} <= set(
-        type(model).model_fields
-    ):
-        links = _links(request, model.total, model.limit, model.offset)
+    page = model.effects if isinstance(model, ComparisonRead) else model
+    links = PageLinks()
+    if isinstance(page, RecordPage | Page):
+        links = page_links(request, page.total, page.limit, page.offset)
     if isinstance(model, RecordPage):  # stored records, spliced (services/pages.py)
-        body = model.to_json()
+        body = model.to_json()[:-1] + b',"links":' + links.__pydantic_serializer__.to_json(links)
+        body += b"}"
     else:
+        if isinstance(model, Page):
+            model = model.model_copy(update={"links": links})
+        elif isinstance(model, ComparisonRead):
+            effects = model.effects.model_copy(update={"links": links})
+            model = model.model_copy(update={"effects": effects})
         body = model.__pydantic_serializer__.to_json(model)
-    return respond_bytes(request, Answer(answer.version, body), links=links)
+    header = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links if url is not None)
+    return respond_bytes(request, Answer(answer.version, body), links=header)
 
 
 def respond_bytes(
@@ -171,20 +179,19 @@ def respond_bytes(
     return Response(answer.value, media_type=media_type, headers=headers)
 
 
-def _links(request: Request, total: int, limit: int, offset: int) -> str:
-    links = []
-    if offset + limit < total:
-        links.append(_link(request, offset + limit, limit, "next"))
-    if offset > 0:
-        links.append(_link(request, max(offset - limit, 0), limit, "prev"))
-    return ", ".join(links)
+def page_links(request: Request, total: int, limit: int, offset: int) -> PageLinks:
+    """The one Link builder: the URLs of the next and previous pages of this request's list."""
+    return PageLinks(
+        next=_link(request, offset + limit, limit) if offset + limit < total else None,
+        prev=_link(request, max(offset - limit, 0), limit) if offset > 0 else None,
+    )
 
 
-def _link(request: Request, offset: int, limit: int, rel: str) -> str:
+def _link(request: Request, offset: int, limit: int) -> str:
     # The path as the client sent it, percent-encoded: a decoded name (fullwidth letters, a raw
     # byte, a space) must not reach a header, where only visible ASCII is valid.
     raw = request.scope.get("raw_path") or request.scope["path"].encode()
     path = quote(raw.split(b"?")[0], safe=_SAFE_PATH)
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in _PAGING]
     params += [("offset", str(offset)), ("limit", str(limit))]
-    return f'<{path}?{urlencode(params)}>; rel="{rel}"'
+    return f"{path}?{urlencode(params)}"

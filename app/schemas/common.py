@@ -4,7 +4,7 @@ One shape per concept, everywhere: a drug is a DrugRef, an effect an EffectRef, 
 SourceRef, and where a statement is from a list of Citations.
 """
 
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,18 +19,35 @@ DISCLAIMER = (
 
 
 class Schema(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    # Every response field is always sent: the published schema says so (required), whatever
+    # its default, so generated clients get no optional fields the API never leaves out.
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_serialization_defaults_required=True
+    )
 
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class PageLinks(Schema):
+    """The neighbouring pages, the same URLs as the `Link` header's `next` and `prev`."""
+
+    next: str | None = Field(
+        None, description="The next page's URL (path and query); null on the last page."
+    )
+    prev: str | None = Field(None, description="The previous page's URL; null on the first.")
+
+
 class Page(Schema, Generic[T]):
     items: list[T] = Field(description="This page's records, in the list's order.")
     total: int = Field(description="Number of matching records across all pages.")
-    limit: int = Field(description="Page size asked for (1-100).")
+    limit: int = Field(description="Page size asked for (1-100; search 1-50).")
     offset: int = Field(description="Records skipped before this page.")
+    links: PageLinks = Field(
+        default_factory=PageLinks,
+        description="URLs of the next and previous pages (as in the `Link` header).",
+    )
 
 
 class DrugRef(Schema):
@@ -89,6 +106,23 @@ class CitedText(Schema):
     cites: list[Citation] = Field(description="Every place that states it (at least one).")
 
 
+class ProblemError(BaseModel):
+    """One invalid parameter or body field of a 422."""
+
+    loc: list[str | int] = Field(
+        description="Where: `query`, `path` or `body`, then the name (and list index)."
+    )
+    msg: str = Field(description="What is wrong with it, for humans.")
+    type: str = Field(
+        description="The kind of error: pydantic's (`less_than_equal`, `string_too_long`, "
+        "`enum` ...) or sidefx's (`value_error`, `unknown_parameter`, `repeated_parameter`, "
+        "`too_many_drugs`, `too_few_drugs`)."
+    )
+    limit: int | float | str | None = Field(
+        None, description="The limit or rule broken, where one applies (`100`, a pattern)."
+    )
+
+
 class ProblemDetail(BaseModel):
     """RFC 9457 problem details, the body of every error response."""
 
@@ -102,7 +136,7 @@ class ProblemDetail(BaseModel):
     detail: str = Field(description="What went wrong with this request, for humans.")
     instance: str = Field(description="The request path.")
     request_id: str | None = Field(None, description="The X-Request-ID of the request.")
-    errors: list[dict[str, Any]] | None = Field(
+    errors: list[ProblemError] | None = Field(
         None,
         description="422 only: each invalid field, with `loc`, `msg`, `type` and, where a "
         "limit applies, `limit`.",

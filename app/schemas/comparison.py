@@ -1,6 +1,6 @@
 from pydantic import Field
 
-from app.schemas.common import Citation, DrugRef, EffectRef, Schema
+from app.schemas.common import Citation, DrugRef, EffectRef, Page, Schema
 from app.schemas.record import DrugEffectRecord
 
 
@@ -36,16 +36,16 @@ class MatrixRow(Schema):
     cells: list[MatrixCell] = Field(description="One cell per drug, in the requested order.")
 
 
-class EffectMatrix(Schema):
-    items: list[MatrixRow] = Field(description="This page's rows.")
-    total: int = Field(description="Rows across all pages.")
-    limit: int = Field(description="Page size asked for.")
-    offset: int = Field(description="Rows skipped.")
+class EffectMatrix(Page[MatrixRow]):
+    """The effect rows, a page at a time (`limit`, `offset`; `links` and the `Link` header
+    name the next and previous pages)."""
 
 
 class EffectSet(Schema):
-    count: int = Field(description="How many effects.")
-    effects: list[str] = Field(description="Effect slugs, at most 100 (see count).")
+    count: int = Field(description="How many effects (all of them are in `effects`).")
+    effects: list[EffectRef] = Field(
+        description="Every one of them, in the matrix's order (none left out)."
+    )
 
 
 class UniqueEffects(EffectSet):

@@ -1,7 +1,7 @@
 from pydantic import Field
 
 from app.enums import AliasKind, DependenceRisk, LineOfTherapy, WarningKind
-from app.schemas.common import Citation, CitedText, ClassRef, DrugRef, Schema
+from app.schemas.common import Citation, ClassRef, DrugRef, Schema
 
 NOT_STATED = (
     "Names of attributes no source states. A null attribute listed here means not stated, "
@@ -27,8 +27,18 @@ class Identifiers(Schema):
     cites: list[Citation] = Field(description="Where the codes come from.")
 
 
-class Dependence(Schema):
-    risk: DependenceRisk = Field(
+class TextAttribute(Schema):
+    """An attribute stated in words: every attribute is `{value, note, cites}`."""
+
+    value: str = Field(description="What the source states, in sidefx's words.")
+    note: str | None = Field(description="What the source adds; null when nothing.")
+    cites: list[Citation] = Field(description="Where it is stated.")
+
+
+class DependenceRiskAttribute(Schema):
+    """The dependence risk as a level: the same `{value, note, cites}` shape."""
+
+    value: DependenceRisk = Field(
         description="low, moderate, high, or unknown (a source discusses dependence without "
         "giving a level)."
     )
@@ -36,22 +46,26 @@ class Dependence(Schema):
     cites: list[Citation] = Field(description="Where it is stated.")
 
 
-class Formulations(Schema):
-    value: list[str] = Field(description="Forms the drug comes in.")
+class ListAttribute(Schema):
+    """An attribute that is a list of names: the same `{value, note, cites}` shape."""
+
+    value: list[str] = Field(description="The names, as the source gives them.")
+    note: str | None = Field(description="What the source adds; null when nothing.")
     cites: list[Citation] = Field(description="Where they are named.")
 
 
 class Attributes(Schema):
-    """Each attribute a statement with its citations; null when no source states it."""
+    """Each attribute `{value, note, cites}` (`value` a text, a level or a list, as typed);
+    null when no source states it (then it is listed in `not_stated`)."""
 
-    mechanism: CitedText | None = Field(description="How it works.")
-    controlled_substance: CitedText | None = Field(description="Its controlled status.")
-    dependence_risk: Dependence | None = Field(description="Risk of dependence.")
-    sedation_potential: CitedText | None = Field(description="How sedating it is.")
-    common_use: CitedText | None = Field(description="What it is commonly used for, in brief.")
-    onset_of_action: CitedText | None = Field(description="How soon it acts.")
-    formulations: Formulations | None = Field(description="Forms it comes in.")
-    description: CitedText | None = Field(description="A short description.")
+    mechanism: TextAttribute | None = Field(description="How it works.")
+    controlled_substance: TextAttribute | None = Field(description="Its controlled status.")
+    dependence_risk: DependenceRiskAttribute | None = Field(description="Risk of dependence.")
+    sedation_potential: TextAttribute | None = Field(description="How sedating it is.")
+    common_use: TextAttribute | None = Field(description="What it is commonly used for, in brief.")
+    onset_of_action: TextAttribute | None = Field(description="How soon it acts.")
+    formulations: ListAttribute | None = Field(description="Forms it comes in.")
+    description: TextAttribute | None = Field(description="A short description.")
 
 
 class DrugUseRead(Schema):

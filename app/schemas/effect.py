@@ -13,8 +13,11 @@ class EffectCodes(Schema):
     cites: list[Citation] = Field(description="Where the coding comes from.")
 
 
-class BroaderTerm(Schema):
-    effect: EffectRef = Field(description="The broader effect this one sits under.")
+class RelatedTerm(Schema):
+    """A broader or narrower term, with where the relation comes from (the same shape both
+    ways)."""
+
+    effect: EffectRef = Field(description="The other term.")
     cites: list[Citation] = Field(description="Where the relation comes from.")
 
 
@@ -28,8 +31,8 @@ class EffectDetail(EffectRef):
 
     description: CitedText | None = Field(description="A short description.")
     codes: EffectCodes | None = Field(description="The MedDRA concept it is, where coded.")
-    broader: BroaderTerm | None = Field(description="The term it sits under, if any.")
-    narrower: list[EffectRef] = Field(description="Terms that sit under it.")
+    broader: RelatedTerm | None = Field(description="The term it sits under, if any.")
+    narrower: list[RelatedTerm] = Field(description="Terms that sit under it.")
     aliases: list[AliasRead] = Field(description="Synonyms.")
     profile: list[ProfileSection] = Field(
         description="Duration, prevalence, triggers, care ... of conditions the sources describe."

@@ -110,11 +110,12 @@ class Symptom(Schema):
 
 
 class MatchedVia(Schema):
-    """The answer is recorded under another term than the one asked for."""
+    """How the record relates to the effect asked for (`exact` where none was asked for)."""
 
     kind: TermMatch = Field(
-        description="broader_term: recorded under the MedDRA term the asked-for effect sits "
-        "under; narrower_term: recorded under a narrower curated term."
+        description="exact: a record of the effect itself; broader_term: recorded under the "
+        "MedDRA term the asked-for effect sits under; narrower_term: recorded under a narrower "
+        "curated term."
     )
     effect: EffectRef = Field(description="The term the record is about.")
 
@@ -131,8 +132,9 @@ class DrugEffectRecord(Schema):
         description="side_effect (during regular use), withdrawal (after stopping or lowering "
         "the dose) or overdose."
     )
-    matched_via: MatchedVia | None = Field(
-        description="Set when the record answers for another term than the one asked for."
+    matched_via: MatchedVia = Field(
+        description="How it answers the question: `{kind: exact}` for a record of the effect "
+        "itself, else the broader or narrower term it answers through."
     )
     incidence: Incidence = Field(description="How often, from each source.")
     onset: Onset | None = Field(description="When it starts; null when no source says.")

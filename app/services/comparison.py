@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.enums import TermMatch, WarningKind
-from app.errors import InvalidParameter, TooManyDrugs
+from app.errors import InvalidParameter, TooFewDrugs, TooManyDrugs
 from app.models import Drug, DrugEffect, DrugWarning, Effect
+from app.schemas.common import EffectRef
 from app.schemas.comparison import ComparisonRead
 from app.schemas.record import MatchedVia
 from app.services.citations import cites_of, get
@@ -28,7 +29,6 @@ from app.services.terms import PRIORITY, terms_for
 from app.text import MAX_NAME_LENGTH
 
 MIN_DRUGS, MAX_DRUGS = 2, 10
-SUMMARY_LIMIT = 100
 DRUG_NAME = re.compile(r"^[^\x00-\x1f\x7f,]*[^\s\x00-\x1f\x7f,][^\x00-\x1f\x7f,]*$")
 ATTRIBUTES = {
     "drug_class": "Drug class",
@@ -46,7 +46,8 @@ def parse_drug_list(values: list[str]) -> list[str]:
     """`drugs=a,b,c` or repeated `drugs=a&drugs=b`: the names, each checked."""
     names = [name.strip() for value in values for name in value.split(",")]
     if not MIN_DRUGS <= len(names) <= MAX_DRUGS:
-        raise TooManyDrugs(
+        wrong = TooManyDrugs if len(names) > MAX_DRUGS else TooFewDrugs
+        raise wrong(
             f"Compare takes {MIN_DRUGS} to {MAX_DRUGS} drugs, comma-separated; got {len(names)}.",
             loc=["query", "drugs"],
             limit=MAX_DRUGS if len(names) > MAX_DRUGS else MIN_DRUGS,
@@ -107,6 +108,7 @@ class _Presence:
     id: int
     slug: str
     name: str
+    ref: EffectRef
     rank: int = 0
     frequency: float | None = None
     drugs: set[int] = field(default_factory=set)
@@ -117,19 +119,21 @@ def _presence(session: Session, refs: list[Ref], filters: RecordFilters) -> dict
     stmt = (
         select(
             DrugEffect.effect_id,
-            Effect.slug,
-            Effect.name,
             DrugEffect.drug_id,
             func.max(DrugEffect.summary_rank),
             func.max(DrugEffect.frequency),
+            *EFFECT_COLUMNS,
         )
         .join(Effect, Effect.id == DrugEffect.effect_id)
         .where(DrugEffect.drug_id.in_([r.id for r in refs]), *filters.where(session))
-        .group_by(DrugEffect.effect_id, Effect.slug, Effect.name, DrugEffect.drug_id)
+        .group_by(DrugEffect.effect_id, DrugEffect.drug_id, *EFFECT_COLUMNS)
     )
     out: dict[int, _Presence] = {}
-    for effect_id, slug, name, drug_id, rank, frequency in session.execute(stmt):
-        p = out.setdefault(effect_id, _Presence(effect_id, slug, name))
+    for row in session.execute(stmt):
+        effect_id, drug_id, rank, frequency = row[:4]
+        p = out.get(effect_id)
+        if p is None:
+            p = out[effect_id] = _Presence(effect_id, row.slug, row.name, effect_ref(row))
         p.drugs.add(drug_id)
         p.rank = max(p.rank, rank or 0)
         p.frequency = max(p.frequency or 0, frequency or 0) or None
@@ -169,10 +173,6 @@ def _matrix(
                 marks[p.id, record_id] = by_effect[effect]
     ids = list(dict.fromkeys(i for group in picks.values() for i in group))
     built = dict(zip(ids, build_records(session, ids), strict=True))
-    heads = {
-        r.slug: r
-        for r in session.execute(select(*EFFECT_COLUMNS).where(Effect.id.in_([p.id for p in page])))
-    }
     rows = []
     for p in page:
         cells = []
@@ -185,9 +185,7 @@ def _matrix(
                     record = record.model_copy(update={"matched_via": via})
                 cell.append(record)
             cells.append({"drug": _drug(ref), "records": cell})
-        rows.append(
-            {"effect": effect_ref(heads[p.slug]), "shared_by": len(p.drugs), "cells": cells}
-        )
+        rows.append({"effect": p.ref, "shared_by": len(p.drugs), "cells": cells})
     return rows
 
 
@@ -196,16 +194,14 @@ def _drug(ref: Ref) -> dict[str, str]:
 
 
 def _summary(refs: list[Ref], ordered: list[_Presence]) -> dict[str, Any]:
+    """Complete lists (every effect once at most: a few hundred KB at SIDER's largest)."""
     everyone = {r.id for r in refs}
-    shared = [p.slug for p in ordered if p.drugs == everyone]
+    shared = [p.ref for p in ordered if p.drugs == everyone]
     unique = []
     for ref in refs:
-        own = [p.slug for p in ordered if p.drugs == {ref.id}]
-        unique.append({"drug": _drug(ref), "count": len(own), "effects": own[:SUMMARY_LIMIT]})
-    return {
-        "shared_by_all": {"count": len(shared), "effects": shared[:SUMMARY_LIMIT]},
-        "unique": unique,
-    }
+        own = [p.ref for p in ordered if p.drugs == {ref.id}]
+        unique.append({"drug": _drug(ref), "count": len(own), "effects": own})
+    return {"shared_by_all": {"count": len(shared), "effects": shared}, "unique": unique}
 
 
 def _attribute_rows(session: Session, refs: list[Ref]) -> list[dict[str, Any]]:
@@ -231,13 +227,10 @@ def _attribute_rows(session: Session, refs: list[Ref]) -> list[dict[str, Any]]:
                 value = " ".join(text for text, _ in own_boxed) or None
                 cell_cites, note = [c for _, cs in own_boxed for c in cs], None
             else:
-                statement = values[ref.id][attribute]
-                value = note = None
-                cell_cites = statement["cites"] if statement else []
-                if statement and attribute == "dependence_risk":
-                    value, note = str(statement["risk"]), statement["note"]
-                elif statement:
-                    value = statement["text"]
+                statement = values[ref.id][attribute] or {"value": None, "note": None}
+                value, note = statement["value"], statement["note"]
+                value = None if value is None else str(value)
+                cell_cites = statement.get("cites", [])
             cells.append(
                 {
                     "drug": _drug(ref),

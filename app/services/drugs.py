@@ -11,7 +11,7 @@ from app.models import Alias, Drug, DrugClass, DrugClassMember, DrugEffect, Drug
 from app.models.drug import TEXT_ATTRIBUTES
 from app.schemas.common import ClassRef, Page
 from app.schemas.drug import DrugDetail, DrugSummary
-from app.services.citations import cited, cites_of, get
+from app.services.citations import cites_of, get
 from app.services.classes import resolve_class
 from app.services.effects import effect_counts, grouped
 from app.services.names import resolve_drug
@@ -139,24 +139,22 @@ def _warning(warning: DrugWarning, cites: list[Any]) -> dict[str, Any]:
 
 
 def attribute_values(drug: Drug, cites: Any) -> dict[str, Any]:
-    """A drug's attributes as cited statements (None: not stated). Compare reads these too."""
+    """A drug's attributes, each `{value, note, cites}` (None: not stated). Compare reads
+    these too."""
     values: dict[str, Any] = {
-        a: cited(getattr(drug, a), get(cites, drug.id, a)) for a in TEXT_ATTRIBUTES
+        a: _attribute(getattr(drug, a), None, get(cites, drug.id, a)) for a in TEXT_ATTRIBUTES
     }
-    values["dependence_risk"] = None
-    if drug.dependence_risk is not None:
-        values["dependence_risk"] = {
-            "risk": drug.dependence_risk,
-            "note": drug.dependence_note,
-            "cites": get(cites, drug.id, "dependence_risk"),
-        }
-    values["formulations"] = None
-    if drug.formulations:
-        values["formulations"] = {
-            "value": drug.formulations,
-            "cites": get(cites, drug.id, "formulations"),
-        }
+    values["dependence_risk"] = _attribute(
+        drug.dependence_risk, drug.dependence_note, get(cites, drug.id, "dependence_risk")
+    )
+    values["formulations"] = _attribute(
+        drug.formulations or None, None, get(cites, drug.id, "formulations")
+    )
     return values
+
+
+def _attribute(value: Any, note: str | None, cites: list[Any]) -> dict[str, Any] | None:
+    return None if value is None else {"value": value, "note": note, "cites": cites}
 
 
 def _identifiers(drug: Drug, cites: list[Any]) -> dict[str, Any] | None:

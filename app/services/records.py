@@ -20,7 +20,7 @@ from pydantic import BaseModel
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from app.enums import ItemKind
+from app.enums import ItemKind, TermMatch
 from app.errors import ReadModelNotBuilt
 from app.models import (
     DataRelease,
@@ -49,9 +49,13 @@ def effect_ref(row: Any) -> EffectRef:
 # until a load rebuilds it, /readyz says not ready (data_release `read-model` holds the format
 # the read model was built in). record-3: effect_rank. record-4: effect_rank unflagged first.
 # record-5: label terms on measurements, the system_heading flag, the evidence-weighed order.
-RECORD_FORMAT = "record-5"
+# record-6: matched_via always an object (`exact` as stored). record-7: name keys read British
+# spellings as American ones (app.text.SPELLINGS): stored keys need a load.
+RECORD_FORMAT = "record-7"
 READ_MODEL = "read-model"  # the data_release row holding the stored records' format
-_UNMARKED = b'"matched_via":null'
+# Stored records are `exact`; a question about another term changes only the kind (the
+# record's effect is the term it is about either way).
+_UNMARKED = b'"matched_via":{"kind":"exact",'
 
 
 def is_current(session: Session) -> bool:
@@ -82,8 +86,8 @@ def stored_bodies(
         if body is None:
             raise ReadModelNotBuilt()
         mark = (matched or {}).get(record_id)
-        if mark is not None:
-            marked = b'"matched_via":' + mark.__pydantic_serializer__.to_json(mark)
+        if mark is not None and mark.kind is not TermMatch.exact:
+            marked = b'"matched_via":{"kind":"' + mark.kind.encode() + b'",'
             body = bytes(body).replace(_UNMARKED, marked, 1)
         out.append(bytes(body))
     return out
@@ -129,7 +133,7 @@ def compose_record_json(session: Session, low: int, high: int) -> list[tuple[int
             "drug": {"slug": r.drug_slug, "name": r.drug_name},
             "effect": _effect_data(r),
             "context": de.context,
-            "matched_via": None,
+            "matched_via": {"kind": TermMatch.exact, "effect": _effect_data(r)},
             "incidence": _incidence(de, r, part_cites, measurements.get(record_id, [])),
             "onset": _onset(de, get(part_cites, record_id, "onset")),
             "severity": _severity(de, get(part_cites, record_id, "severity")),

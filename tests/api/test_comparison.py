@@ -150,7 +150,7 @@ async def test_compare_unknown_drugs_are_one_404_naming_each(client: httpx.Async
 @pytest.mark.parametrize(
     ("drugs", "kind"),
     [
-        ("clonazepam", "too-many-drugs"),
+        ("clonazepam", "too-few-drugs"),
         (",".join(["clonazepam"] * 11), "too-many-drugs"),
         ("clonazepam,,diazepam", "invalid-parameter"),
         ("clonazepam,Klonopin", "invalid-parameter"),

@@ -35,7 +35,7 @@ async def test_clonazepam_leg_cramps_in_both_contexts_side_by_side(
         assert record["incidence"]["basis"] == "document_wording"
         assert record["incidence"]["document"]["cites"]
         assert all(step["cites"] for step in record["management"])
-        assert record["matched_via"] is None
+        assert record["matched_via"] == {"kind": "exact", "effect": record["effect"]}
 
 
 async def test_every_part_of_a_record_cites_the_comparison_table_where_it_comes_from(

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.anyio
 
 async def test_list_drugs_returns_the_page_envelope(client: httpx.AsyncClient) -> None:
     body = (await client.get("/v1/drugs?limit=5")).json()
-    assert set(body) == {"items", "total", "limit", "offset"}
+    assert set(body) == {"items", "total", "limit", "offset", "links"}
     assert (body["limit"], body["offset"]) == (5, 0)
     assert len(body["items"]) == 5
     assert body["total"] > 5
@@ -96,7 +96,7 @@ async def test_read_drug_cites_every_attribute_and_says_what_is_not_stated(
         else:
             assert value["cites"], name
     assert "controlled_substance" in body["not_stated"]
-    assert body["attributes"]["dependence_risk"]["risk"] == "high"
+    assert body["attributes"]["dependence_risk"]["value"] == "high"
 
 
 async def test_diazepams_dependence_risk_is_not_stated_rather_than_unknown(

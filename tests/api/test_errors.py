@@ -70,7 +70,15 @@ async def test_a_single_valued_parameter_given_twice_is_a_problem(
     response = await client.get(
         "/v1/drugs/clonazepam/effects?context=withdrawal&context=side_effect"
     )
-    assert response.json()["type"] == "/v1/problems/unknown-parameter"
+    body = response.json()
+    assert body["type"] == "/v1/problems/repeated-parameter"
+    assert body["errors"] == [
+        {
+            "loc": ["query", "context"],
+            "msg": "Query parameter 'context' takes one value; it was given more than once.",
+            "type": "repeated_parameter",
+        }
+    ]
 
 
 async def test_sane_request_ids_are_echoed_and_others_replaced(client: httpx.AsyncClient) -> None:

@@ -47,7 +47,7 @@ async def test_a_cramp_five_days_after_stopping_clonazepam_is_its_withdrawal_fir
     assert (first["drug"]["slug"], first["context"]) == ("clonazepam", "withdrawal")
     assert first["timing"]["verdict"] == "fits"
     assert first["timing"]["days"] == 5
-    assert first["record"]["matched_via"] is None
+    assert first["record"]["matched_via"]["kind"] == "exact"
     assert first["why"][0].startswith("timing: it began 5 days after the last dose")
     assert body["symptom"]["slug"] == "leg-cramps"
 
