@@ -222,6 +222,7 @@ class MatchKind(StrEnum):
     alias = "alias"  # a brand name, synonym or MedDRA term, exactly
     prefix = "prefix"  # the start of a name, or of one of its words (autocomplete)
     fuzzy = "fuzzy"  # a misspelling or a sound-alike
+    salt = "salt"  # the ingredient of a salt's name: warfarin sodium -> warfarin
 
 
 class TermMatch(StrEnum):

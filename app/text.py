@@ -3,8 +3,12 @@
 The one rule for matching names (paths, compare lists, the symptom check): two names are the
 same when their `name_key`s are equal. A key is the name in Unicode NFKC form (fullwidth
 letters become ASCII ones), without invisible format characters (zero-width spaces), case-
-folded, with runs of spaces, hyphens and underscores as one space. Nothing else is dropped:
-`clonazepam!!!` is not `clonazepam` (it is a 404 that suggests it).
+folded, with runs of spaces, hyphens and underscores as one space, and with British spellings
+of medical words read as American ones (`anaemia` is `anemia`, `oedema` is `edema`,
+`diarrhoea` is `diarrhea`, `haemorrhage` is `hemorrhage`, `paraesthesia` is `paresthesia`,
+`tumour` is `tumor`): MedDRA names its terms in British English, people and US labels write
+American. The rule is a list of word parts (SPELLINGS), not stored aliases. Nothing else is
+dropped: `clonazepam!!!` is not `clonazepam` (it is a 404 that suggests it).
 """
 
 import re
@@ -66,13 +70,46 @@ SALT_WORDS = frozenset(
 )
 
 
+# British -> American spellings of medical word parts, applied to case-folded text. Each part
+# is specific enough not to occur in other words (no bare "ae" or "oe": Aerius, shoe).
+SPELLINGS = (
+    (r"haem", "hem"),  # haemorrhage, haematoma, haemoglobin, polycythaemia
+    (r"aemi", "emi"),  # anaemia, hypokalaemia, leukaemia, ischaemia, septicaemia
+    (r"aesthe", "esthe"),  # anaesthesia, paraesthesia, hypoaesthesia, dysaesthesia
+    (r"\b(ortho)?paed", r"\1ped"),  # paediatric, orthopaedic
+    (r"\bfaec", "fec"),  # faecal, faeces
+    (r"\bcaec", "cec"),  # caecum
+    (r"\baetio", "etio"),  # aetiology
+    (r"gynaec", "gynec"),  # gynaecomastia
+    (r"\bnaev", "nev"),  # naevus
+    (r"\boedem", "edem"),  # oedema
+    (r"\boesophag", "esophag"),  # oesophagitis
+    (r"\boestr", "estr"),  # oestrogen, oestradiol
+    (r"rhoea", "rhea"),  # diarrhoea, amenorrhoea, rhinorrhoea, seborrhoea
+    (r"pnoea", "pnea"),  # dyspnoea, apnoea, tachypnoea
+    (r"\bfoet", "fet"),  # foetal
+    (r"\bcoeliac", "celiac"),
+    (r"\b(tum|behavi|col|od|flav|lab|hum|vap)our", r"\1or"),  # tumour, behaviour, colour
+    (r"isation\b", "ization"),  # hospitalisation, sensitisation
+    (r"sulph", "sulf"),  # sulphate, sulphonamide
+    (r"\b(cent|lit|fib)re\b", r"\1er"),  # centre, litre, fibre
+)
+_SPELLING = [(re.compile(british), american) for british, american in SPELLINGS]
+# Every British part above holds one of these: a name without them skips the patterns.
+_SPELLING_MARKS = ("ae", "oe", "our", "isation", "sulph", "tre", "bre")
+
+
 def name_key(name: str) -> str:
     """The form names are compared in (see the module docstring)."""
     text = name
     if not name.isascii():  # ASCII is its own NFKC form and has no format characters
         text = unicodedata.normalize("NFKC", name)
         text = "".join(c for c in text if unicodedata.category(c) != "Cf")
-    return _SEPARATORS.sub(" ", text.casefold()).strip()
+    key = _SEPARATORS.sub(" ", text.casefold()).strip()
+    if any(mark in key for mark in _SPELLING_MARKS):
+        for british, american in _SPELLING:
+            key = british.sub(american, key)
+    return key
 
 
 def slug_key(slug: str) -> str:

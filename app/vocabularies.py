@@ -244,6 +244,7 @@ VOCABULARIES: dict[str, tuple[type[StrEnum], str, Terms]] = {
             "alias": ("Alias", "A brand name, synonym or MedDRA term, exactly."),
             "prefix": ("Prefix", "The start of a name or of one of its words."),
             "fuzzy": ("Fuzzy", "A misspelling or sound-alike."),
+            "salt": ("Salt", "A salt's name found its ingredient: warfarin sodium -> warfarin."),
         },
     ),
     "medication_statuses": (

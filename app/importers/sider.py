@@ -19,7 +19,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import case, delete, exists, func, insert, literal, select
+from sqlalchemy import case, delete, exists, func, insert, literal, select, true
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -45,6 +45,7 @@ from app.importers.sider_prune import prune_orphans
 from app.importers.sider_read import SiderData, read_sider
 from app.importers.sider_report import SiderReport
 from app.importers.sider_stage import DRUG_MAP, EFFECT_MAP, Stage, staged
+from app.importers.sider_terms import label_term_aliases
 from app.importers.sider_write import release_keys, write_evidence, write_records, write_uses
 from app.models import (
     Alias,
@@ -200,6 +201,8 @@ def _write(
     # ingredient) go first, so their names do not block the brands that are now free.
     prune_orphans(session)
     aliases = _insert(session, Alias, alias_rows(session, data, drugs.ids, skipped))
+    terms = label_term_aliases(session, data.label_pt, data.label_names, effects.ids, skipped)
+    aliases += _insert(session, Alias, terms)
     _cite_release(session, anchors)
     progress("computing summaries", 0, 1)
     derived.refresh(session)
@@ -283,16 +286,19 @@ def _cite_release(session: Session, anchors: dict[str, int]) -> None:
     """Each statement SIDER makes cites the file it comes from: the aliases and uses it wrote,
     and the codes of the drugs (STITCH flat id = PubChem CID) and effects (MedDRA PT) it
     created."""
-    for model, column, part, anchor in (
-        (Alias, "alias_id", None, anchors[MAPPING]),
-        (DrugUse, "drug_use_id", None, anchors[INDICATIONS]),
-        (Drug, "drug_id", "identifiers", anchors[SIDE_EFFECTS]),
-        (Effect, "effect_id", "codes", anchors[SIDE_EFFECTS]),
+    for model, column, part, anchor, which in (
+        (Alias, "alias_id", None, anchors[MAPPING], Alias.drug_id.isnot(None)),  # brands
+        (Alias, "alias_id", None, anchors[SIDE_EFFECTS], Alias.effect_id.isnot(None)),  # terms
+        (DrugUse, "drug_use_id", None, anchors[INDICATIONS], true()),
+        (Drug, "drug_id", "identifiers", anchors[SIDE_EFFECTS], true()),
+        (Effect, "effect_id", "codes", anchors[SIDE_EFFECTS], true()),
     ):
         session.execute(
             insert(Citation).from_select(
                 ["anchor_id", "part", column],
-                select(literal(anchor), literal(part), model.id).where(model.release == RELEASE),
+                select(literal(anchor), literal(part), model.id).where(
+                    model.release == RELEASE, which
+                ),
             )
         )
 

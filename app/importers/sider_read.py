@@ -54,6 +54,7 @@ class SiderData:
     errata_rows: int = 0  # rows the errata file lists
     errata_dropped: int = 0  # meddra_freq rows dropped because the errata list them
     label_pt: dict[str, str] = field(default_factory=dict)  # label concept CUI -> its one PT
+    label_names: dict[str, str] = field(default_factory=dict)  # label concept CUI -> LLT name
 
 
 def read_sider(files: SiderFiles, stage: Stage, progress: Progress | None = None) -> SiderData:
@@ -123,6 +124,7 @@ def _read_label_terms(path: Path, data: SiderData, stage: Stage) -> None:
         elif fields[3] == "LLT" and (fields[4] == label or label not in label_names):
             label_names[label] = fields[5].strip()
     data.label_pt = choose_preferred_terms(label_pts, label_names, pt_names)
+    data.label_names = label_names
     for label in sorted(data.label_pt):
         stage.add(LABELS, {"cui": label, "name": (label_names.get(label) or label)[:MAX_TEXT]})
 

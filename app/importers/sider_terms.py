@@ -15,12 +15,24 @@ concept is one PT, the same for every drug:
    PT that more label terms are themselves (the more central term), then the lowest CUI.
 
 The other PTs of that label concept make no record and no evidence (counted in the report).
+
+The label terms are also the words people find effects by ("Muscle pain" for Myalgia, "Dry
+cough" for Cough): each becomes an alias of its PT, kind `lower_level_term` (SIDER's LLT rows
+name them), unless it is the PT's own name, is already a name of another effect (the curated
+"Cramps of lower extremities" is leg cramps, not SIDER's Muscle spasms), or labels give it to
+two PTs: a word that could mean two concepts is never an identity (counted in the report).
 """
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
+from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.enums import AliasKind, Release
+from app.models import Alias, Effect
 from app.text import name_key
 
 _WORD = re.compile(r"[a-z]+")
@@ -46,6 +58,57 @@ def choose_preferred_terms(
                 key=lambda pt: (-len(words & _stems(pt_names.get(pt, ""))), -central[pt], pt),
             )
     return chosen
+
+
+MAX_ALIAS = 200
+
+
+def label_term_aliases(
+    session: Session,
+    label_pt: dict[str, str],
+    label_names: dict[str, str],
+    effect_ids: dict[Any, int],
+    skipped: Counter[str],
+) -> list[dict[str, Any]]:
+    """Alias rows: each label term's name for the effect its PT is (module docstring)."""
+    taken: dict[str, set[int]] = defaultdict(set)  # names of effects already: key -> effects
+    for effect_id, key, meddra_key in session.execute(
+        select(Effect.id, Effect.key, Effect.meddra_key)
+    ):
+        for k in (key, meddra_key):
+            if k:
+                taken[k].add(effect_id)
+    for key, owner in session.execute(
+        select(Alias.key, Alias.effect_id).where(Alias.effect_id.isnot(None))
+    ):
+        if owner is not None:
+            taken[key].add(owner)
+    wanted: dict[str, set[int]] = defaultdict(set)
+    spelling: dict[str, str] = {}
+    for label, pt in label_pt.items():
+        name = label_names.get(label, "").strip()
+        if name and pt in effect_ids and len(name) <= MAX_ALIAS:
+            key = name_key(name)
+            wanted[key].add(effect_ids[pt])
+            spelling.setdefault(key, name)
+    rows = []
+    for key, effects in sorted(wanted.items()):
+        if len(effects) > 1:
+            skipped["label terms: given to several effects (never an identity)"] += 1
+        elif taken.get(key, set()) - effects:
+            skipped["label terms: already a name of another effect"] += 1
+        elif not taken.get(key):
+            (effect_id,) = effects
+            rows.append(
+                {
+                    "name": spelling[key],
+                    "key": key,
+                    "kind": AliasKind.lower_level_term,
+                    "effect_id": effect_id,
+                    "release": Release.sider,
+                }
+            )
+    return rows
 
 
 def _stems(name: str) -> set[str]:

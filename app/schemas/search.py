@@ -13,7 +13,7 @@ class SearchHit(Schema):
     )
     name: str = Field(description="Display name.")
     matched: str = Field(description="The name that matched (canonical, brand or synonym).")
-    match: MatchKind = Field(description="exact, alias, prefix or fuzzy.")
+    match: MatchKind = Field(description="exact, alias, prefix, fuzzy or salt.")
     alias_kind: AliasKind | Literal["meddra_term"] | None = Field(
         description="For alias matches: brand, synonym ... or meddra_term."
     )

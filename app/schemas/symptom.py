@@ -147,8 +147,26 @@ class ListedWarning(Schema):
     cites: list[Citation] = Field(description="Where it is stated.")
 
 
+class FoundAs(Schema):
+    """Which name of the effect the symptom's words are."""
+
+    word: str = Field(description="The symptom as sent.")
+    kind: str = Field(
+        description="name (the effect's name or slug), meddra_term, or the alias kind: "
+        "lower_level_term (a term as labels word it), lay_synonym (a layperson's word), "
+        "synonym, abbreviation, misspelling."
+    )
+    source: str | None = Field(
+        description="Which data the alias comes from: seed (curated), sider, hpo, meddra."
+    )
+
+
 class SymptomCheckResult(Schema):
     symptom: EffectRef = Field(description="The symptom as resolved.")
+    symptom_found_as: FoundAs = Field(
+        description="How the symptom's words found it: `ankle swelling` is a lay synonym "
+        "(HPO) of Oedema peripheral, `muscle pain` a label's term for Myalgia."
+    )
     explanations: list[Explanation] = Field(description="Ranked, best first.")
     not_explained_by: list[NotExplained] = Field(
         description="Listed drugs no source links to the symptom in any context."

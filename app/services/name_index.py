@@ -13,8 +13,12 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from app.enums import MatchKind
-from app.text import name_key
+from app.text import ingredient_key, name_key
 
+# Prefix scores by tier (coverage adds up to 4.8): a drug's own name, then the first word of
+# any other name, then a later word; all below exact names (100) and aliases (98), all above
+# fuzzy matches (at most 80).
+PREFIX_DRUG, PREFIX_FIRST, PREFIX_LATER = 93.0, 88.0, 81.0
 FUZZY_CANDIDATES = 40
 FUZZY_CUTOFF = 0.7
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -91,7 +95,7 @@ class NameIndex:
         if not flat:
             return []
         best: dict[tuple[str, str], Match] = {}
-        for match in self._candidates(key, flat):
+        for match in self._salt_aware(key, flat):
             entry = match.entry
             if type and entry.type != type:
                 continue
@@ -101,14 +105,31 @@ class NameIndex:
         ranked = sorted(best.values(), key=lambda m: (-m.score, len(m.entry.name), m.entry.slug))
         return ranked[:limit]
 
-    def _candidates(self, key: str, flat: str) -> list[Match]:
+    def _salt_aware(self, key: str, flat: str) -> list[Match]:
+        """A salt's name ("warfarin sodium") is its ingredient's before any fuzzy match, and
+        fuzzy scoring never turns it into another drug (sertraline hydrochloride once found
+        sibutramine): with salt words, drugs come only through the ingredient's own name."""
+        ingredient = ingredient_key(key)
+        if ingredient == key:
+            return self._candidates(key, flat)
+        through = [
+            Match(m.entry, MatchKind.salt, 99.0 if m.kind is not MatchKind.prefix else m.score)
+            for m in self._candidates(ingredient, _NON_ALNUM.sub("", ingredient), fuzzy=False)
+            if m.entry.type == "drug"
+        ]
+        whole = [m for m in self._candidates(key, flat) if not (
+            m.entry.type == "drug" and m.kind is MatchKind.fuzzy)]  # fmt: skip
+        return through + whole
+
+    def _candidates(self, key: str, flat: str, *, fuzzy: bool = True) -> list[Match]:
         out = []
         for i in set(self._exact.get(key, []) + self._exact.get(flat, [])):
             entry = self.entries[i]
             kind = MatchKind.alias if entry.alias_kind else MatchKind.exact
             out.append(Match(entry, kind, 100.0 if kind is MatchKind.exact else 98.0))
         out += self._prefix_matches(flat)
-        out += self._fuzzy_matches(flat)
+        if fuzzy:
+            out += self._fuzzy_matches(flat)
         return out
 
     def _prefix_matches(self, stem: str, cap: int = 200) -> list[Match]:
@@ -119,8 +140,15 @@ class NameIndex:
                 break
             # A whole word typed beats the start of a longer one; shorter names break ties.
             coverage = 6.0 * len(stem) / len(word) + 2.0 * len(stem) / max(len(self._compact[i]), 1)
-            score = (90.0 if position == 0 else 80.0) + coverage
-            out.append(Match(self.entries[i], MatchKind.prefix, round(score, 1)))
+            entry = self.entries[i]
+            # What people type the start of is mostly a medicine: a drug's own name starting
+            # with it ranks above effects and brands that merely start with it ("clon":
+            # clonazepam before clonus and the brand Clonea).
+            if position == 0 and entry.type == "drug" and entry.alias_kind is None:
+                tier = PREFIX_DRUG
+            else:
+                tier = PREFIX_FIRST if position == 0 else PREFIX_LATER
+            out.append(Match(entry, MatchKind.prefix, round(tier + coverage * 0.6, 1)))
         return out
 
     def _fuzzy_matches(self, flat: str) -> list[Match]:

@@ -160,6 +160,22 @@ def _pick(
     return refs
 
 
+def how_named(session: Session, effect: Ref, asked: str) -> dict[str, str | None]:
+    """Which of the effect's names the asked words are: its name or slug, its MedDRA term, or
+    an alias of a kind and source (a label's lower-level term from SIDER, a lay synonym
+    from HPO, a curated synonym): so an answer can say "found as"."""
+    key = name_key(asked)
+    row = session.execute(
+        select(Alias.kind, Alias.release).where(Alias.effect_id == effect.id, Alias.key == key)
+    ).first()
+    if row is not None:
+        return {"word": asked, "kind": str(row.kind), "source": str(row.release)}
+    term = session.scalar(select(Effect.meddra_key).where(Effect.id == effect.id))
+    if term == key and name_key(effect.name) != key:
+        return {"word": asked, "kind": "meddra_term", "source": None}
+    return {"word": asked, "kind": "name", "source": None}
+
+
 def suggest(session: Session, name: str, what: str) -> list[str]:
     """Close slugs for a name that matched nothing (only on the 404 path); none while the
     name index is being rebuilt (the 404 itself does not wait for it)."""

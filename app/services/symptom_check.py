@@ -26,7 +26,7 @@ from app.schemas.common import DISCLAIMER
 from app.schemas.record import DrugEffectRecord
 from app.schemas.symptom import Medication, SymptomCheckInput, SymptomCheckResult
 from app.services.citations import cites_of, get
-from app.services.names import Ref, resolve_drugs, resolve_effect
+from app.services.names import Ref, how_named, resolve_drugs, resolve_effect
 from app.services.records import EFFECT_COLUMNS, build_records, effect_ref
 from app.services.terms import PRIORITY, term_matches
 from app.services.timing import after_stop, timing
@@ -86,6 +86,7 @@ def check(session: Session, request: SymptomCheckInput) -> SymptomCheckResult:
     return SymptomCheckResult.model_validate(
         {
             "symptom": effect_ref(head),
+            "symptom_found_as": how_named(session, symptom, request.symptom),
             "explanations": explanations,
             "not_explained_by": [
                 {"drug": _ref(d), "requested": m.drug, "note": ABSENT + "of safety."}
