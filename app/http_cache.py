@@ -26,6 +26,7 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.canonical_query import canonical_query
 from app.middleware import route_template
 
 logger = logging.getLogger(__name__)
@@ -148,6 +149,8 @@ class ReadCache:
         if not scope["path"].startswith(self.prefix):
             await self.app(scope, receive, send)
             return
+        # One question, one key and ETag: defaults spelled out or not, in any order.
+        scope["query_string"] = canonical_query(scope)
         state: DataVersion | None = getattr(scope["app"].state, "data_version", None)
         current = state.value if state is not None else None
         if_none_match = next((v for k, v in scope["headers"] if k == b"if-none-match"), None)

@@ -17,6 +17,7 @@ from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
 from app.api import API_PREFIX, health_router, resource_routers
+from app.canonical_query import QueryDefaults
 from app.config import Settings, get_settings
 from app.cors import Cors
 from app.db import Database, make_engine
@@ -120,6 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.route_templates = route_templates(
         [(API_PREFIX, r) for r in resource_routers] + [("", health_router)]
     )
+    app.state.query_defaults = QueryDefaults([(API_PREFIX, r) for r in resource_routers])
     # Added innermost first: CatchAll sits inside CORS so even a 500 carries CORS headers;
     # RequestContext wraps everything, 304s and cached answers included.
     app.add_middleware(CatchAll)
