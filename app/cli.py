@@ -288,3 +288,6 @@ def _db_error(exc: Exception) -> str:
 
 def main() -> None:
     cli()
+
+
+from app import cli_terminology  # noqa: E402, F401  (registers `import rxnorm` and `import atc`)
