@@ -15,6 +15,15 @@ from app.models.drug_effect import (
 from app.models.effect import Effect, EffectFact
 from app.models.meta import DataRelease
 from app.models.source import Source, SourceAnchor
+from app.models.terminology import (
+    HpoLaySynonym,
+    HpoTerm,
+    HpoTermCui,
+    HpoTermParent,
+    MeddraLlt,
+    MeddraPt,
+    MeddraSoc,
+)
 
 __all__ = [
     "Alias",
@@ -33,6 +42,13 @@ __all__ = [
     "Effect",
     "EffectFact",
     "Evidence",
+    "HpoLaySynonym",
+    "HpoTerm",
+    "HpoTermCui",
+    "HpoTermParent",
+    "MeddraLlt",
+    "MeddraPt",
+    "MeddraSoc",
     "Source",
     "SourceAnchor",
     "StoredRecord",
