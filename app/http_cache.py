@@ -114,8 +114,8 @@ class DataVersion:
                 await self._learnt.wait()
 
 
-_PER_HEADER = 130  # a tuple of two bytes objects
-_PER_ENTRY = 600  # the entry, its key and body objects, the header list, the dict slot
+_PER_HEADER = 60  # its tuple and two bytes objects (values often shared)
+_PER_ENTRY = 400  # the entry, its key and body objects, the header list, the dict slot
 
 
 @dataclass(slots=True)

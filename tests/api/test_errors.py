@@ -142,3 +142,45 @@ async def test_hostile_query_values_are_422_stating_the_rule(
     response = await client.get(f"/v1/drugs?{query}")
     assert response.status_code == 422
     assert response.json()["errors"]
+
+
+SYMPTOM_CHECK = {"symptom": "leg cramps", "medications": [{"drug": "Klonopin", "status": "taking"}]}
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", None])
+async def test_a_body_that_is_not_sent_as_json_is_a_415_problem(
+    client: httpx.AsyncClient, content_type: str | None
+) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = await client.post(
+        "/v1/symptom-check", content=json.dumps(SYMPTOM_CHECK).encode(), headers=headers
+    )
+    assert response.status_code == 415
+    assert response.json()["type"] == "/v1/problems/unsupported-media-type"
+    assert "application/json" in response.json()["detail"]
+
+
+async def test_a_body_that_is_not_utf8_is_a_400_problem_declared_in_openapi(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.post(
+        "/v1/symptom-check",
+        content=b'{"symptom": "\xff"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["type"] == "/v1/problems/bad-request"
+    declared = (await client.get("/openapi.json")).json()["paths"]["/v1/symptom-check"]["post"]
+    for status in ("400", "415"):
+        assert "application/problem+json" in declared["responses"][status]["content"], status
+
+
+@pytest.mark.parametrize("started_on", [0, 1_700_000_000, "1700000000", True])
+async def test_a_date_that_is_not_an_iso_string_is_a_422(
+    client: httpx.AsyncClient, started_on: object
+) -> None:
+    """`0` once passed as 1970-01-01 (and a timestamp as its day)."""
+    body = {**SYMPTOM_CHECK, "symptom_started_on": started_on}
+    response = await client.post("/v1/symptom-check", json=body)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["body", "symptom_started_on"]

@@ -1,15 +1,20 @@
-"""Caching, validators, compression, CORS, size limits and offline docs."""
+"""Caching, validators, compression, CORS, size limits, security headers and offline docs."""
 
+import base64
+import hashlib
 import re
 import shutil
+import tracemalloc
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from starlette.types import Message, Receive, Scope, Send
 
 from app.http_cache import PACKAGE, ReadCache, code_digest
 from app.models import DataRelease
@@ -48,6 +53,17 @@ async def test_if_none_match_star_is_304_only_for_something_that_exists(
     ).status_code == 304
     missing = await client.get("/v1/drugs/nonexistium", headers={"If-None-Match": "*"})
     assert missing.status_code == 404
+
+
+async def test_if_none_match_star_is_304_on_a_cached_answer_too(
+    cached: tuple[FastAPI, httpx.AsyncClient],
+) -> None:
+    _, client = cached
+    first = await client.get("/v1/drugs/clonazepam")  # now in the response cache
+    again = await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": "*"})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == first.headers["etag"]
 
 
 async def test_etag_differs_per_url(client: httpx.AsyncClient) -> None:
@@ -166,6 +182,41 @@ async def test_docs_pages_use_only_local_assets(client: httpx.AsyncClient) -> No
             assert (await client.get(asset)).status_code == 200, asset
 
 
+async def test_every_kind_of_response_says_nosniff(client: httpx.AsyncClient) -> None:
+    first = await client.get("/v1/drugs/clonazepam")
+    responses = [
+        first,
+        await client.get("/v1/drugs/clonazepam", headers={"If-None-Match": first.headers["etag"]}),
+        await client.get("/v1/drugs/unknownium"),
+        await client.post("/v1/drugs", content=b"x" * (64 * 1024 + 1)),
+        await client.get("/healthz"),
+        await client.get("/openapi.json"),
+        await client.get("/docs"),
+    ]
+    assert [r.headers.get("x-content-type-options") for r in responses] == ["nosniff"] * 7
+
+
+async def test_docs_pages_may_not_be_framed_and_run_only_their_own_scripts(
+    client: httpx.AsyncClient,
+) -> None:
+    """Their inline script (Swagger UI's start) is allowed by its hash, no other; assets and
+    the document come from the app itself (rendered offline: docs/check-offline-docs.sh)."""
+    for page in ("/docs", "/redoc"):
+        response = await client.get(page)
+        assert response.headers["x-frame-options"] == "DENY"
+        directives = response.headers["content-security-policy"].split("; ")
+        policy = {d.split(" ", 1)[0]: d.split(" ", 1)[1] for d in directives}
+        assert policy["default-src"] == "'self'"
+        assert policy["frame-ancestors"] == "'none'"
+        scripts = re.findall(r"<script>(.*?)</script>", response.text, re.DOTALL)
+        hashes = {
+            f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'"
+            for s in scripts
+        }
+        assert set(policy["script-src"].split()) == {"'self'"} | hashes
+    assert "content-security-policy" not in (await client.get("/v1/meta")).headers
+
+
 async def test_with_docs_disabled_no_document_or_asset_is_served(
     session_factory: Callable[[], Session], database_url: str
 ) -> None:
@@ -241,6 +292,45 @@ async def test_the_response_cache_is_bounded_in_bytes(
             await c.get(f"/v1/drugs?limit=5&offset={offset}")
     cache = next(m for m in _middlewares(app) if isinstance(m, ReadCache))
     assert 0 < cache._bytes <= 64 * 1024
+
+
+async def test_the_cache_budget_bounds_its_memory_long_urls_included() -> None:
+    """Its keys count: 20,000 answers under 8 KB URLs in a 4 MiB cache take at most 4 MiB (as
+    Python allocates it); the budget once ignored URLs (30,000 of them: +67 MB for 18 MB)."""
+    budget = 4 * 1024 * 1024
+    cache = ReadCache(_fresh_answer, prefix="/v1", max_age=300, max_bytes=budget)
+    state = SimpleNamespace(data_version=SimpleNamespace(value="v1"), route_templates={})
+    app = SimpleNamespace(state=state)
+
+    async def receive() -> Message:
+        return {"type": "http.request"}
+
+    async def send(message: Message) -> None:
+        pass
+
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(20_000):
+            path = f"/v1/drugs/{'x' * 8000}{i}"
+            scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
+                     "query_string": b"", "headers": [], "app": app, "state": {}}  # fmt: skip
+            await cache(scope, receive, send)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert 0 < cache._bytes <= budget
+    assert held <= budget
+
+
+async def _fresh_answer(scope: Scope, receive: Receive, send: Send) -> None:
+    """A small read as a route answers it: headers made for this URL."""
+    scope["state"]["data_version"] = "v1"
+    body = b'{"n": "%s"}' % scope["path"][-5:].encode()
+    etag = f'W/"v1.0-{hashlib.sha256(scope["raw_path"]).hexdigest()[:16]}"'.encode()
+    headers = [(b"content-length", str(len(body)).encode()), (b"etag", etag)]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 def _middlewares(app: FastAPI) -> list[object]:
