@@ -1,20 +1,25 @@
 """The OpenAPI document, post-processed so it says exactly what the API does.
 
-- Every error is `application/problem+json` with the ProblemDetail schema and a real example of
-  each problem type the status can carry (FastAPI would list `application/json` and
-  placeholder values).
-- Every operation declares 500; those that read the database declare 503 with `Retry-After`;
-  those that take a body declare 400 (not UTF-8) and 415 (not JSON).
+- Every error is `application/problem+json` with the ProblemDetail schema and an example of
+  each problem the operation can answer with (its own parameters' names and limits), never one
+  it cannot give (FastAPI would list `application/json` and placeholder values).
+- Every operation declares 422 (unknown query parameters) and 500; those that read the database
+  declare 503 with `Retry-After`; those that take a body declare 400 (not UTF-8) and 415.
+- Every /v1 read declares `If-None-Match` and its 304; 200s carry a real example.
 - Enum schemas carry each value's label and definition (app/vocabularies.py).
 """
 
+import json
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-from app import enums, problems
+from app import enums
+from app.api.docs import NOT_MODIFIED
+from app.openapi_problems import problem_examples
 from app.vocabularies import enum_description
 
 PROBLEM = {"$ref": "#/components/schemas/ProblemDetail"}
@@ -24,11 +29,22 @@ RETRY_AFTER = {
         "schema": {"type": "integer"},
     }
 }
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of a copy you hold: if it still names this answer, the answer is a "
+    "304 with no body (keep your copy).",
+    "schema": {"type": "string"},
+}
 NO_DATABASE = {"/healthz", "/v1/problems/{kind}"}
-# Which problem types each status can carry, for the examples.
-BY_STATUS: dict[int, list[problems.ProblemType]] = {}
-for _kind in problems.ALL:
-    BY_STATUS.setdefault(_kind.status, []).append(_kind)
+# Enums of services (not app.enums) and their descriptions.
+ENUM_DESCRIPTIONS = {
+    "CodeSystem": "A standard code system: `atc` (WHO ATC code), `pubchem` (PubChem compound "
+    "id) and `rxnorm` (RxNorm concept id) find drugs; `umls` (UMLS concept id of an effect's "
+    "MedDRA term) and `meddra` (a MedDRA term's name: SIDER gives no MedDRA ids) find effects.",
+}
+EXAMPLES = Path(__file__).resolve().parent / "api" / "openapi_examples.json"
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -44,11 +60,15 @@ def install_openapi(app: FastAPI) -> None:
                 contact=app.contact,
                 license_info=app.license_info,
             )
+            examples = json.loads(EXAMPLES.read_text())
             for path, operations in spec["paths"].items():
-                for operation in operations.values():
+                for method, operation in operations.items():
                     if "requestBody" in operation:
                         _body_problems(operation["responses"])
-                    _problem_responses(path, operation["responses"])
+                    if method == "get" and path.startswith("/v1/"):
+                        _conditional(operation)
+                    _problem_responses(path, operation)
+                    _ok_example(operation, examples.get(operation["operationId"]))
             _enum_descriptions(spec)
             spec["components"]["schemas"].pop("HTTPValidationError", None)
             spec["components"]["schemas"].pop("ValidationError", None)
@@ -65,10 +85,28 @@ def _body_problems(responses: dict[str, Any]) -> None:
     )
 
 
-def _problem_responses(path: str, responses: dict[str, Any]) -> None:
+def _conditional(operation: dict[str, Any]) -> None:
+    """Every /v1 read honours If-None-Match (app/http_cache.py): a declared header parameter
+    and a declared 304, so generated clients can send the one and branch on the other."""
+    operation.setdefault("parameters", []).append(IF_NONE_MATCH)
+    operation["responses"].setdefault("304", NOT_MODIFIED)
+
+
+def _ok_example(operation: dict[str, Any], example: dict[str, Any] | None) -> None:
+    """A real answer of the seeded data (app/api/openapi_examples.json; a test holds each to
+    what the API answers for its `url`)."""
+    content = operation["responses"].get("200", {}).get("content", {})
+    if example is not None and "application/json" in content:
+        content["application/json"]["example"] = example["value"]
+
+
+def _problem_responses(path: str, operation: dict[str, Any]) -> None:
+    responses = operation["responses"]
     responses.setdefault(
         "500", {"description": "Unexpected error (never intended; please report it)."}
     )
+    # Every route refuses unknown query parameters (app/api/deps.py, strict_query).
+    responses.setdefault("422", {"description": "A problem with a parameter."})
     if path not in NO_DATABASE:
         responses.setdefault("503", {"description": "The database did not answer in time."})
         responses["503"]["headers"] = RETRY_AFTER
@@ -76,35 +114,13 @@ def _problem_responses(path: str, responses: dict[str, Any]) -> None:
         if status == "304":
             response.pop("content", None)
         elif int(status) >= 400:
-            kinds = BY_STATUS.get(int(status), [problems.BY_STATUS[500]])
-            response["content"] = {
-                "application/problem+json": {
-                    "schema": PROBLEM,
-                    "examples": {
-                        k.slug: {"summary": k.title, "value": _example(k, path)} for k in kinds
-                    },
-                }
+            examples = {
+                kind.slug: {"summary": kind.title, "value": body}
+                for kind, body in problem_examples(path, operation, int(status))
             }
-
-
-def _example(kind: problems.ProblemType, path: str) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "type": kind.uri,
-        "title": kind.title,
-        "status": kind.status,
-        "detail": kind.example,
-        "instance": path,
-        "request_id": "9f1c2d3e4b5a69780000000000000001",
-    }
-    if kind.example_errors:
-        body["errors"] = [
-            {"loc": [where, name], "msg": kind.example, "type": type_}
-            | ({"limit": limit} if limit is not None else {})
-            for where, name, type_, limit in kind.example_errors
-        ]
-    if kind.example_suggestions:
-        body["suggestions"] = list(kind.example_suggestions)
-    return body
+            response["content"] = {
+                "application/problem+json": {"schema": PROBLEM, "examples": examples}
+            }
 
 
 def _enum_descriptions(spec: dict[str, Any]) -> None:
@@ -119,3 +135,5 @@ def _enum_descriptions(spec: dict[str, Any]) -> None:
             described = enum_description(enum)
             if described:
                 schema["description"] = described
+        elif name in ENUM_DESCRIPTIONS:
+            schema["description"] = ENUM_DESCRIPTIONS[name]

@@ -54,7 +54,7 @@ async def read_vocabularies(request: Request, db: DatabaseDep) -> Response:
     return respond(request, await db.read(_vocabularies))
 
 
-@router.get("/problems/{kind}", response_model=ProblemTypeRead, responses=problem_responses(404))
+@router.get("/problems/{kind}", response_model=ProblemTypeRead, responses=read_responses(404))
 async def read_problem_type(kind: str, request: Request) -> Response:
     """The documentation of one problem type (the `type` URI of a problem body)."""
     found = problems.BY_SLUG.get(kind)

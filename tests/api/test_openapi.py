@@ -49,15 +49,52 @@ async def test_every_error_is_problem_json_with_a_real_example(spec: dict[str, A
 
 async def test_every_read_declares_its_304_and_200_headers(spec: dict[str, Any]) -> None:
     for path, method, op in _operations(spec):
-        if method != "get" or not path.startswith("/v1/") or path.startswith("/v1/problems"):
-            continue
-        if path.endswith(".ndjson"):  # streamed whole-dataset files: no-store, no validator
+        if method != "get" or not path.startswith("/v1/"):
             continue
         responses = op["responses"]
         assert "304" in responses, path
+        assert "content" not in responses["304"], path
+        if path.startswith("/v1/problems"):
+            continue
         assert {"ETag", "Cache-Control", "X-Request-ID", "Link"} <= set(
             responses["200"]["headers"]
         ), path
+
+
+async def test_every_read_declares_if_none_match_as_a_header_parameter(
+    spec: dict[str, Any],
+) -> None:
+    for path, method, op in _operations(spec):
+        if method == "get" and path.startswith("/v1/"):
+            headers = [p for p in op["parameters"] if p["in"] == "header"]
+            assert [h["name"] for h in headers] == ["If-None-Match"], path
+            assert headers[0]["required"] is False
+
+
+async def test_a_problem_type_answers_304_as_declared(client: httpx.AsyncClient) -> None:
+    first = await client.get("/v1/problems/unknown-drug")
+    again = await client.get(
+        "/v1/problems/unknown-drug", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+
+
+async def test_problem_errors_are_typed(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    errors = schemas["ProblemDetail"]["properties"]["errors"]["anyOf"][0]
+    assert errors["items"] == {"$ref": "#/components/schemas/ProblemError"}
+    assert set(schemas["ProblemError"]["required"]) == {"loc", "msg", "type"}
+
+
+async def test_every_response_field_is_required_in_the_schema(spec: dict[str, Any]) -> None:
+    # The API always sends every field (null where empty): generated clients need no Unset.
+    schemas = spec["components"]["schemas"]
+    for name in ("DrugEffectRecord", "Page_DrugEffectRecord_", "EffectMatrix", "PageLinks"):
+        assert set(schemas[name]["required"]) == set(schemas[name]["properties"]), name
+
+
+async def test_the_code_system_is_described(spec: dict[str, Any]) -> None:
+    assert "ATC" in spec["components"]["schemas"]["CodeSystem"]["description"]
 
 
 async def test_database_reads_declare_503_with_retry_after(spec: dict[str, Any]) -> None:
