@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     # Prometheus metrics at /metrics: off by default; when on, a bearer token may guard them.
     metrics_enabled: bool = False
     metrics_token: str | None = Field(None, min_length=16)
+    # The public URL of the FHIR REST API (/fhir): the base of its links and full URLs, and of
+    # the canonical URLs of its CodeSystems, StructureDefinitions and SearchParameters, which
+    # it serves there (docs/fhir.md). Set it to where clients reach the server.
+    fhir_base_url: str = Field(
+        "http://127.0.0.1:8000/fhir", pattern=r"^https?://[^\s?#]+[^/\s?#]$", max_length=200
+    )
 
     @field_validator("database_url")
     @classmethod

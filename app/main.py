@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
-from app.api import API_PREFIX, health_router, resource_routers
+from app.api import API_PREFIX, fhir_rest, health_router, resource_routers
 from app.canonical_query import QueryDefaults
 from app.config import Settings, get_settings
 from app.cors import Cors
@@ -118,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in resource_routers:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health_router)
+    app.include_router(fhir_rest.router)  # /fhir: FHIR R5 REST, OperationOutcome errors
     app.state.route_templates = route_templates(
         [(API_PREFIX, r) for r in resource_routers] + [("", health_router)]
     )

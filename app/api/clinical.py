@@ -25,6 +25,7 @@ from app.errors import DatabaseTimeout
 from app.http_cache import etag_for
 from app.schemas.common import Page
 from app.schemas.export import ExportManifest
+from app.schemas.fhir import FhirBundle
 from app.schemas.lookup import LookupHit
 from app.services import export, fhir, lookup
 from app.services.lookup import CodeSystem
@@ -49,7 +50,11 @@ EXPORT_RESPONSES[200] = {
 # A chunk takes ~0.1 s; this bounds one only when the database stops answering altogether.
 CHUNK_SECONDS = 300.0
 FHIR_RESPONSES = read_responses(404, 422)
-FHIR_RESPONSES[200] |= {"content": {FHIR_JSON: {}}, "description": "A FHIR R5 Bundle."}
+FHIR_RESPONSES[200] |= {
+    "model": FhirBundle,
+    "content": {FHIR_JSON: {"schema": {"$ref": "#/components/schemas/FhirBundle"}}},
+    "description": "A FHIR R5 Bundle (type collection).",
+}
 
 
 @router.get(
@@ -64,9 +69,11 @@ async def read_drug_fhir(
     RxNorm, PubChem where known) and ClinicalUseDefinitions: `undesirable-effect` per record
     (side effects and withdrawal, told apart by the `context` extension and category), with the
     summary incidence, onset, severity and management in extensions; `indication` per use;
-    `interaction` and `warning` per warning; every resource citing its sources. The profile:
-    docs/fhir.md."""
-    answer = await db.read(fhir.drug_bundle, drug, include_flagged=include_flagged)
+    `interaction` and `warning` per warning; every resource citing its sources. Each entry's
+    `fullUrl` is where the FHIR REST API (`/fhir`, see `/fhir/metadata`) serves it. The profile:
+    [docs/fhir.md](https://github.com/sidefx/sidefx/blob/main/docs/fhir.md)."""
+    base = request.app.state.settings.fhir_base_url
+    answer = await db.read(fhir.drug_bundle, drug, include_flagged=include_flagged, base=base)
     return respond_bytes(request, answer, FHIR_JSON)
 
 

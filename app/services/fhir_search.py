@@ -1,0 +1,140 @@
+"""FHIR REST reads and searches (/fhir): read by id, searchset Bundles with total, paging
+links and `_count`, over the same builders as the per-drug Bundle (docs/fhir.md).
+
+Search parameters are checked: an unknown one, a modifier or a repeated one is a 400 (an
+OperationOutcome naming it), never silently ignored; a code of a system sidefx does not know
+matches nothing and the Bundle says why (an OperationOutcome entry, search mode `outcome`).
+"""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fhir.resources import get_fhir_model_class
+from fhir.resources.bundle import Bundle
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.services.fhir_clinical_use import clinical_uses
+from app.services.fhir_common import full_url
+from app.services.fhir_filters import FhirProblem, Filters, clinical_use_ids, drug_ids
+from app.services.fhir_medication import drug_resources, drugs_by_id
+
+DEFAULT_COUNT, MAX_COUNT, MAX_OFFSET = 20, 100, 10_000
+PAGING = ("_count", "_offset")
+SEARCH_PARAMETERS = {
+    "MedicationKnowledge": ("_id", "code"),
+    "ClinicalUseDefinition": (
+        "_id",
+        "subject",
+        "product",
+        "type",
+        "effect",
+        "indication",
+        "context",
+    ),
+}
+READABLE = ("MedicationKnowledge", "MedicinalProductDefinition", "ClinicalUseDefinition")
+
+
+def read(session: Session, base: str, kind: str, rid: str) -> bytes:
+    """One resource by id, or a 404 FhirProblem naming it."""
+    resource: dict[str, Any] | None = None
+    if kind == "ClinicalUseDefinition":
+        found = clinical_uses(session, base, [rid])
+        resource = found[0] if found else None
+    elif kind in READABLE:
+        drugs = drugs_by_id(session, [rid])
+        if drugs:
+            pair = drug_resources(session, base, list(drugs.values()))[0]
+            resource = pair[0] if kind == "MedicationKnowledge" else pair[1]
+    if resource is None:
+        raise FhirProblem(404, "not-found", f"{kind}/{rid[:64]} is not known")
+    return _validated(resource)
+
+
+def search(session: Session, base: str, kind: str, params: list[tuple[str, str]]) -> bytes:
+    """A searchset Bundle of KIND matching PARAMS (the query's name/value pairs)."""
+    filters = Filters.parse(kind, SEARCH_PARAMETERS[kind], params)
+    count = _number(filters.paging.get("_count"), "_count", DEFAULT_COUNT, MAX_COUNT)
+    offset = _number(filters.paging.get("_offset"), "_offset", 0, MAX_OFFSET)
+    if kind == "MedicationKnowledge":
+        total, resources = _drugs(session, base, filters, count, offset)
+    else:
+        total, resources = _clinical_uses(session, base, filters, count, offset)
+    link = [{"relation": "self", "url": _url(base, kind, filters, count, offset)}]
+    if offset + count < total:
+        link.append({"relation": "next", "url": _url(base, kind, filters, count, offset + count)})
+    if offset > 0:
+        previous = max(offset - count, 0)
+        link.append({"relation": "previous", "url": _url(base, kind, filters, count, previous)})
+    entries: list[dict[str, Any]] = [
+        {"fullUrl": full_url(base, r), "resource": r, "search": {"mode": "match"}}
+        for r in resources
+    ]
+    if filters.notes:
+        outcome = operation_outcome("information", "not-found", " ".join(filters.notes))
+        entries.append({"resource": outcome, "search": {"mode": "outcome"}})
+    bundle = {"resourceType": "Bundle", "type": "searchset", "total": total, "link": link,
+              "entry": entries or None}  # fmt: skip
+    return Bundle.model_validate(bundle).model_dump_json(exclude_none=True).encode()
+
+
+def operation_outcome(severity: str, code: str, diagnostics: str) -> dict[str, Any]:
+    return {
+        "resourceType": "OperationOutcome",
+        "issue": [{"severity": severity, "code": code, "diagnostics": diagnostics}],
+    }
+
+
+def _drugs(
+    session: Session, base: str, filters: Filters, count: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    stmt = drug_ids(session, filters)
+    total = _count(session, stmt)
+    page = list(session.scalars(stmt.limit(count).offset(offset))) if count else []
+    return total, [pair[0] for pair in drug_resources(session, base, page)] if page else []
+
+
+def _clinical_uses(
+    session: Session, base: str, filters: Filters, count: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    """Kinds one after the other (records, uses, warnings), each in its drugs' order."""
+    statements = clinical_use_ids(session, filters)
+    totals = [_count(session, stmt) for _, stmt in statements]
+    ids: list[str] = []
+    skip, wanted = offset, count
+    for (prefix, stmt), total in zip(statements, totals, strict=True):
+        if wanted <= 0:
+            break
+        if skip >= total:
+            skip -= total
+            continue
+        rows = session.scalars(stmt.limit(wanted).offset(skip))
+        ids += [f"{prefix}-{i}" for i in rows]
+        wanted, skip = count - len(ids), 0
+    return sum(totals), clinical_uses(session, base, ids) if ids else []
+
+
+def _count(session: Session, stmt: Select[Any]) -> int:
+    return int(
+        session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    )
+
+
+def _number(value: str | None, name: str, default: int, highest: int) -> int:
+    if value is None:
+        return default
+    if not value.isdigit() or int(value) > highest:
+        raise FhirProblem(400, "invalid", f"{name} must be a whole number from 0 to {highest}")
+    return int(value)
+
+
+def _url(base: str, kind: str, filters: Filters, count: int, offset: int) -> str:
+    query = [*filters.used, ("_count", str(count)), ("_offset", str(offset))]
+    return f"{base}/{kind}?{urlencode(query)}"
+
+
+def _validated(resource: dict[str, Any]) -> bytes:
+    """The resource, validated as its R5 kind (fhir.resources)."""
+    model = get_fhir_model_class(resource["resourceType"])
+    return model.model_validate(resource).model_dump_json(exclude_none=True).encode()
