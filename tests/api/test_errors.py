@@ -184,3 +184,17 @@ async def test_a_date_that_is_not_an_iso_string_is_a_422(
     response = await client.post("/v1/symptom-check", json=body)
     assert response.status_code == 422
     assert response.json()["errors"][0]["loc"] == ["body", "symptom_started_on"]
+
+
+async def test_a_validators_message_comes_without_the_librarys_prefix(
+    client: httpx.AsyncClient,
+) -> None:
+    body = {
+        "symptom": "leg cramps",
+        "medications": [{"drug": "baclofen", "status": "taking", "changed_on": "2026-01-02"}],
+    }
+    problem = (await client.post("/v1/symptom-check", json=body)).json()
+    (error,) = problem["errors"]
+    assert error["msg"] == "changed_on is only for stopped or dose_reduced medications"
+    assert error["type"] == "value_error"
+    assert "Value error" not in problem["detail"]
