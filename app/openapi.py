@@ -44,6 +44,7 @@ ENUM_DESCRIPTIONS = {
     "id) and `rxnorm` (RxNorm concept id) find drugs; `umls` (UMLS concept id of an effect's "
     "MedDRA term) and `meddra` (a MedDRA term's name: SIDER gives no MedDRA ids) find effects.",
 }
+NDJSON = "application/x-ndjson"
 EXAMPLES = Path(__file__).resolve().parent / "api" / "openapi_examples.json"
 
 
@@ -69,6 +70,7 @@ def install_openapi(app: FastAPI) -> None:
                         _conditional(operation)
                     _problem_responses(path, operation)
                     _ok_example(operation, examples.get(operation["operationId"]))
+                    _ndjson(operation)
             _enum_descriptions(spec)
             spec["components"]["schemas"].pop("HTTPValidationError", None)
             spec["components"]["schemas"].pop("ValidationError", None)
@@ -90,6 +92,13 @@ def _conditional(operation: dict[str, Any]) -> None:
     and a declared 304, so generated clients can send the one and branch on the other."""
     operation.setdefault("parameters", []).append(IF_NONE_MATCH)
     operation["responses"].setdefault("304", NOT_MODIFIED)
+
+
+def _ndjson(operation: dict[str, Any]) -> None:
+    """NDJSON bodies as bytes: a client reads them line by line (the trailer line last)."""
+    content = operation["responses"].get("200", {}).get("content", {})
+    if NDJSON in content and not content[NDJSON].get("schema"):
+        content[NDJSON]["schema"] = {"type": "string", "format": "binary"}
 
 
 def _ok_example(operation: dict[str, Any], example: dict[str, Any] | None) -> None:

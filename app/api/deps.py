@@ -12,7 +12,7 @@ from app.db import Answer
 from app.enums import BodySystem, Context, IncidenceBand
 from app.errors import RepeatedParameter, UnknownParameter
 from app.http_cache import etag_for
-from app.schemas.common import Page, PageLinks
+from app.schemas.common import Page, PageLink, PageLinks
 from app.schemas.comparison import ComparisonRead
 from app.services.pages import RecordPage
 from app.text import MAX_NAME_LENGTH, PRINTABLE
@@ -163,7 +163,7 @@ def respond(request: Request, answer: Answer[Any]) -> Response:
             effects = model.effects.model_copy(update={"links": links})
             model = model.model_copy(update={"effects": effects})
         body = model.__pydantic_serializer__.to_json(model)
-    header = ", ".join(f'<{url}>; rel="{rel}"' for rel, url in links if url is not None)
+    header = ", ".join(f'<{link.url}>; rel="{rel}"' for rel, link in links if link is not None)
     return respond_bytes(request, Answer(answer.version, body), links=header)
 
 
@@ -180,18 +180,18 @@ def respond_bytes(
 
 
 def page_links(request: Request, total: int, limit: int, offset: int) -> PageLinks:
-    """The one Link builder: the URLs of the next and previous pages of this request's list."""
+    """The one Link builder: the next and previous pages of this request's list."""
     return PageLinks(
         next=_link(request, offset + limit, limit) if offset + limit < total else None,
         prev=_link(request, max(offset - limit, 0), limit) if offset > 0 else None,
     )
 
 
-def _link(request: Request, offset: int, limit: int) -> str:
+def _link(request: Request, offset: int, limit: int) -> PageLink:
     # The path as the client sent it, percent-encoded: a decoded name (fullwidth letters, a raw
     # byte, a space) must not reach a header, where only visible ASCII is valid.
     raw = request.scope.get("raw_path") or request.scope["path"].encode()
     path = quote(raw.split(b"?")[0], safe=_SAFE_PATH)
     params = [(k, v) for k, v in request.query_params.multi_items() if k not in _PAGING]
     params += [("offset", str(offset)), ("limit", str(limit))]
-    return f"{path}?{urlencode(params)}"
+    return PageLink(url=f"{path}?{urlencode(params)}", offset=offset)

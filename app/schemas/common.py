@@ -30,13 +30,19 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class PageLinks(Schema):
-    """The neighbouring pages, the same URLs as the `Link` header's `next` and `prev`."""
+class PageLink(Schema):
+    """Another page of the same list: its URL to follow, or its offset for a client that
+    builds the request from parameters (a generated client)."""
 
-    next: str | None = Field(
-        None, description="The next page's URL (path and query); null on the last page."
-    )
-    prev: str | None = Field(None, description="The previous page's URL; null on the first.")
+    url: str = Field(description="Path and query of the page, as in the `Link` header.")
+    offset: int = Field(description="Its `offset` (the other parameters are this request's).")
+
+
+class PageLinks(Schema):
+    """The neighbouring pages, the same as the `Link` header's `next` and `prev`."""
+
+    next: PageLink | None = Field(None, description="The next page; null on the last page.")
+    prev: PageLink | None = Field(None, description="The previous page; null on the first.")
 
 
 class Page(Schema, Generic[T]):

@@ -33,8 +33,8 @@ async def _walk(client: httpx.AsyncClient, url: str, page: str) -> list[object]:
             body = body[page]
         items += body["items"]
         links = body["links"]
-        assert _header_links(response) == {k: v for k, v in links.items() if v}, url
-        url = links["next"]
+        assert _header_links(response) == {k: v["url"] for k, v in links.items() if v}, url
+        url = links["next"] and links["next"]["url"]
     return items
 
 
@@ -52,7 +52,10 @@ async def test_compares_effect_matrix_pages_by_its_links(client: httpx.AsyncClie
     url = "/v1/compare?drugs=clonazepam,diazepam&limit=3"
     first = (await client.get(url)).json()["effects"]
     assert first["links"]["prev"] is None
-    assert first["links"]["next"] == "/v1/compare?drugs=clonazepam%2Cdiazepam&offset=3&limit=3"
+    assert first["links"]["next"] == {
+        "url": "/v1/compare?drugs=clonazepam%2Cdiazepam&offset=3&limit=3",
+        "offset": 3,
+    }
     rows = await _walk(client, url, "effects")
     assert len(rows) == first["total"] > 3
 
@@ -63,7 +66,7 @@ async def test_the_last_page_has_no_next_and_the_first_no_prev(
     body = (await client.get("/v1/drugs?limit=100")).json()
     assert body["links"] == {"next": None, "prev": None}
     later = (await client.get("/v1/drugs?limit=2&offset=3")).json()
-    assert later["links"]["prev"] == "/v1/drugs?offset=1&limit=2"
+    assert later["links"]["prev"] == {"url": "/v1/drugs?offset=1&limit=2", "offset": 1}
 
 
 async def test_compare_summary_lists_every_shared_and_unique_effect(
