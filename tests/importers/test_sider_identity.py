@@ -108,7 +108,8 @@ async def test_the_salts_of_one_ingredient_are_one_drug_whichever_name_is_asked(
     salt = await client.get("/v1/drugs/quellofen%20sodium/effects?limit=100")
     brand = await client.get("/v1/drugs/quella/effects?limit=100")
     assert bare.status_code == salt.status_code == brand.status_code == 200
-    assert bare.json() == salt.json() == brand.json()
+    pages = [(r.json()["items"], r.json()["total"]) for r in (bare, salt, brand)]
+    assert pages[0] == pages[1] == pages[2]  # the page links repeat the name asked
     names = {i["effect"]["name"] for i in bare.json()["items"]}
     assert {"Nausea", "Headache"} <= names  # nausea from both compounds, headache the salt's
     assert session.scalar(select(Drug.slug).where(Drug.pubchem_cid == 990002)) is None
