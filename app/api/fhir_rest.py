@@ -97,7 +97,8 @@ async def search(request: Request, kind: Name, db: DatabaseDep) -> Response:
         raise FhirProblem(404, "not-supported", f"search on {kind} is not supported here; "
                           f"see {_base(request)}/metadata")  # fmt: skip
     params = list(request.query_params.multi_items())
-    answer = await db.read(fhir_search.search, _base(request), kind, params)
+    strict = "handling=strict" in request.headers.get("prefer", "").replace(" ", "").lower()
+    answer = await db.read(fhir_search.search, _base(request), kind, params, strict=strict)
     return _respond(request, answer)
 
 

@@ -36,20 +36,26 @@ class Filters:
     notes: list[str] = field(default_factory=list)  # why a value matches nothing
 
     @classmethod
-    def parse(cls, kind: str, names: tuple[str, ...], params: list[tuple[str, str]]) -> "Filters":
+    def parse(
+        cls, kind: str, names: tuple[str, ...], params: list[tuple[str, str]], *, strict: bool
+    ) -> "Filters":
+        """PARAMS checked against NAMES. Unknown ones (and modifiers) are a 400 when STRICT
+        (`Prefer: handling=strict`); otherwise (FHIR's default, lenient) they are ignored,
+        left out of the self link and named in the Bundle's outcome entry."""
         values: dict[str, list[str]] = {}
-        used, paging = [], {}
+        used, paging, ignored = [], {}, []
         for name, value in params:
-            if name == "_format":
+            if name in ("_format", "_total"):  # the total is always given, and exact
                 continue
-            if ":" in name:
-                raise FhirProblem(400, "not-supported", f"modifiers are not supported ({name})")
-            if name not in (*names, "_count", "_offset"):
-                supported = ", ".join((*names, "_count", "_offset", "_format"))
-                raise FhirProblem(
-                    400, "not-supported", f"unknown search parameter '{name[:40]}' for {kind}; "
-                    f"supported: {supported}",
-                )  # fmt: skip
+            if ":" in name or name not in (*names, "_count", "_offset"):
+                if strict:
+                    supported = ", ".join((*names, "_count", "_offset", "_format", "_total"))
+                    raise FhirProblem(
+                        400, "not-supported", f"unknown search parameter '{name[:40]}' for "
+                        f"{kind} (modifiers are not supported); supported: {supported}",
+                    )  # fmt: skip
+                ignored.append(name[:40])
+                continue
             if name in values or name in paging:
                 raise FhirProblem(400, "invalid", f"{name} is given more than once")
             if name in ("_count", "_offset"):
@@ -60,7 +66,8 @@ class Filters:
                 raise FhirProblem(400, "invalid", f"{name} needs 1 to {MAX_VALUES} values")
             values[name] = parts
             used.append((name, value))
-        return cls(values, used, paging)
+        notes = [f"Ignored (not supported): {', '.join(ignored)}."] if ignored else []
+        return cls(values, used, paging, notes)
 
     def tokens(self, name: str) -> list[tuple[str | None, str | None]]:
         """(system or None, code or None) per value: `s|c`, `|c`, `c`, `s|`."""

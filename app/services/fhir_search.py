@@ -1,9 +1,11 @@
 """FHIR REST reads and searches (/fhir): read by id, searchset Bundles with total, paging
 links and `_count`, over the same builders as the per-drug Bundle (docs/fhir.md).
 
-Search parameters are checked: an unknown one, a modifier or a repeated one is a 400 (an
-OperationOutcome naming it), never silently ignored; a code of a system sidefx does not know
-matches nothing and the Bundle says why (an OperationOutcome entry, search mode `outcome`).
+Search parameters are checked: a repeated one or a bad value is a 400 (an OperationOutcome
+naming it); an unknown one or a modifier is ignored as FHIR's lenient handling says (a 400
+with `Prefer: handling=strict`), but never silently: it is left out of the self link and the
+Bundle names it in an OperationOutcome entry (search mode `outcome`), as it does a code of a
+system sidefx does not know.
 """
 
 from typing import Any
@@ -52,9 +54,11 @@ def read(session: Session, base: str, kind: str, rid: str) -> bytes:
     return _validated(resource)
 
 
-def search(session: Session, base: str, kind: str, params: list[tuple[str, str]]) -> bytes:
+def search(
+    session: Session, base: str, kind: str, params: list[tuple[str, str]], *, strict: bool
+) -> bytes:
     """A searchset Bundle of KIND matching PARAMS (the query's name/value pairs)."""
-    filters = Filters.parse(kind, SEARCH_PARAMETERS[kind], params)
+    filters = Filters.parse(kind, SEARCH_PARAMETERS[kind], params, strict=strict)
     count = _number(filters.paging.get("_count"), "_count", DEFAULT_COUNT, MAX_COUNT)
     offset = _number(filters.paging.get("_offset"), "_offset", 0, MAX_OFFSET)
     if kind == "MedicationKnowledge":
