@@ -13,10 +13,12 @@ from app.text import PRINTABLE
 router = APIRouter(tags=["search"], dependencies=[StrictQuery])
 SEARCH_DOC = f"""Ranked drugs and effects for a search box or autocomplete.
 
-Scores (0-100) and their order: the exact name or slug 100; a brand name, synonym or MedDRA
-term exactly 98; names starting with the query (or with a word of it) 80-98, a whole word
-typed scoring above the start of a longer one; misspellings and sound-alikes 80 x their
-similarity. Fuzzy matches below a similarity of {FUZZY_CUTOFF} (a score of
+Scores (0-100) and their order: the exact name or slug 100; a salt's name ("warfarin
+sodium") its ingredient's drug 99; a brand name, synonym, label term or MedDRA term exactly
+98; names starting with the query: a drug's own name 93-98, the first word of any other name
+88-93, a later word 81-86, a whole word typed scoring above the start of a longer one;
+misspellings and sound-alikes 80 x their similarity (never for a salt's name: its drugs come
+only through the ingredient). Fuzzy matches below a similarity of {FUZZY_CUTOFF} (a score of
 {80 * FUZZY_CUTOFF:.0f}) are not returned; at most the best 200 matches are ranked (`total`).
 Each result says which name matched and how. The names are indexed in memory by each worker,
 in the background when it starts and when new data is loaded; a search that arrives before its

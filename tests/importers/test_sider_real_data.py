@@ -539,3 +539,48 @@ async def test_a_symptom_that_began_before_the_drug_was_started_is_too_early(
     verdicts = {e["drug"]["slug"]: e["timing"]["verdict"] for e in result["explanations"]}
     assert verdicts == {"omeprazole": "unknown", "amlodipine": "too_early"}
     assert result["explanations"][-1]["drug"]["slug"] == "amlodipine"
+
+
+@pytest.mark.parametrize(
+    ("words", "slug"),
+    [
+        ("dry cough", "cough"),  # a label's term (SIDER's lower-level term) for Cough
+        ("heartburn", "dyspepsia"),  # MedDRA files heartburn under dyspepsia
+        ("muscle pain", "myalgia"),
+        ("anemia", "anaemia"),  # American spelling of the MedDRA term
+        ("edema", "oedema"),
+        ("diarrhea", "diarrhoea"),
+        ("hemorrhage", "haemorrhage"),
+    ],
+)
+async def test_words_people_use_find_the_preferred_term(
+    real: httpx.AsyncClient, words: str, slug: str
+) -> None:
+    response = await real.get(f"/v1/effects/{words}")
+    assert response.status_code == 200, response.json()
+    assert response.json()["slug"] == slug
+
+
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("warfarin sodium", "warfarin"),
+        ("sertraline hydrochloride", "sertraline"),
+        ("quetiapine fumarate", "quetiapine"),
+        ("metformin hydrochloride", "metformin"),
+    ],
+)
+async def test_a_medicine_as_labelled_finds_its_ingredient(
+    real: httpx.AsyncClient, name: str, slug: str
+) -> None:
+    assert (await real.get(f"/v1/drugs/{name}")).json()["slug"] == slug
+    first = (await real.get(f"/v1/search?q={name}")).json()["items"][0]
+    assert first["slug"] == slug
+
+
+async def test_the_start_of_clonazepams_name_lists_it_first_among_drugs(
+    real: httpx.AsyncClient,
+) -> None:
+    items = (await real.get("/v1/search?q=clon&limit=3")).json()["items"]
+    assert "clonazepam" in [i["slug"] for i in items]
+    assert items[0]["type"] == "drug"
