@@ -77,15 +77,19 @@ async def read_drug_fhir(
     return respond_bytes(request, answer, FHIR_JSON)
 
 
-@router.get("/lookup", response_model=Page[LookupHit], responses=read_responses(422, page=True))
+@router.get(
+    "/lookup", response_model=Page[LookupHit], responses=read_responses(404, 422, page=True)
+)
 async def lookup_code(
     request: Request,
     db: DatabaseDep,
     system: Annotated[
         CodeSystem,
         Query(
-            description="atc, pubchem, rxnorm (drugs); umls (UMLS id of an effect's MedDRA "
-            "term), meddra (a MedDRA term name: SIDER gives no MedDRA ids)."
+            description="atc, pubchem, rxnorm (drugs: curated codes and those `sidefx import "
+            "rxnorm|atc` gave); umls (an effect's UMLS CUI, or of a label term recorded under "
+            "it); meddra (a numeric MedDRA code, once a MedDRA import gave effects theirs, or a "
+            "MedDRA term name)."
         ),
     ],
     code: Annotated[
@@ -100,7 +104,9 @@ async def lookup_code(
     limit: Limit = 20,
     offset: Offset = 0,
 ) -> Response:
-    """Drugs or effects by a standard code; no match is an empty page."""
+    """Drugs or effects by a standard code, echoed in its canonical form, each hit saying
+    what matched. A malformed code is a 422 giving the form; a code nothing has is a 404
+    saying where such codes come from."""
     answer = await db.read(lookup.lookup, system, code, limit=limit, offset=offset)
     return respond(request, answer)
 

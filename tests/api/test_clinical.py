@@ -7,14 +7,19 @@ from typing import Any
 import httpx
 import pytest
 from fhir.resources.bundle import Bundle
+from sqlalchemy import update
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from app.importers.seed_files import read_seed
-from app.services.fhir import CLINICAL_USE_TYPES, EXTENSION, SYSTEMS
-from tests.conftest import SEED_DIR
+from app.importers.terminology import import_rxnorm
+from app.models import Effect
+from app.services.fhir_common import CLINICAL_USE_TYPES, SYSTEMS
+from tests.conftest import FIXTURES, SEED_DIR
 
 pytestmark = pytest.mark.anyio
 DRUGS = [d.slug for d in read_seed(SEED_DIR).drugs]
+EXTENSION = "http://127.0.0.1:8000/fhir/StructureDefinition"  # the default FHIR base URL
 
 
 async def _bundle(client: httpx.AsyncClient, drug: str, query: str = "") -> dict[str, Any]:
@@ -36,10 +41,16 @@ async def test_every_curated_drugs_bundle_is_valid_fhir_r5(
     Bundle.model_validate(bundle)
     assert bundle["type"] == "collection"
     (medication,) = _resources(bundle, "MedicationKnowledge")
+    (product,) = _resources(bundle, "MedicinalProductDefinition")
     assert medication["code"]["text"]
-    for use in _resources(bundle, "ClinicalUseDefinition"):
+    subject = f"MedicinalProductDefinition/{product['id']}"
+    uses = _resources(bundle, "ClinicalUseDefinition")
+    assert medication.get("clinicalUseIssue", []) == [
+        {"reference": f"ClinicalUseDefinition/{u['id']}"} for u in uses
+    ]
+    for use in uses:
         assert use["type"] in CLINICAL_USE_TYPES
-        assert use["subject"][0]["reference"].startswith("urn:uuid:")
+        assert use["subject"][0]["reference"] == subject
 
 
 async def test_clonazepams_bundle_codes_it_and_cites_every_resource(
@@ -118,9 +129,53 @@ async def test_lookup_finds_records_by_standard_code(
     assert body["total"] == 1
 
 
-async def test_lookup_without_a_match_is_an_empty_page(client: httpx.AsyncClient) -> None:
-    body = (await client.get("/v1/lookup", params={"system": "atc", "code": "Z99ZZ99"})).json()
-    assert (body["items"], body["total"]) == ([], 0)
+async def test_lookup_without_a_match_is_a_404_saying_where_codes_come_from(
+    client: httpx.AsyncClient,
+) -> None:
+    response = await client.get("/v1/lookup", params={"system": "atc", "code": "z99zz99"})
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    assert detail.startswith("No drug has atc code Z99ZZ99.")
+    assert "sidefx import atc" in detail
+
+
+@pytest.mark.parametrize(
+    ("system", "code", "form"),
+    [("atc", "N03", "N03AE01"), ("umls", "10041349", "C0013144"), ("rxnorm", "R2598", "2598")],
+)
+async def test_lookup_of_a_malformed_code_says_the_form(
+    client: httpx.AsyncClient, system: str, code: str, form: str
+) -> None:
+    response = await client.get("/v1/lookup", params={"system": system, "code": code})
+    assert response.status_code == 422
+    assert form in response.json()["detail"]
+
+
+async def test_lookup_by_a_numeric_meddra_code_finds_the_effect_that_has_it(
+    client: httpx.AsyncClient, session: Session
+) -> None:
+    session.execute(update(Effect).where(Effect.slug == "drowsiness").values(meddra_code=10041349))
+    session.flush()
+    body = (await client.get("/v1/lookup", params={"system": "meddra", "code": "010041349"})).json()
+    assert [(h["slug"], h["code"], h["matched"]) for h in body["items"]] == [
+        ("drowsiness", "10041349", "code")
+    ]
+    missing = await client.get("/v1/lookup", params={"system": "meddra", "code": "10000001"})
+    assert missing.status_code == 404
+    assert "MedDRA import" in missing.json()["detail"]
+
+
+async def test_lookup_finds_codes_a_terminology_import_gave(
+    client: httpx.AsyncClient, session: Session
+) -> None:
+    import_rxnorm(session, FIXTURES / "rxnorm")
+    body = (await client.get("/v1/lookup", params={"system": "atc", "code": "x91aa05"})).json()
+    assert [(h["slug"], h["code"], h["matched"]) for h in body["items"]] == [
+        ("atorvastatin", "X91AA05", "imported_code")
+    ]
+    curated = (await client.get("/v1/lookup", params={"system": "rxnorm", "code": "2598"})).json()
+    assert [h["matched"] for h in curated["items"]] == ["code"]
 
 
 async def test_lookup_with_an_unknown_system_lists_the_systems(client: httpx.AsyncClient) -> None:
