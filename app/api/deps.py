@@ -100,7 +100,7 @@ IncludeFlagged = Annotated[
     bool,
     Query(
         description="Also imported records flagged as probably not effects of the drug "
-        "(procedures, its indications, not above placebo); each carries its `flag`."
+        "(procedures, its indications, system headings ...); each carries its `flag`."
     ),
 ]
 
