@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.enums import INCIDENCE_RANK, Context, Flag, IncidenceBand, IncidenceBasis
+from app.models.drug_effect import PLACEBO_MARGIN
 
 CIOMS_FLOORS = (  # lowest fraction of each band, most frequent first
     (0.1, IncidenceBand.very_common),
@@ -35,9 +36,7 @@ HEADING_TERMS = frozenset(
         "unspecified disorder of skin and subcutaneous tissue",
     }
 )  # fmt: skip
-# An excess over placebo this small (0.5 percentage points) is placebo level: listed below
-# records with a real excess.
-PLACEBO_MARGIN = 0.005
+
 # Withdrawal from something other than the drug (alcohol, tobacco): UMLS CUIs of the PTs.
 OTHER_SUBSTANCE_WITHDRAWAL = {"C0236663": "alcohol", "C1167842": "tobacco"}
 FLAG_RULES = {

@@ -105,7 +105,9 @@ class RecordUpdates:
 
     def _number_effect_ranks(self) -> None:
         u, de, drug = self.table.c, DrugEffect.__table__.c, Drug.__table__.c
-        order = effect_list_order(u.flag, u.summary_rank, u.frequency, drug.name, de.context, de.id)
+        order = effect_list_order(
+            u.flag, u.summary_rank, u.frequency, u.excess_over_placebo, drug.name, de.context, de.id
+        )
         position = func.row_number().over(partition_by=de.effect_id, order_by=order)
         self.session.execute(
             insert(self.ranks).from_select(

@@ -17,6 +17,7 @@ from app.enums import Context, Flag, IncidenceBasis
 from app.importers.sider import import_sider
 from app.importers.sider_terms import choose_preferred_terms
 from app.models import Drug, DrugEffect, Effect, Evidence
+from tests.builders import make_drug, make_effect, make_record
 from tests.conftest import SIDER_FIXTURES
 from tests.importers.test_sider import _record, _release
 
@@ -222,3 +223,19 @@ async def test_a_list_puts_real_excess_first_words_next_plain_listings_then_plac
     bases = [i["incidence"]["basis"] for i in body["items"][:-2]]
     ranks = {"measured": 0, "label_words": 1, "document_wording": 2}
     assert [ranks.get(b, 3) for b in bases] == sorted(ranks.get(b, 3) for b in bases)
+
+
+async def test_an_effects_list_of_drugs_puts_placebo_level_records_after_real_ones(
+    session: Session, client: httpx.AsyncClient
+) -> None:
+    """Which drugs cause it: 30% on the drug against 31% on placebo (very common, but no
+    excess) comes after 5% against 1%."""
+    effect = make_effect(session, name="Test headache")
+    level = make_drug(session, name="Levelamine")
+    real = make_drug(session, name="Realamine")
+    make_record(session, drug=level, effect=effect,
+                rows=[("30%", 0.30, 0.30, False), ("31%", 0.31, 0.31, True)])  # fmt: skip
+    make_record(session, drug=real, effect=effect,
+                rows=[("5%", 0.05, 0.05, False), ("1%", 0.01, 0.01, True)])  # fmt: skip
+    body = (await client.get("/v1/effects/test-headache/drugs")).json()
+    assert [i["drug"]["slug"] for i in body["items"]] == ["realamine", "levelamine"]
