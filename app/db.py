@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings, get_settings
-from app.db_calls import Call, Capacity, CapacityFull, costly_call
+from app.db_calls import Call, CapacityFull, Slots, costly_call
 from app.errors import DatabaseTimeout, ServerBusy
 
 P = ParamSpec("P")
@@ -161,7 +161,7 @@ class Database:
         self.timeout, self.statement_timeout, self.threads = timeout, statement_timeout, threads
         self.costly_slots = max(1, threads // 2)
         self.background_statement_timeout = max(statement_timeout, BACKGROUND_STATEMENT_TIMEOUT)
-        self._slots: _Slots | None = None
+        self._slots: Slots | None = None
         self._background: anyio.CapacityLimiter | None = None
 
     @classmethod
@@ -226,7 +226,7 @@ class Database:
     async def _in_thread(self, job: Callable[[], T], *, monitor: bool = False) -> T:
         slots = self._slots
         if slots is None or slots.loop is not asyncio.get_running_loop():
-            slots = self._slots = _Slots.of(self.threads, self.costly_slots)
+            slots = self._slots = Slots.of(self.threads, self.costly_slots)
         call = Call(self.timeout, cancel_timeout=min(self.timeout, 3.0))
         try:
             with anyio.fail_after(self.timeout):
@@ -250,27 +250,6 @@ class Database:
         except BaseException:
             call.abandon()
             raise
-
-
-@dataclass(frozen=True, slots=True)
-class _Slots:
-    """The capacities of one event loop (a test may run several loops, one after another)."""
-
-    loop: asyncio.AbstractEventLoop
-    requests: Capacity
-    costly: Capacity
-    monitor: Capacity
-    threads: anyio.CapacityLimiter  # never waited on: the capacities above admit every call
-
-    @classmethod
-    def of(cls, threads: int, costly: int) -> "_Slots":
-        return cls(
-            asyncio.get_running_loop(),
-            Capacity(threads),
-            Capacity(costly, queue=costly),
-            Capacity(1),
-            anyio.CapacityLimiter(threads + 1),
-        )
 
 
 def _run_call(call: Call, job: Callable[[], T]) -> T:

@@ -19,7 +19,10 @@ import logging
 import threading
 import time
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
+
+import anyio
 
 logger = logging.getLogger(__name__)
 
@@ -129,3 +132,24 @@ class Call:
         held, self._held = self._held, []
         for capacity in held:
             capacity.give_back()
+
+
+@dataclass(frozen=True, slots=True)
+class Slots:
+    """The capacities of one event loop (a test may run several loops, one after another)."""
+
+    loop: asyncio.AbstractEventLoop
+    requests: Capacity
+    costly: Capacity
+    monitor: Capacity
+    threads: anyio.CapacityLimiter  # never waited on: the capacities above admit every call
+
+    @classmethod
+    def of(cls, threads: int, costly: int) -> "Slots":
+        return cls(
+            asyncio.get_running_loop(),
+            Capacity(threads),
+            Capacity(costly, queue=costly),
+            Capacity(1),
+            anyio.CapacityLimiter(threads + 1),
+        )
