@@ -29,6 +29,34 @@ from app.importers.derived_rules import FLAG_RULES
 
 Terms = dict[str, tuple[str, str]]  # value -> (label, definition)
 
+BODY_SYSTEMS: Terms = {
+    "musculoskeletal": ("Musculoskeletal", "Muscles, bones, joints and connective tissue."),
+    "nervous": ("Nervous system", "Brain, nerves and the senses they carry (headache, seizures)."),
+    "psychiatric": ("Psychiatric", "Mood, behaviour, sleep and thinking (anxiety, insomnia)."),
+    "respiratory": ("Respiratory", "Airways, lungs, chest and voice (cough, breathlessness)."),
+    "cardiovascular": ("Heart and blood vessels", "Cardiac and vascular disorders."),
+    "gastrointestinal": ("Gastrointestinal", "Mouth, stomach and bowel (nausea, diarrhoea)."),
+    "metabolic": ("Metabolism and nutrition", "Appetite, weight, electrolytes, blood sugar."),
+    "general": ("General", "Not specific to one system (fatigue, fever, pain at a site)."),
+    "other": ("Other", "Social circumstances, product issues, anything no system fits."),
+    "skin": ("Skin", "Skin, hair, nails and the tissue under the skin (rash, hair loss)."),
+    "eye": ("Eye", "Eyes and vision."),
+    "ear": ("Ear", "Ears, hearing and balance (tinnitus, vertigo)."),
+    "blood": ("Blood", "Blood cells, lymph nodes and the spleen (anaemia)."),
+    "immune": ("Immune system", "Allergies and immune reactions."),
+    "endocrine": ("Endocrine", "Hormone glands (thyroid, adrenal, pituitary)."),
+    "renal_urinary": ("Kidneys and urinary tract", "Renal and urinary disorders."),
+    "reproductive": ("Reproductive system and breast", "Sexual function, menstruation, breast."),
+    "hepatobiliary": ("Liver and gallbladder", "Hepatobiliary disorders."),
+    "neoplasms": ("Neoplasms", "Tumours, benign and malignant, cysts and polyps."),
+    "infections": ("Infections", "Infections and infestations."),
+    "injury": ("Injury", "Injuries, poisonings and complications of procedures."),
+    "investigations": ("Investigations", "Test results (laboratory values, ECG, vital signs)."),
+    "pregnancy": ("Pregnancy", "Pregnancy, birth and the newborn."),
+    "congenital": ("Congenital", "Congenital, familial and genetic disorders."),
+    "procedures": ("Procedures", "Surgical and medical procedures."),
+}
+
 VOCABULARIES: dict[str, tuple[type[StrEnum], str, Terms]] = {
     "contexts": (
         Context,
@@ -113,27 +141,46 @@ VOCABULARIES: dict[str, tuple[type[StrEnum], str, Terms]] = {
             "synonym": ("Synonym", "Another name of the same thing (charley horse)."),
             "abbreviation": ("Abbreviation", "A short form (benzo)."),
             "misspelling": ("Misspelling", "A common misspelling."),
+            "lower_level_term": (
+                "Lower level term",
+                "A MedDRA lowest level term of the effect's preferred term, as labels word it "
+                "(from SIDER's label terms, or the user's MedDRA import).",
+            ),
+            "lay_synonym": (
+                "Lay synonym",
+                "An everyday word for the effect: an HPO layperson synonym of the effect's own "
+                "UMLS concept (exact match of codes only), cited to the HPO release.",
+            ),
         },
     ),
     "body_systems": (
         BodySystem,
-        "Body systems effects are grouped by.",
-        {
-            v.value: (
-                v.value.replace("_", " ").capitalize(),
-                f"Effects of the {v.value} system."
-                if v not in (BodySystem.general, BodySystem.other)
-                else "Not specific to one body system.",
-            )
-            for v in BodySystem
-        },
+        "Body systems effects are grouped by, as MedDRA's system organ classes group them. "
+        "Curated effects carry the curators' system; imported ones their MedDRA preferred "
+        "term's primary SOC (exact, when a MedDRA distribution is imported) or else the "
+        "organ system above their HPO term (`body_system_approximate: true`); null when no "
+        "hierarchy classifies the effect.",
+        BODY_SYSTEMS,
     ),
     "effect_kinds": (
         EffectKind,
-        "What an effect record describes.",
+        "What kind of term an effect is, where a hierarchy says so.",
         {
-            "symptom": ("Symptom", "A symptom or adverse effect."),
+            "symptom": ("Symptom", "A symptom, sign or disorder: an adverse effect."),
             "condition": ("Condition", "A condition the sources describe in depth (causes, care)."),
+            "sign": ("Sign", "A finding an examiner observes rather than one the patient feels."),
+            "laboratory_finding": (
+                "Laboratory finding",
+                "A test result (MedDRA's Investigations SOC: blood glucose increased).",
+            ),
+            "infection": ("Infection", "An infection or infestation."),
+            "neoplasm": ("Neoplasm", "A tumour, benign or malignant, cysts and polyps."),
+            "injury": ("Injury", "An injury, poisoning or procedural complication."),
+            "procedure": (
+                "Procedure",
+                "A surgical or medical procedure (usually a label's treatment, not an effect).",
+            ),
+            "unknown": ("Unknown", "No imported hierarchy classifies the term."),
         },
     ),
     "meddra_levels": (
@@ -218,7 +265,10 @@ VOCABULARIES: dict[str, tuple[type[StrEnum], str, Terms]] = {
             "article": ("Article", "A web article."),
             "blog_post": ("Blog post", "A post on a blog."),
             "drug_label": ("Drug label", "A product label."),
-            "database_release": ("Database release", "A release of a dataset (SIDER)."),
+            "database_release": (
+                "Database release",
+                "A release of a dataset or terminology (SIDER, HPO, MedDRA).",
+            ),
             "curation": (
                 "Curation",
                 "The sidefx curators' cross-references (codes, brand names, "

@@ -70,6 +70,12 @@ class EffectRef(Schema):
     name: str = Field(description="Display name.")
     kind: EffectKind = Field(description="`symptom`, or `condition` for what sources describe.")
     body_system: BodySystem | None = Field(description="Body system; null when not classified.")
+    body_system_approximate: bool | None = Field(
+        default=None,
+        description="true when the body system is HPO's organ system of the effect's concept "
+        "(an approximation); false when curated or the MedDRA preferred term's primary system "
+        "organ class; null without a body system.",
+    )
 
 
 class ClassRef(Schema):

@@ -10,6 +10,9 @@ class EffectCodes(Schema):
     umls_cui: str = Field(description="UMLS concept id of the MedDRA term.")
     meddra_term: str = Field(description="The MedDRA term's name.")
     level: MeddraLevel = Field(description="pt (preferred term) or llt (lowest level term).")
+    meddra_code: int | None = Field(
+        default=None, description="The term's MedDRA code, from the user's MedDRA import."
+    )
     cites: list[Citation] = Field(description="Where the coding comes from.")
 
 
@@ -30,6 +33,11 @@ class EffectDetail(EffectRef):
     """One effect: description, codes, names, the terms around it, what sources describe."""
 
     description: CitedText | None = Field(description="A short description.")
+    body_system_cites: list[Citation] = Field(
+        default_factory=list,
+        description="Where the body system comes from (and the kind, when a hierarchy gives "
+        "it): the MedDRA import (exact) or the HPO release (approximate); empty when curated.",
+    )
     codes: EffectCodes | None = Field(description="The MedDRA concept it is, where coded.")
     broader: RelatedTerm | None = Field(description="The term it sits under, if any.")
     narrower: list[RelatedTerm] = Field(description="Terms that sit under it.")

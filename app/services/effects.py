@@ -108,6 +108,7 @@ def effect_details(session: Session, ids: list[int]) -> list[EffectDetail]:
                 "umls_cui": effect.umls_cui,
                 "meddra_term": effect.meddra_term,
                 "level": effect.meddra_level,
+                "meddra_code": effect.meddra_code,
                 "cites": get(cites, i, "codes"),
             }
         out.append(
@@ -116,6 +117,8 @@ def effect_details(session: Session, ids: list[int]) -> list[EffectDetail]:
                 name=effect.name,
                 kind=effect.kind,
                 body_system=effect.body_system,
+                body_system_approximate=effect.body_system_approximate,
+                body_system_cites=get(cites, i, "body_system"),
                 description=cited(effect.description, get(cites, i, "description")),
                 codes=codes,
                 broader=broader,

@@ -38,11 +38,23 @@ from app.schemas.common import EffectRef
 from app.schemas.record import DrugEffectRecord, MatchedVia
 from app.services.citations import cites_of, get
 
-EFFECT_COLUMNS = (Effect.slug, Effect.name, Effect.kind, Effect.body_system)
+EFFECT_COLUMNS = (
+    Effect.slug,
+    Effect.name,
+    Effect.kind,
+    Effect.body_system,
+    Effect.body_system_approximate,
+)
 
 
 def effect_ref(row: Any) -> EffectRef:
-    return EffectRef(slug=row.slug, name=row.name, kind=row.kind, body_system=row.body_system)
+    return EffectRef(
+        slug=row.slug,
+        name=row.name,
+        kind=row.kind,
+        body_system=row.body_system,
+        body_system_approximate=row.body_system_approximate,
+    )
 
 
 # Bump when the read model writes something new (a different record, a new derived column):
@@ -50,8 +62,9 @@ def effect_ref(row: Any) -> EffectRef:
 # the read model was built in). record-3: effect_rank. record-4: effect_rank unflagged first.
 # record-5: label terms on measurements, the system_heading flag, the evidence-weighed order.
 # record-6: matched_via always an object (`exact` as stored). record-7: name keys read British
-# spellings as American ones (app.text.SPELLINGS): stored keys need a load.
-RECORD_FORMAT = "record-7"
+# spellings as American ones (app.text.SPELLINGS): stored keys need a load. record-8: effects
+# say whether their body system is approximate (HPO).
+RECORD_FORMAT = "record-8"
 READ_MODEL = "read-model"  # the data_release row holding the stored records' format
 # Stored records are `exact`; a question about another term changes only the kind (the
 # record's effect is the term it is about either way).
@@ -159,7 +172,13 @@ def _model_data(value: Any) -> Any:
 
 
 def _effect_data(row: Any) -> dict[str, Any]:
-    return {"slug": row.slug, "name": row.name, "kind": row.kind, "body_system": row.body_system}
+    return {
+        "slug": row.slug,
+        "name": row.name,
+        "kind": row.kind,
+        "body_system": row.body_system,
+        "body_system_approximate": row.body_system_approximate,
+    }
 
 
 def _incidence(de: Any, row: Any, cites: Any, measurements: list[dict[str, Any]]) -> dict[str, Any]:
@@ -256,7 +275,13 @@ _HIGH: Any = bindparam("high")
 _de, _drug, _effect = DrugEffect.__table__, Drug.__table__, Effect.__table__
 _item, _evidence, _source = DrugEffectItem.__table__, Evidence.__table__, Source.__table__
 _anchor, _basis = SourceAnchor.__table__, Source.__table__.alias("basis")
-_EFFECT = (_effect.c.slug, _effect.c.name, _effect.c.kind, _effect.c.body_system)
+_EFFECT = (
+    _effect.c.slug,
+    _effect.c.name,
+    _effect.c.kind,
+    _effect.c.body_system,
+    _effect.c.body_system_approximate,
+)
 _stored: Any = StoredRecord.__table__
 _STORED = select(_stored.c.drug_effect_id, _stored.c.body).where(_stored.c.drug_effect_id.in_(_IDS))
 _RECORDS = (
