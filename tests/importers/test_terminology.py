@@ -39,9 +39,9 @@ def _state(session: Session) -> dict[str, object]:
     releases = session.execute(select(DataRelease.name, DataRelease.checksum))
     return {
         "codes": _codes(session),
-        "aliases": sorted(aliases.tuples()),
-        "citations": sorted(cites.tuples()),
-        "releases": sorted(releases.tuples()),
+        "aliases": sorted(tuple(r) for r in aliases),
+        "citations": sorted((tuple(r) for r in cites), key=repr),
+        "releases": sorted(tuple(r) for r in releases),
     }
 
 
@@ -61,7 +61,10 @@ def test_rxnorm_codes_and_brands_land_on_the_drugs_named_by_their_ingredient(
     brands = session.execute(
         select(Alias.name, Drug.slug).join(Drug).where(Alias.release == Release.rxnorm)
     )
-    assert sorted(brands.tuples()) == [("Lipistat", "atorvastatin"), ("Rivotrix", "clonazepam")]
+    assert sorted(tuple(r) for r in brands) == [
+        ("Lipistat", "atorvastatin"),
+        ("Rivotrix", "clonazepam"),
+    ]
     assert report.skipped == {
         "brand names: already a drug's name or alias": 1,  # Klonopin
         "brand names: its ingredient matched no drug, or several": 1,  # Simvacor
@@ -84,14 +87,14 @@ def test_every_imported_alias_and_code_is_cited_to_the_release(session: Session)
     cited = session.scalars(
         select(Citation.alias_id).where(Citation.alias_id.in_(aliases)).distinct()
     ).all()
-    assert sorted(cited) == sorted(aliases)
+    assert set(cited) == set(aliases)
     coded = session.scalars(select(DrugCode.drug_id).distinct()).all()
     identifiers = session.scalars(
         select(Citation.drug_id)
         .join(SourceAnchor, SourceAnchor.id == Citation.anchor_id)
         .where(SourceAnchor.key == "RXNCONSO.RRF", Citation.part == "identifiers")
     ).all()
-    assert sorted(identifiers) == sorted(coded)
+    assert sorted(i or 0 for i in identifiers) == sorted(coded)
     assert session.scalars(select(Alias.kind).where(Alias.release == Release.rxnorm)).all() == [
         AliasKind.brand,
         AliasKind.brand,
@@ -152,10 +155,10 @@ def test_a_bad_release_changes_nothing_and_names_file_and_line(
         path.unlink()
     elif content is None:  # a download cut mid-line
         path.write_bytes(path.read_bytes()[:-5])
-    elif content:
+    elif isinstance(content, bytes) and content:
         path.write_bytes(path.read_bytes() + content)
     else:
-        path.write_bytes(content)
+        path.write_bytes(b"")
     with pytest.raises(TerminologyError, match=message):
         import_rxnorm(session, release)
     assert _state(session) == before
