@@ -4,6 +4,8 @@ header, the same URLs: a client pages by following them, never by offset arithme
 import httpx
 import pytest
 
+from app.schemas.common import EffectRef
+
 pytestmark = pytest.mark.anyio
 
 PAGED = [
@@ -75,4 +77,4 @@ async def test_compare_summary_lists_every_shared_and_unique_effect(
     summary = (await client.get("/v1/compare?drugs=clonazepam,baclofen")).json()["summary"]
     for part in (summary["shared_by_all"], *summary["unique"]):
         assert len(part["effects"]) == part["count"]
-        assert all(set(e) == {"slug", "name", "kind", "body_system"} for e in part["effects"])
+        assert all(set(e) == set(EffectRef.model_fields) for e in part["effects"])
