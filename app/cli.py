@@ -292,4 +292,5 @@ def main() -> None:
     cli()
 
 
+import app.cli_mcp  # noqa: E402, F401  (registers `mcp`: the MCP tools over stdio)
 from app import cli_terminology  # noqa: E402, F401  (registers `import rxnorm` and `import atc`)

@@ -16,7 +16,8 @@ from fastapi import FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi_offline import FastAPIOffline
 
-from app.api import API_PREFIX, fhir_rest, health_router, resource_routers
+from app import mcp_http
+from app.api import API_PREFIX, cds_hooks, fhir_rest, health_router, resource_routers
 from app.canonical_query import QueryDefaults
 from app.config import Settings, get_settings
 from app.cors import Cors
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(health_router)
     app.include_router(fhir_rest.router)  # /fhir: FHIR R5 REST, OperationOutcome errors
+    app.include_router(cds_hooks.router)  # /cds-services: CDS Hooks 3.0
+    mcp_http.mount(app)  # /mcp: the MCP tools over streamable HTTP
     app.state.route_templates = route_templates(
         [(API_PREFIX, r) for r in resource_routers] + [("", health_router)]
     )
