@@ -158,7 +158,9 @@ def test_the_loaders_bring_an_upgraded_database_to_what_a_fresh_one_holds(
     command.upgrade(alembic_config(empty_url), "head")
     with Session(upgraded) as session, session.begin():
         load_seed(session, read_seed(SEED_DIR))
-        import_sider(session, SIDER_FIXTURES)
+        # The snapshot's release was written by an older importer that kept more rows of the
+        # same files (salts as drugs of their own): the operator accepts that once.
+        import_sider(session, SIDER_FIXTURES, allow_shrink=True)
     with separate_database(database_url, tmp_path, "fresh") as fresh_url:
         fresh = seeded(fresh_url)
         with Session(fresh) as session, session.begin():

@@ -45,6 +45,7 @@ from app.enums import (
     Release,
 )
 from app.importers.bulk import analyze, id_ranges
+from app.importers.derived_keys import rekey
 from app.importers.derived_records import store_records
 from app.importers.derived_rules import Record, flag, rank, summary
 from app.importers.derived_update import DERIVED, RANGE, RecordUpdates
@@ -67,6 +68,7 @@ CHUNK = 5000
 
 def refresh(session: Session) -> int:
     """Recompute the read model; returns how many records changed."""
+    rekey(session)  # name keys in the current rule (app.text.name_key), before any name join
     link(session)  # effects' MedDRA codes, body systems, kinds and aliases from terminologies
     analyze(session)  # the load's rows in the planner's statistics
     changed = 0

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from app.enums import AnchorKind, Context, Release, SourceKind
 from app.importers import derived, derived_records
 from app.importers.bulk import analyze
+from app.importers.derived_keys import rekey
 from app.importers.load_lock import take_load_lock
 from app.importers.release_guard import Guard, check_release, release_counts
 from app.importers.sider_aliases import alias_rows
@@ -167,6 +168,7 @@ def _write(
     source_id, anchors = _upsert_source(session)
     before = release_counts(session, source_id, anchors[FREQUENCIES])
     _delete_release(session, source_id)
+    rekey(session)  # names meet in the current rule before matching (derived_keys.py)
     drugs = match_drugs(session, data.names, data.cids)
     effects = match_effects(session, data.effects)
     for cid, drug_id in drugs.ids.items():
