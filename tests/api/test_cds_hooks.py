@@ -3,7 +3,7 @@ hookInstance, fhirServer, fhirAuthorization, context, prefetch), answered from t
 seed; every card is held to the specification's invariants."""
 
 import uuid
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -19,7 +19,7 @@ SNOMED = "http://snomed.info/sct"
 
 
 def ago(days: int) -> str:
-    return (date.today() - timedelta(days=days)).isoformat()
+    return (datetime.now(UTC).date() - timedelta(days=days)).isoformat()
 
 
 def call(hook: str, **fields: Any) -> dict[str, Any]:
