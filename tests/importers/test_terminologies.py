@@ -158,7 +158,7 @@ def test_a_reload_of_the_same_release_changes_nothing(session: Session) -> None:
     assert _dump(session) == before
 
 
-def _copy(tmp_path: Path, edit: Callable[[dict[str, list[str]]], None]) -> Path:
+def _copy(tmp_path: Path, edit: Callable[[dict[str, list[str]]], object]) -> Path:
     target = tmp_path / "meddra"
     shutil.copytree(MEDDRA, target)
     files = {p.name: p.read_text().splitlines() for p in target.iterdir()}
@@ -170,7 +170,7 @@ def _copy(tmp_path: Path, edit: Callable[[dict[str, list[str]]], None]) -> Path:
     return target
 
 
-BAD_MEDDRA: dict[str, tuple[Callable[[dict[str, list[str]]], None], str]] = {
+BAD_MEDDRA: dict[str, tuple[Callable[[dict[str, list[str]]], object], str]] = {
     "cut line": (lambda f: f.update({"mdhier.asc": [*f["mdhier.asc"][:-1], "90000006$9000"]}),
                  "mdhier.asc: line 7"),
     "cut file": (lambda f: f.update({"pt.asc": f["pt.asc"][:3]}), "llt.asc: line 8"),
