@@ -24,7 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.enums import AnchorKind, Context, Release, SourceKind
-from app.importers import derived, derived_records
+from app.importers import derived, derived_records, terminology_links
 from app.importers.bulk import analyze
 from app.importers.derived_keys import rekey
 from app.importers.load_lock import take_load_lock
@@ -267,7 +267,10 @@ def _upsert_source(session: Session) -> tuple[int, dict[str, int]]:
 
 
 def _delete_release(session: Session, source_id: int) -> None:
-    """Everything the previous SIDER import wrote."""
+    """Everything the previous SIDER import wrote, and the terminologies' derived aliases
+    (the read model rewrites them at the end): they would keep orphaned effects alive and
+    take words before SIDER's label terms could."""
+    terminology_links.clear(session)
     options = {"synchronize_session": False}
     anchors = select(SourceAnchor.id).where(SourceAnchor.source_id == source_id)
     session.execute(
