@@ -29,6 +29,7 @@ class Terminologies:
     lay: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     parents: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     label_terms: dict[int, list[str]] = field(default_factory=dict)  # effect -> HPO terms
+    names: dict[str, str] = field(default_factory=dict)  # HPO term -> its name
 
 
 def read_terminologies(session: Session) -> Terminologies:
@@ -44,6 +45,8 @@ def read_terminologies(session: Session) -> Terminologies:
     ):
         data.llts[pt].append(name)
         data.llt_codes.setdefault(name_key(name), code)
+    for term, name in session.execute(select(HpoTerm.id, HpoTerm.name).where(~HpoTerm.obsolete)):
+        data.names[term] = name
     for term, cui in session.execute(
         select(HpoTermCui.term_id, HpoTermCui.cui)
         .join(HpoTerm, HpoTerm.id == HpoTermCui.term_id)

@@ -12,7 +12,11 @@ time (aliases of release `hpo` / `meddra` and every citation of those sources' a
   the term's layperson synonyms become aliases (`lay_synonym`), and where MedDRA gave no system
   its organ-system ancestors do (terminology_systems.ANCHORS), marked approximate. An imported
   effect whose own concept HPO lacks takes the system of the label terms SIDER coded to it
-  (their CUIs on its evidence, equal to HPO xrefs), approximate too; never their synonyms.
+  (their CUIs on its evidence, equal to HPO xrefs), approximate too. A label term is a MedDRA
+  lower-level term of the effect (SIDER's LLT rows), so the HPO term that is exactly its
+  concept gives its name (`synonym`) and its lay synonyms to the effect as well: "Ankle
+  swelling" (HPO, C0235439) is the concept SIDER's labels word "Ankle edema", an LLT of
+  Oedema peripheral.
 - Curated effects keep the body system and kind the seed gives them (they win).
   Imported effects no hierarchy classifies: no body system, kind `unknown`.
 - An alias is left out (and counted) when it is already a name of the effect, names another
@@ -90,6 +94,12 @@ def plan_links(session: Session) -> Plan:
                 e.id, (name, AliasKind.lower_level_term, Release.meddra)
             )
         for term in hpo_terms:
+            for name in data.lay.get(term, []):
+                wanted[name_key(name)].setdefault(e.id, (name, AliasKind.lay_synonym, Release.hpo))
+        for term in data.label_terms.get(e.id, []):  # the concepts of its lower-level terms
+            if term in data.names:
+                name = data.names[term]
+                wanted[name_key(name)].setdefault(e.id, (name, AliasKind.synonym, Release.hpo))
             for name in data.lay.get(term, []):
                 wanted[name_key(name)].setdefault(e.id, (name, AliasKind.lay_synonym, Release.hpo))
     _choose_aliases(session, wanted, plan)
