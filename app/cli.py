@@ -30,8 +30,9 @@ from app.importers.seed_files import SeedError, read_seed
 from app.importers.sider import import_sider
 from app.importers.sider_files import SiderError
 from app.importers.sider_report import summary_table
+from app.logging_config import configure_logging
 from app.services import export
-from app.serving import SidefxHttpProtocol, run_workers
+from app.serving import run_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 console = Console(stderr=True)
@@ -198,6 +199,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    worker_timeout: Annotated[
+        int, typer.Option(min=1, help="Seconds a worker has to answer the supervisor, starting.")
+    ] = 60,
 ) -> None:
     """Serve the HTTP API with uvicorn."""
     settings = get_settings()
@@ -207,10 +211,14 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        # uvicorn's 5 s: a worker starting on a busy host was killed before it could answer, and
+        # replaced, in a loop.
+        timeout_worker_healthcheck=worker_timeout,
         # asyncio, not uvloop: under saturation uvloop left some connections waiting seconds
         # (p99 2-4 s, wrk timeouts) where asyncio kept p99 near twice the median.
         loop="asyncio",
-        http=SidefxHttpProtocol,
+        # Named, not passed: a spawned worker imports it once it answers the supervisor.
+        http="app.serving:SidefxHttpProtocol",
         proxy_headers=True,
         log_config=None,  # create_app() configures logging (JSON, with request ids)
         access_log=False,  # our access log line carries the request id
@@ -219,6 +227,7 @@ def serve(
         timeout_keep_alive=settings.keep_alive_timeout,
     )
     if workers > 1:
+        configure_logging(settings.log_level, settings.log_format)  # the supervisor's lines
         with ExitStack() as stack:
             if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
                 # Each worker writes its metrics here so /metrics can sum them (prometheus_client).

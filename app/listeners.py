@@ -1,7 +1,14 @@
-"""A listening socket per worker process, on one address (`sidefx serve --workers N`)."""
+"""Worker processes for `sidefx serve --workers N`: a listening socket each, on one address,
+and a supervisor that starts them promptly and says when it replaces one."""
 
+import logging
 import socket
+import sys
 from typing import Any
+
+from uvicorn.supervisors import Multiprocess
+
+logger = logging.getLogger(__name__)
 
 
 class ReusePortSocket(socket.socket):
@@ -41,3 +48,34 @@ def claim_address(family: int, address: tuple[Any, ...]) -> ReusePortSocket:
         probe.bind(address)
         address = probe.getsockname()
     return worker_listener(family, address)
+
+
+class Supervisor(Multiprocess):
+    """uvicorn's supervisor, with workers that answer its health check promptly and a warning
+    each time it replaces one (uvicorn says so only at INFO, so a worker too slow to answer
+    was replaced in a loop without a word)."""
+
+    def run(self) -> None:
+        main = sys.modules["__main__"]
+        # A spawned worker first runs the parent's __main__ again (multiprocessing's spawn);
+        # for `sidefx` that is the whole CLI, seconds of imports on a busy host before the worker
+        # can answer. Workers need none of it: uvicorn's config names what they import.
+        hidden = main.__dict__.pop("__file__", None) if main.__spec__ is None else None
+        try:
+            super().run()
+        finally:
+            if hidden is not None:
+                main.__file__ = hidden
+
+    def keep_subprocess_alive(self) -> None:
+        running = [p.process.is_alive() for p in self.processes]
+        before = list(self.processes)
+        super().keep_subprocess_alive()
+        for old, new, was_running in zip(before, self.processes, running, strict=True):
+            if new is old:
+                continue
+            if was_running:
+                why = f"did not answer within {self.config.timeout_worker_healthcheck} s"
+            else:
+                why = f"exited with code {old.exitcode}"
+            logger.warning("worker %s %s; replaced by worker %s", old.pid, why, new.pid)

@@ -26,13 +26,12 @@ import httptools
 from uvicorn import Config
 from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-from uvicorn.supervisors import Multiprocess
 
 from app import problems
 from app.coalescing import CoalescingTransport
 from app.config import get_settings
 from app.errors import PROBLEM_JSON, problem_body
-from app.listeners import claim_address
+from app.listeners import Supervisor, claim_address
 
 logger = logging.getLogger("uvicorn.error")
 LINGER_SECONDS = 2.0  # a refused client's time to read the answer while it still sends
@@ -250,7 +249,7 @@ def run_workers(config: Config) -> None:
         host, port = listener.getsockname()[:2]
         logger.info("Uvicorn running on http://%s:%d with %d workers", host, port, config.workers)
     try:
-        Multiprocess(config, sockets=[listener]).run()
+        Supervisor(config, sockets=[listener]).run()
     except KeyboardInterrupt:
         pass
     finally:

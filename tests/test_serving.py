@@ -12,10 +12,10 @@ import os
 import pickle
 import signal
 import socket
-import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from app.coalescing import CoalescingTransport
 from app.config import get_settings
 from app.listeners import claim_address
 from app.serving import SidefxHttpProtocol
+from tests.servers import SIDEFX, ServerProcess, run_to_end, server_env, server_process
 
 pytestmark = pytest.mark.anyio
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,55 +235,57 @@ def test_an_address_left_in_time_wait_can_be_served_again() -> None:
     claim_address(socket.AF_INET, address).close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def _two_workers(port: int) -> list[str]:
+    return [SIDEFX, "serve", "--port", str(port), "--workers", "2"]
 
 
-def _serve_two_workers(env: dict[str, str]) -> tuple[int, subprocess.Popen[bytes]]:
-    """`sidefx serve --workers 2` on a free port, once both workers listen. A port found free
-    can be taken before the server binds it (any client's ephemeral port on a busy machine):
-    the server then exits 3, and another port is tried."""
-    for _ in range(5):
-        port = _free_port()
-        command = [str(Path(sys.executable).parent / "sidefx"), "serve", "--port", str(port)]
-        serving = subprocess.Popen([*command, "--workers", "2"], env=env, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + DEADLINE
-        while listeners_on(port) < 2 and serving.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if serving.poll() == 3:  # the port was taken meanwhile
-            serving.communicate()
-            continue
-        if serving.poll() is not None:
-            pytest.fail(f"the server exited {serving.returncode}: {serving.communicate()[1]!r}")
-        if listeners_on(port) != 2:  # one per worker, each after its startup
-            serving.kill()
-            pytest.fail(f"{listeners_on(port)} of 2 workers listen after {DEADLINE:.0f} s")
-        return port, serving
-    pytest.fail("five free ports were taken before the server could bind them")
+def _two_workers_listen(server: ServerProcess) -> bool:
+    return listeners_on(server.port) == 2  # one per worker, each after its startup
 
 
+def _workers(pid: int) -> list[int]:
+    """The supervisor's worker processes (multiprocessing's spawned children)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    return [int(c) for c in children if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()]
+
+
+@contextmanager
+def _serve_two_workers(tmp_path: Path) -> Iterator[tuple[ServerProcess, Path, dict[str, str]]]:
+    """`sidefx serve --workers 2` on a free port, once both workers listen; its TMPDIR."""
+    (tmp := tmp_path / "tmp").mkdir()
+    env = {**server_env(f"sqlite:///{tmp_path / 'empty.db'}"), "TMPDIR": str(tmp)}
+    with server_process(_two_workers, env, ready=_two_workers_listen) as server:
+        yield server, tmp, env
+
+
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="reads listening sockets from /proc")
 def test_serve_with_two_workers_listens_twice_answers_and_stops(tmp_path: Path) -> None:
-    (tmp := tmp_path / "tmp").mkdir()
-    env = {**os.environ, "SIDEFX_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}",
-           "SIDEFX_LOG_LEVEL": "WARNING", "TMPDIR": str(tmp)}  # fmt: skip
-    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
-    port, serving = _serve_two_workers(env)
-    command = [str(Path(sys.executable).parent / "sidefx"), "serve", "--port", str(port)]
-    try:
-        assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
+    with _serve_two_workers(tmp_path) as (server, tmp, env):
+        assert httpx.get(f"{server.base_url}/healthz").status_code == 200
         assert len(list(tmp.glob("sidefx-metrics-*"))) == 1  # where the workers sum metrics
-        second = subprocess.run([*command, "--workers", "2"], env=env, capture_output=True)
-        assert second.returncode == 3
-        assert b"Address already in use" in second.stderr
-    finally:
-        serving.send_signal(signal.SIGTERM)
-        _, stderr = serving.communicate(timeout=DEADLINE)
-    assert serving.returncode == 0, stderr.decode()
-    assert listeners_on(port) == 0
-    assert list(tmp.iterdir()) == []  # the metrics folder went with the server
+        code, output = run_to_end(_two_workers(server.port), env)
+        assert code == 3
+        assert "Address already in use" in output
+        assert server.stop() == 0, server.output()
+        assert listeners_on(server.port) == 0
+        assert list(tmp.iterdir()) == []  # the metrics folder went with the server
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform != "linux", reason="reads worker processes from /proc")
+def test_a_worker_that_dies_is_replaced_and_the_replacement_is_logged(tmp_path: Path) -> None:
+    with _serve_two_workers(tmp_path) as (server, _, _):
+        first, second = _workers(server.process.pid)
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + DEADLINE
+        while not (f"worker {first} exited with code -9; replaced by worker" in server.output()
+                   and listeners_on(server.port) == 2):  # fmt: skip
+            assert time.monotonic() < deadline, server.output()
+            time.sleep(0.2)
+        assert second in _workers(server.process.pid)
+        assert httpx.get(f"{server.base_url}/healthz").status_code == 200
+        assert server.stop() == 0, server.output()
 
 
 @pytest.fixture
