@@ -3,7 +3,8 @@
 - RequestContext (outermost): the request id (echoes a sane X-Request-ID, else makes one), HEAD
   answered as GET without the body, the link to /v1/meta where the disclaimer lives, one access
   log line and the request metrics.
-- BodyLimit: refuses bodies over 64 KiB with a 413 problem (the symptom check is the only body).
+- BodyLimit: refuses bodies over 64 KiB with a 413 problem (the symptom check), 1 MiB for
+  CDS Hooks calls (an EHR's prefetch of the patient's resources).
 - CostlyRoutes (inside the response cache): marks the requests of costly routes, whose
   database calls share a smaller capacity (app/db_calls.py).
 - CatchAll (innermost): any unexpected exception becomes a 500 problem here, inside CORS, so even
@@ -11,6 +12,7 @@
 """
 
 import itertools
+import json
 import logging
 import os
 import re
@@ -30,6 +32,8 @@ access_log = logging.getLogger("app.access")
 logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+MAX_CDS_BODY_BYTES = 1024 * 1024
+CDS_PATH = "/cds-services"
 DESCRIBED_BY = f'<{META_PATH}>; rel="describedby"'.encode()
 _SANE_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 # Ids we make: a random per-process prefix and a counter (unique without a syscall each time).
@@ -136,10 +140,23 @@ def _with_links(
     return headers
 
 
+# Paths whose clients read FHIR, not problem+json: every error there is an OperationOutcome,
+# also the few written here before a route runs (a body too large, an unexpected error).
+FHIR_PATHS = ("/fhir", "/cds-services")
+OUTCOME_CODES = {413: "too-long", 500: "exception", 503: "transient"}
+
+
 async def send_problem(scope: Scope, send: Send, kind: problems.ProblemType, detail: str) -> None:
-    body = problem_body(kind, detail, scope["path"], scope.get("state", {}).get("request_id"))
+    if scope["path"].startswith(FHIR_PATHS):
+        issue = {"severity": "error", "code": OUTCOME_CODES.get(kind.status, "processing"),
+                 "diagnostics": detail}  # fmt: skip
+        body = json.dumps({"resourceType": "OperationOutcome", "issue": [issue]}).encode()
+        content_type = b"application/fhir+json"
+    else:
+        body = problem_body(kind, detail, scope["path"], scope.get("state", {}).get("request_id"))
+        content_type = PROBLEM_JSON.encode()
     headers = [
-        (b"content-type", PROBLEM_JSON.encode()),
+        (b"content-type", content_type),
         (b"content-length", str(len(body)).encode()),
     ]
     await send({"type": "http.response.start", "status": kind.status, "headers": headers})
@@ -154,9 +171,12 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        # An EHR's CDS Hooks call carries the patient's prefetch (medications, conditions,
+        # observations as FHIR resources): far more than a symptom check's 64 KiB.
+        limit = MAX_CDS_BODY_BYTES if scope["path"].startswith(CDS_PATH) else self.max_bytes
         length = next((v for k, v in scope["headers"] if k == b"content-length"), b"0")
-        if not length.isdigit() or int(length) > self.max_bytes:
-            detail = f"Request bodies are limited to {self.max_bytes} bytes."
+        if not length.isdigit() or int(length) > limit:
+            detail = f"Request bodies are limited to {limit} bytes."
             await send_problem(scope, send, problems.CONTENT_TOO_LARGE, detail)
             return
         if scope["method"] not in ("POST", "PUT", "PATCH"):
@@ -170,8 +190,8 @@ class BodyLimit:
                 return
             body += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > self.max_bytes:
-                detail = f"Request bodies are limited to {self.max_bytes} bytes."
+            if len(body) > limit:
+                detail = f"Request bodies are limited to {limit} bytes."
                 await send_problem(scope, send, problems.CONTENT_TOO_LARGE, detail)
                 return
         replayed = False

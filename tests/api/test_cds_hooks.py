@@ -2,6 +2,7 @@
 hookInstance, fhirServer, fhirAuthorization, context, prefetch), answered from the curated
 seed; every card is held to the specification's invariants."""
 
+import json
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -231,3 +232,36 @@ async def test_an_unknown_service_is_an_operation_outcome_404(client: httpx.Asyn
     response = await client.post("/cds-services/nope", json=call("patient-view"))
     assert response.status_code == 404
     assert response.json()["resourceType"] == "OperationOutcome"
+
+
+async def test_an_ehrs_prefetch_over_64_kib_is_read(client: httpx.AsyncClient) -> None:
+    """A patient's prefetch is far larger than a symptom check: the CDS limit is 1 MiB."""
+    filler = [
+        statement(f"old{i}", {"text": "Baclofen 10 MG Oral Tablet"}, "completed",
+                  start=ago(900), end=ago(800))
+        for i in range(400)
+    ]  # fmt: skip
+    prefetch = {
+        "medicationStatements": bundle(
+            statement("ms1", CLONAZEPAM, "completed", start=ago(200), end=ago(10)), *filler
+        ),
+        "conditions": bundle(condition("c1", LEG_CRAMPS, ago(5))),
+    }
+    body = call("patient-view", prefetch=prefetch)
+    assert len(json.dumps(body)) > 64 * 1024
+    response = await client.post(PATIENT_VIEW, json=body)
+    assert response.status_code == 200
+    assert response.json()["cards"][0]["summary"].startswith("Leg cramps may be withdrawal")
+
+
+async def test_a_body_over_the_limit_is_an_operation_outcome_413(client: httpx.AsyncClient) -> None:
+    """Refused before any route runs, and still in the channel's own error shape."""
+    response = await client.post(
+        PATIENT_VIEW, content=b"{" + b" " * (1024 * 1024 + 1) + b"}",
+        headers={"content-type": "application/json"},
+    )  # fmt: skip
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("application/fhir+json")
+    outcome = response.json()
+    assert outcome["resourceType"] == "OperationOutcome"
+    assert outcome["issue"][0]["code"] == "too-long"
