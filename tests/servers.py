@@ -22,20 +22,26 @@ from typing import IO
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT, TEST_SETTINGS
+
 SIDEFX = str(Path(sys.executable).parent / "sidefx")
 # Generous on purpose: a loaded machine must not fail a test that would pass on an idle one.
 DEADLINE = 300.0
-TEST_ENV = {"SIDEFX_LOG_LEVEL": "WARNING", "SIDEFX_DB_TIMEOUT": "60",
-            "SIDEFX_STATEMENT_TIMEOUT_MS": "60000"}  # fmt: skip
 
 
 def server_env(database_url: str, **settings: str) -> dict[str, str]:
-    """This process's environment with the server's database and settings (SIDEFX_ names)."""
-    env = {**os.environ, **TEST_ENV, "SIDEFX_DATABASE_URL": database_url}
-    env.update({f"SIDEFX_{name.upper()}": value for name, value in settings.items()})
+    """This process's environment with the server's database and settings (SIDEFX_ names),
+    the suite's generous timeouts unless SETTINGS say otherwise."""
+    env = {**os.environ, "SIDEFX_DATABASE_URL": database_url}
+    for name, value in {**TEST_SETTINGS, **settings}.items():
+        env[f"SIDEFX_{name.upper()}"] = str(value)
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)  # a server of its own sums its own metrics
     return env
+
+
+def sidefx_serve(port: int, *options: str) -> list[str]:
+    """`sidefx serve` on loopback: the production command."""
+    return [SIDEFX, "serve", "--host", "127.0.0.1", "--port", str(port), *options]
 
 
 def free_port() -> int:

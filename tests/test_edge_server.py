@@ -8,9 +8,6 @@ pipelined in one write get 601 answers."""
 
 import asyncio
 import json
-import os
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -21,9 +18,10 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import ROOT, seeded, separate_database
+from tests.conftest import seeded, separate_database
+from tests.servers import server_env, server_process
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 DEADLINE = 300.0  # generous: the machine is shared and loaded
 THREADS = 4  # SIDEFX_THREADPOOL_SIZE of the flooded server: 2 slots for costly routes
 
@@ -35,41 +33,16 @@ def database(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Ite
         yield url
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def _slow_server(port: int) -> list[str]:
+    return [sys.executable, "-m", "tests.slow_server", str(port)]
 
 
 @contextmanager
 def _server(database: str, **settings: str) -> Iterator[tuple[str, int]]:
     """The server's base URL and process id, once it answers /healthz."""
-    env = {**os.environ, "SIDEFX_DATABASE_URL": database, "SIDEFX_LOG_LEVEL": "ERROR"}
-    env.update({f"SIDEFX_{k.upper()}": v for k, v in settings.items()})
-    for _ in range(5):  # a port found free can be taken before the server binds it
-        port = _free_port()
-        command = [sys.executable, "-m", "tests.slow_server", str(port)]
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + DEADLINE
-        while process.poll() is None and time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        if process.poll() is None:
-            break
-        stderr = process.communicate()[1]
-        if b"address already in use" not in stderr.lower():
-            pytest.fail(f"the server exited {process.returncode}: {stderr[-2000:]!r}")
-    else:
-        pytest.fail("five free ports were taken before the server could bind them")
-    try:
-        yield base, process.pid
-    finally:
-        process.terminate()
-        process.communicate(timeout=DEADLINE)
+    env = server_env(database, log_level="ERROR", **settings)
+    with server_process(_slow_server, env) as server:
+        yield server.base_url, server.process.pid
 
 
 def _status(pid: int) -> tuple[int, int]:

@@ -9,10 +9,8 @@ import importlib
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from http import HTTPStatus
 from pathlib import Path
@@ -24,7 +22,9 @@ import pytest
 from app.api.symptom_check import EXAMPLE as SYMPTOM_CHECK
 from app.main import create_app
 from tests.conftest import ROOT, seeded, separate_database
+from tests.servers import ServerProcess, server_env, server_process, sidefx_serve
 
+pytestmark = pytest.mark.slow  # starts a server
 BIN = Path(sys.executable).parent
 CONTRACT = ROOT / "tests" / "contract"
 DEADLINE = 60.0
@@ -32,12 +32,11 @@ DEADLINE = 60.0
 CONFIG = "content_type_overrides:\n  application/x-ndjson: application/octet-stream\n"
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def _ready(server: ServerProcess) -> bool:
+    try:
+        return httpx.get(f"{server.base_url}/readyz", timeout=5).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 @pytest.fixture(scope="module")
@@ -46,31 +45,8 @@ def server(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Itera
     directory = tmp_path_factory.mktemp("served")
     with separate_database(database_url, directory, "client") as url:
         seeded(url).dispose()
-        env = {**os.environ, "SIDEFX_DATABASE_URL": url, "SIDEFX_LOG_LEVEL": "WARNING"}
-        for _ in range(5):  # a port found free can be taken before the server binds it
-            port = _free_port()
-            command = [str(BIN / "sidefx"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-            serving = subprocess.Popen(command, env=env, stderr=subprocess.PIPE)
-            base = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + DEADLINE
-            while serving.poll() is None and time.monotonic() < deadline:
-                try:
-                    if httpx.get(f"{base}/readyz").status_code == 200:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.2)
-            if serving.poll() == 3:  # the port was taken meanwhile
-                serving.communicate()
-                continue
-            if serving.poll() is not None:
-                pytest.fail(f"the server exited: {serving.communicate()[1]!r}")
-            try:
-                yield base
-            finally:
-                serving.send_signal(signal.SIGTERM)
-                serving.communicate(timeout=DEADLINE)
-            return
-        pytest.fail("five free ports were taken before the server could bind them")
+        with server_process(sidefx_serve, server_env(url), ready=_ready) as served:
+            yield served.base_url
 
 
 @pytest.fixture(scope="module")

@@ -30,7 +30,7 @@ from app.coalescing import CoalescingTransport
 from app.config import get_settings
 from app.listeners import claim_address
 from app.serving import SidefxHttpProtocol
-from tests.servers import SIDEFX, ServerProcess, run_to_end, server_env, server_process
+from tests.servers import ServerProcess, run_to_end, server_env, server_process, sidefx_serve
 
 pytestmark = pytest.mark.anyio
 ROOT = Path(__file__).resolve().parent.parent
@@ -236,7 +236,7 @@ def test_an_address_left_in_time_wait_can_be_served_again() -> None:
 
 
 def _two_workers(port: int) -> list[str]:
-    return [SIDEFX, "serve", "--port", str(port), "--workers", "2"]
+    return sidefx_serve(port, "--workers", "2")
 
 
 def _two_workers_listen(server: ServerProcess) -> bool:

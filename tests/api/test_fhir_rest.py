@@ -3,15 +3,11 @@ real uvicorn server on loopback, over the seed and the invented RxNorm fixture: 
 search by RxNorm and ATC code, read, page, follow references; every resource served validates
 with fhir.resources R5 and points only at targets R5 allows."""
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fhir.resources import get_fhir_model_class
 from fhir.resources.bundle import Bundle
 from fhir_core.fhirabstractmodel import FHIRAbstractModel
@@ -19,10 +15,11 @@ from fhirpy import SyncFHIRClient
 from sqlalchemy.orm import Session
 
 from app.importers.terminology import import_rxnorm
-from app.main import create_app
 from app.services.fhir_common import SYSTEMS
-from tests.conftest import FIXTURES, seeded, separate_database, settings_for
+from tests.conftest import FIXTURES, seeded, separate_database
+from tests.servers import server_env, server_process, sidefx_serve
 
+pytestmark = pytest.mark.slow  # starts a server
 DEADLINE = 60.0
 RXNORM_FIXTURES = FIXTURES / "rxnorm"
 
@@ -35,23 +32,13 @@ def base(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         with Session(engine) as session, session.begin():
             import_rxnorm(session, RXNORM_FIXTURES)
         engine.dispose()
-        with socket.socket() as listener:
-            listener.bind(("127.0.0.1", 0))
-            fhir_base = f"http://127.0.0.1:{listener.getsockname()[1]}/fhir"
-            app = create_app(settings_for(url, fhir_base_url=fhir_base, response_cache=False))
-            config = uvicorn.Config(app, log_config=None, lifespan="on")
-            server = uvicorn.Server(config)
-            thread = threading.Thread(target=server.run, kwargs={"sockets": [listener]})
-            thread.start()
-            deadline = time.monotonic() + DEADLINE
-            while not server.started and time.monotonic() < deadline and thread.is_alive():
-                time.sleep(0.05)
-            assert server.started, "the server did not start"
-            try:
-                yield fhir_base
-            finally:
-                server.should_exit = True
-                thread.join(DEADLINE)
+
+        def env(port: int) -> dict[str, str]:
+            base = f"http://127.0.0.1:{port}/fhir"
+            return server_env(url, fhir_base_url=base, response_cache="false")
+
+        with server_process(sidefx_serve, env) as server:
+            yield f"{server.base_url}/fhir"
 
 
 @pytest.fixture(scope="module")
