@@ -1,6 +1,6 @@
 from pydantic import Field
 
-from app.enums import AliasKind, DependenceRisk, LineOfTherapy, WarningKind
+from app.enums import AliasKind, DependenceRisk, DrugCodeSystem, LineOfTherapy, Release, WarningKind
 from app.schemas.common import Citation, ClassRef, DrugRef, Schema
 
 NOT_STATED = (
@@ -20,10 +20,20 @@ class ClassMembership(Schema):
     cites: list[Citation] = Field(description="Where the drug is said to belong to it.")
 
 
+class ImportedCode(Schema):
+    system: DrugCodeSystem = Field(description="atc or rxnorm.")
+    code: str = Field(description="The code as the release gives it.")
+    source: Release = Field(description="The release that gave it (rxnorm, atc).")
+
+
 class Identifiers(Schema):
     pubchem_cid: int | None = Field(description="PubChem compound id.")
-    atc: str | None = Field(description="WHO ATC code.")
-    rxcui: str | None = Field(description="RxNorm concept id.")
+    atc: str | None = Field(description="WHO ATC code (curated, else the first imported).")
+    rxcui: str | None = Field(description="RxNorm ingredient concept id (curated, else imported).")
+    codes: list[ImportedCode] = Field(
+        description="Every code a terminology import gave the drug (`sidefx import rxnorm`, "
+        "`sidefx import atc`): several ATC codes where the drug has them."
+    )
     cites: list[Citation] = Field(description="Where the codes come from.")
 
 

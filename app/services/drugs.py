@@ -7,7 +7,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from app.enums import AliasKind
-from app.models import Alias, Drug, DrugClass, DrugClassMember, DrugEffect, DrugUse, DrugWarning
+from app.models import (
+    Alias,
+    Drug,
+    DrugClass,
+    DrugClassMember,
+    DrugCode,
+    DrugEffect,
+    DrugUse,
+    DrugWarning,
+)
 from app.models.drug import TEXT_ATTRIBUTES
 from app.schemas.common import ClassRef, Page
 from app.schemas.drug import DrugDetail, DrugSummary
@@ -91,6 +100,13 @@ def drug_details(session: Session, ids: list[int]) -> list[DrugDetail]:
         session, "class_member_id", [m for cs in classes.values() for _, m in cs]
     )
     same = _same_ingredient(session, ids)
+    codes = grouped(
+        session.execute(
+            select(DrugCode.drug_id, DrugCode.system, DrugCode.code, DrugCode.release)
+            .where(DrugCode.drug_id.in_(ids))
+            .order_by(DrugCode.system, DrugCode.code)
+        )
+    )
     counts = effect_counts(session, DrugEffect.drug_id, ids)
     out = []
     for i in ids:
@@ -103,7 +119,7 @@ def drug_details(session: Session, ids: list[int]) -> list[DrugDetail]:
                 classes=[
                     {"drug_class": c, "cites": get(member_cites, m)} for c, m in classes.get(i, [])
                 ],
-                identifiers=_identifiers(drug, get(cites, i, "identifiers")),
+                identifiers=_identifiers(drug, codes.get(i, []), get(cites, i, "identifiers")),
                 attributes=attributes,
                 not_stated=[a for a in ATTRIBUTES if attributes[a] is None],
                 aliases=[
@@ -157,13 +173,19 @@ def _attribute(value: Any, note: str | None, cites: list[Any]) -> dict[str, Any]
     return None if value is None else {"value": value, "note": note, "cites": cites}
 
 
-def _identifiers(drug: Drug, cites: list[Any]) -> dict[str, Any] | None:
-    if drug.pubchem_cid is None and drug.atc_code is None and drug.rxcui is None:
+def _identifiers(drug: Drug, codes: list[Any], cites: list[Any]) -> dict[str, Any] | None:
+    """The curated codes, else the first a terminology release gives; every imported code in
+    `codes` (a drug may have several ATC codes)."""
+    imported = [{"system": c.system, "code": c.code, "source": c.release} for c in codes]
+    first = {c["system"]: c["code"] for c in reversed(imported)}
+    atc, rxcui = drug.atc_code or first.get("atc"), drug.rxcui or first.get("rxnorm")
+    if drug.pubchem_cid is None and atc is None and rxcui is None:
         return None
     return {
         "pubchem_cid": drug.pubchem_cid,
-        "atc": drug.atc_code,
-        "rxcui": drug.rxcui,
+        "atc": atc,
+        "rxcui": rxcui,
+        "codes": imported,
         "cites": cites,
     }
 

@@ -5,6 +5,7 @@ guessed, a second run changes nothing, a bad file changes nothing and names file
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -183,3 +184,19 @@ def test_a_bad_atc_file_changes_nothing(
     with pytest.raises(TerminologyError, match=message):
         import_atc(session, path)
     assert _state(session) == before
+
+
+@pytest.mark.anyio
+async def test_a_drugs_detail_shows_every_imported_code(
+    session: Session, client: httpx.AsyncClient
+) -> None:
+    """The JSON API answers with the codes as FHIR does: atorvastatin has two ATC codes."""
+    import_rxnorm(session, RXNORM)
+    identifiers = (await client.get("/v1/drugs/atorvastatin")).json()["identifiers"]
+    assert identifiers["rxcui"] == "900301"
+    assert {(c["system"], c["code"], c["source"]) for c in identifiers["codes"]} == {
+        ("rxnorm", "900301", "rxnorm"),
+        ("atc", "X91AA05", "rxnorm"),
+        ("atc", "X92AA05", "rxnorm"),
+    }
+    assert identifiers["cites"]
