@@ -165,15 +165,22 @@ def how_named(session: Session, effect: Ref, asked: str) -> dict[str, str | None
     an alias of a kind and source (a label's lower-level term from SIDER, a lay synonym
     from HPO, a curated synonym): so an answer can say "found as"."""
     key = name_key(asked)
-    row = session.execute(
-        select(Alias.kind, Alias.release).where(Alias.effect_id == effect.id, Alias.key == key)
-    ).first()
+    conn = session.connection()
+    row = conn.execute(_ALIAS_OF_EFFECT, {"effect": effect.id, "key": key}).first()
     if row is not None:
         return {"word": asked, "kind": str(row.kind), "source": str(row.release)}
-    term = session.scalar(select(Effect.meddra_key).where(Effect.id == effect.id))
+    term = conn.execute(_MEDDRA_KEY, {"effect": effect.id}).scalar()
     if term == key and name_key(effect.name) != key:
         return {"word": asked, "kind": "meddra_term", "source": None}
     return {"word": asked, "kind": "name", "source": None}
+
+
+_alias: Any = Alias.__table__
+_effect: Any = Effect.__table__
+_ALIAS_OF_EFFECT = select(_alias.c.kind, _alias.c.release).where(
+    _alias.c.effect_id == bindparam("effect"), _alias.c.key == bindparam("key")
+)
+_MEDDRA_KEY = select(_effect.c.meddra_key).where(_effect.c.id == bindparam("effect"))
 
 
 def suggest(session: Session, name: str, what: str) -> list[str]:

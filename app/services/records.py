@@ -99,11 +99,15 @@ def stored_bodies(
         if body is None:
             raise ReadModelNotBuilt()
         mark = (matched or {}).get(record_id)
-        if mark is not None and mark.kind is not TermMatch.exact:
-            marked = b'"matched_via":{"kind":"' + mark.kind.encode() + b'",'
-            body = bytes(body).replace(_UNMARKED, marked, 1)
-        out.append(bytes(body))
+        out.append(marked(bytes(body), TermMatch.exact if mark is None else mark.kind))
     return out
+
+
+def marked(body: bytes, kind: TermMatch) -> bytes:
+    """A stored body answering for another term: its `matched_via` kind set to KIND."""
+    if kind is TermMatch.exact:
+        return body
+    return body.replace(_UNMARKED, b'"matched_via":{"kind":"' + kind.encode() + b'",', 1)
 
 
 def build_records(
@@ -144,14 +148,14 @@ def compose_record_json(session: Session, low: int, high: int) -> list[tuple[int
         # Keys in DrugEffectRecord's field order: the bytes are what the model would write.
         record = {
             "drug": {"slug": r.drug_slug, "name": r.drug_name},
-            "effect": _effect_data(r),
+            "effect": effect_data(r),
             "context": de.context,
-            "matched_via": {"kind": TermMatch.exact, "effect": _effect_data(r)},
+            "matched_via": {"kind": TermMatch.exact, "effect": effect_data(r)},
             "incidence": _incidence(de, r, part_cites, measurements.get(record_id, [])),
             "onset": _onset(de, get(part_cites, record_id, "onset")),
             "severity": _severity(de, get(part_cites, record_id, "severity")),
             "accompanying_symptoms": [
-                {"effect": _effect_data(i), "cites": get(item_cites, i.id)}
+                {"effect": effect_data(i), "cites": get(item_cites, i.id)}
                 for i in record_items
                 if i.item_kind is ItemKind.accompanying
             ],
@@ -160,18 +164,18 @@ def compose_record_json(session: Session, low: int, high: int) -> list[tuple[int
             "flag": {"kind": de.flag, "reason": de.flag_reason} if de.flag else None,
             "sources": sources.get(record_id, []),
         }
-        out.append((record_id, orjson.dumps(record, default=_model_data)))
+        out.append((record_id, orjson.dumps(record, default=model_data)))
     return out
 
 
-def _model_data(value: Any) -> Any:
+def model_data(value: Any) -> Any:
     """orjson's fallback: the citations (shared models from cites_of) as the model writes them."""
     if isinstance(value, BaseModel):
         return value.__pydantic_serializer__.to_python(value, mode="json")
     raise TypeError(type(value).__name__)
 
 
-def _effect_data(row: Any) -> dict[str, Any]:
+def effect_data(row: Any) -> dict[str, Any]:
     return {
         "slug": row.slug,
         "name": row.name,

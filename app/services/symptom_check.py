@@ -1,33 +1,36 @@
 """Which of these medicines could explain this symptom, while taking it or after stopping?
 
-A bounded number of statements whatever the list: names resolve in one each, the candidate
-records of every listed drug in one, then the one record builder, the condition's facts and
-the drugs' warnings. The ranking (RANKING) is explainable item by item, and gives no
+A bounded number of prebuilt statements whatever the list (symptom_reads): names resolve in
+one each, the candidate records of every listed drug in one, their stored bodies in one, the
+condition's facts, the drugs' warnings and classes. The records are never parsed into models:
+their timing and reasons are read from the stored JSON, and the answer splices the bytes
+(symptom_answer). The ranking (RANKING) is explainable item by item, and gives no
 probability: the sources give none.
 """
 
-from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+import orjson
 from sqlalchemy.orm import Session
 
 from app.enums import (
     INCIDENCE_RANK,
     Context,
+    IncidenceBand,
     MedicationStatus,
     ProfileAspect,
     TermMatch,
     TimingVerdict,
     WarningKind,
 )
-from app.models import Drug, DrugClass, DrugClassMember, DrugEffect, DrugWarning, Effect, EffectFact
-from app.schemas.common import DISCLAIMER
-from app.schemas.record import DrugEffectRecord
-from app.schemas.symptom import Medication, SymptomCheckInput, SymptomCheckResult
+from app.schemas.record import Onset
+from app.schemas.symptom import FoundAs, Medication, SymptomCheckInput, SymptomCheckResult
+from app.services import symptom_reads as reads
 from app.services.citations import cites_of, get
 from app.services.names import Ref, how_named, resolve_drugs, resolve_effect
-from app.services.records import EFFECT_COLUMNS, build_records, effect_ref
+from app.services.records import effect_data, effect_ref, marked, record_json
+from app.services.symptom_answer import Explained, SymptomAnswer
+from app.services.symptom_reads import Candidate
 from app.services.terms import PRIORITY, term_matches
 from app.services.timing import after_stop, timing
 
@@ -58,12 +61,13 @@ WARNING_KINDS = (WarningKind.interaction, WarningKind.boxed_warning)
 ABSENT = "No source links it to this symptom in any context; absence of a record is not evidence "
 
 
-def check(session: Session, request: SymptomCheckInput) -> SymptomCheckResult:
+def answer(session: Session, request: SymptomCheckInput) -> SymptomAnswer:
+    """The check; its records are the stored bytes (SymptomAnswer.to_json splices them)."""
     symptom = resolve_effect(session, request.symptom)
     drugs = resolve_drugs(session, [m.drug for m in request.medications])
     matches = term_matches(session, symptom.id)
     listed = list(zip(request.medications, drugs, strict=True))
-    candidates = _candidates(session, matches.by_effect, [d.id for d in drugs])
+    candidates = reads.candidates(session, matches.by_effect, [d.id for d in drugs])
     picked, plans = [], []
     for medication, drug in listed:
         for context in _contexts(medication):
@@ -71,38 +75,36 @@ def check(session: Session, request: SymptomCheckInput) -> SymptomCheckResult:
             if best is not None:
                 picked.append(best[0])
                 plans.append((medication, drug, context, best[1]))
-    records = dict(
-        zip(picked, build_records(session, picked, matches.marks(session, picked)), strict=True)
-    )
     explanations = [
-        _explain(medication, drug, context, match, records[record_id], request)
-        for (medication, drug, context, match), record_id in zip(plans, picked, strict=True)
+        _explain(medication, drug, context, match, marked(body, match), request)
+        for (medication, drug, context, match), body in zip(
+            plans, record_json(session, picked), strict=True
+        )
     ]
-    explanations.sort(key=lambda e: e.pop("_order"))
-    for rank, explanation in enumerate(explanations, start=1):
-        explanation["rank"] = rank
-    explained = {e["drug"]["slug"] for e in explanations}
-    head = session.execute(select(*EFFECT_COLUMNS).where(Effect.id == symptom.id)).one()
-    return SymptomCheckResult.model_validate(
-        {
-            "symptom": effect_ref(head),
-            "symptom_found_as": how_named(session, symptom, request.symptom),
-            "explanations": explanations,
-            "not_explained_by": [
-                {"drug": _ref(d), "requested": m.drug, "note": ABSENT + "of safety."}
-                for m, d in listed
-                if d.slug not in explained and not _any_record(candidates, d)
-            ],
-            "other_factors": _facts(session, symptom, FACTOR_ASPECTS),
-            "seek_care": [
-                *_facts(session, symptom, (ProfileAspect.when_to_seek_care,), care=True),
-                *_red_flags(session, drugs),
-            ],
-            "warnings": _warnings(session, listed),
-            "ranking": RANKING,
-            "disclaimer": DISCLAIMER,
-        }
+    explanations.sort(key=lambda e: e.order)
+    explained = {e.drug["slug"] for e in explanations}
+    head = reads.symptom_row(session, symptom.id)
+    factors, care = _facts(session, symptom, head.broader_id)
+    red_flags, warnings = _warnings(session, listed)
+    return SymptomAnswer(
+        ranking=RANKING,
+        symptom=effect_ref(head),
+        symptom_found_as=FoundAs.model_validate(how_named(session, symptom, request.symptom)),
+        explanations=explanations,
+        not_explained_by=[
+            {"drug": _ref(d), "requested": m.drug, "note": ABSENT + "of safety."}
+            for m, d in listed
+            if d.slug not in explained and not _any_record(candidates, d)
+        ],
+        other_factors=factors,
+        seek_care=care + red_flags,
+        warnings=warnings,
     )
+
+
+def check(session: Session, request: SymptomCheckInput) -> SymptomCheckResult:
+    """The check as a model (CDS Hooks, MCP): the same answer as the route's bytes."""
+    return answer(session, request).result()
 
 
 def _ref(drug: Ref) -> dict[str, str]:
@@ -116,33 +118,6 @@ def _contexts(medication: Medication) -> list[Context]:
     # Withdrawal first; its side effects stay listed (a symptom may predate the stop or the
     # cut). After a stop, _explain judges a later symptom's timing against the stop date.
     return [Context.withdrawal, Context.side_effect]
-
-
-Candidate = tuple[int, int, int, bool]  # record id, effect id, summary rank, flagged
-
-
-def _candidates(
-    session: Session, by_effect: dict[int, TermMatch], drug_ids: list[int]
-) -> dict[tuple[int, Context], list[Candidate]]:
-    """(drug, context) -> the records of the symptom's terms, flagged ones too: a source that
-    lists the effect is never reported as no source (the flag travels with the record)."""
-    rows = session.execute(
-        select(
-            DrugEffect.id,
-            DrugEffect.drug_id,
-            DrugEffect.context,
-            DrugEffect.effect_id,
-            DrugEffect.summary_rank,
-            DrugEffect.flag.isnot(None),
-        ).where(
-            DrugEffect.drug_id.in_(drug_ids),
-            DrugEffect.effect_id.in_(list(by_effect)),
-        )
-    )
-    out: dict[tuple[int, Context], list[Candidate]] = defaultdict(list)
-    for record_id, drug_id, context, effect_id, rank, flagged in rows:
-        out[drug_id, context].append((record_id, effect_id, rank, bool(flagged)))
-    return out
 
 
 def _best(
@@ -166,14 +141,18 @@ def _explain(
     drug: Ref,
     context: Context,
     match: TermMatch,
-    record: DrugEffectRecord,
+    body: bytes,
     request: SymptomCheckInput,
-) -> dict[str, Any]:
-    fit = timing(record.onset, medication, request.symptom_started_on)
+) -> Explained:
+    # The few fields the ranking reads, from the stored JSON (parsing it is microseconds).
+    record = orjson.loads(body)
+    onset = None if record["onset"] is None else Onset.model_validate(record["onset"])
+    fit = timing(onset, medication, request.symptom_started_on)
     if context is Context.side_effect:
         fit = after_stop(fit, medication, request.symptom_started_on)
     primary = _contexts(medication)[0] == context
-    incidence = record.incidence
+    incidence, flag = record["incidence"], record["flag"]
+    band = IncidenceBand(incidence["band"])
     why = [
         f"timing: {fit.reason}",
         f"context: {context.value} is "
@@ -182,112 +161,82 @@ def _explain(
         + (
             "the symptom itself"
             if match is TermMatch.exact
-            else f"through the {match.value.replace('_', ' ')} {record.effect.name}"
+            else f"through the {match.value.replace('_', ' ')} {record['effect']['name']}"
         ),
-        f"incidence: {incidence.band.value}"
-        + (f", median {incidence.frequency:.1%}" if incidence.frequency is not None else "")
-        + f" ({incidence.basis.value.replace('_', ' ')})",
+        f"incidence: {band.value}"
+        + (f", median {incidence['frequency']:.1%}" if incidence["frequency"] is not None else "")
+        + f" ({incidence['basis'].replace('_', ' ')})",
     ]
-    if record.flag is not None:
-        sources = ", ".join(s.title for s in record.sources)
-        why.append(f"listed by {sources}, flagged: {record.flag.reason}")
+    if flag is not None:
+        sources = ", ".join(s["title"] for s in record["sources"])
+        why.append(f"listed by {sources}, flagged: {flag['reason']}")
     order = (
-        record.flag is not None,
+        flag is not None,
         TIMING_ORDER[fit.verdict],
         not primary,
         PRIORITY[match],
-        -_band_rank(record),
-        -(incidence.frequency or 0.0),
+        -INCIDENCE_RANK[band],
+        -(incidence["frequency"] or 0.0),
         drug.slug,
         context.value,
     )
-    return {
-        "drug": _ref(drug),
-        "medication": {
-            "requested": medication.drug,
-            "status": medication.status,
-            "started_on": medication.started_on,
-            "changed_on": medication.changed_on,
-        },
-        "context": context,
-        "timing": fit,
-        "record": record,
-        "why": why,
-        "rank": 0,
-        "_order": order,
+    echo = {
+        "requested": medication.drug,
+        "status": medication.status,
+        "started_on": medication.started_on,
+        "changed_on": medication.changed_on,
     }
-
-
-def _band_rank(record: DrugEffectRecord) -> int:
-    return INCIDENCE_RANK[record.incidence.band]
+    return Explained(_ref(drug), echo, context, fit, body, why, order)
 
 
 def _facts(
-    session: Session, symptom: Ref, aspects: tuple[ProfileAspect, ...], *, care: bool = False
-) -> list[dict[str, Any]]:
-    """What the symptom's condition record (else the broader term's) says, cited."""
-    broader = session.scalar(select(Effect.broader_id).where(Effect.id == symptom.id))
-    owners = [symptom.id, *([broader] if broader else [])]
-    rows = session.execute(
-        select(
-            EffectFact.id, EffectFact.effect_id, EffectFact.aspect, EffectFact.text, *EFFECT_COLUMNS
-        )
-        .join(Effect, Effect.id == EffectFact.effect_id)
-        .where(EffectFact.effect_id.in_(owners), EffectFact.aspect.in_(aspects))
-        .order_by(EffectFact.aspect, EffectFact.position)
-    ).all()
-    own = [r for r in rows if r.effect_id == symptom.id] or rows
-    cites = cites_of(session, "effect_fact_id", [r.id for r in own])
-    if care:
-        return [
-            {"text": r.text, "effect": effect_ref(r), "drug": None, "cites": get(cites, r.id)}
-            for r in own
-        ]
-    return [
-        {"aspect": r.aspect, "effect": effect_ref(r), "text": r.text, "cites": get(cites, r.id)}
-        for r in own
+    session: Session, symptom: Ref, broader: int | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """What the symptom's condition record (else the broader term's) says, cited: the other
+    factors, and when to seek care."""
+    care_aspects = (ProfileAspect.when_to_seek_care,)
+    rows, cites = reads.facts(session, symptom.id, broader, (*FACTOR_ASPECTS, *care_aspects))
+
+    def own(aspects: tuple[ProfileAspect, ...]) -> list[Any]:
+        group = [r for r in rows if r.aspect in aspects]
+        return [r for r in group if r.effect_id == symptom.id] or group
+
+    factors = [
+        {"aspect": r.aspect, "effect": effect_data(r), "text": r.text, "cites": get(cites, r.id)}
+        for r in own(FACTOR_ASPECTS)
     ]
-
-
-def _red_flags(session: Session, drugs: list[Ref]) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(DrugWarning.id, DrugWarning.drug_id, DrugWarning.text)
-        .where(
-            DrugWarning.drug_id.in_([d.id for d in drugs]), DrugWarning.kind == WarningKind.red_flag
-        )
-        .order_by(DrugWarning.drug_id, DrugWarning.position)
-    ).all()
-    cites = cites_of(session, "drug_warning_id", [r.id for r in rows])
-    by_id = {d.id: d for d in drugs}
-    return [
-        {"text": r.text, "effect": None, "drug": _ref(by_id[r.drug_id]), "cites": get(cites, r.id)}
-        for r in rows
+    care = [
+        {"text": r.text, "effect": effect_data(r), "drug": None, "cites": get(cites, r.id)}
+        for r in own(care_aspects)
     ]
+    return factors, care
 
 
-def _warnings(session: Session, listed: list[tuple[Medication, Ref]]) -> list[dict[str, Any]]:
-    """Interactions and boxed warnings of every listed drug; discontinuation warnings of those
-    stopped or cut. `involves`: the other listed drugs a warning names (by slug or class)."""
+def _warnings(
+    session: Session, listed: list[tuple[Medication, Ref]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The red flags of every listed drug (care advice); its interactions and boxed
+    warnings, and the discontinuation warnings of those stopped or cut. `involves`: the
+    other listed drugs a warning names (by slug or class)."""
     drugs = {d.id: d for _, d in listed}
     changed = {d.id for m, d in listed if m.status is not MedicationStatus.taking}
-    rows = (
-        session.execute(
-            select(DrugWarning)
-            .where(DrugWarning.drug_id.in_(list(drugs)))
-            .order_by(DrugWarning.drug_id, DrugWarning.position)
-        )
-        .scalars()
-        .all()
-    )
+    rows = reads.warnings(session, list(drugs))
+    red = [w for w in rows if w.kind is WarningKind.red_flag]
     wanted = [
         w
         for w in rows
         if w.kind in WARNING_KINDS
         or (w.kind is WarningKind.discontinuation and w.drug_id in changed)
     ]
-    cites = cites_of(session, "drug_warning_id", [w.id for w in wanted])
-    names = _names_of(session, list(drugs))
-    return [
+    cites = cites_of(session, "drug_warning_id", [w.id for w in [*red, *wanted]])
+    # Classes only matter to a warning that names what it interacts with (curated ones).
+    names = reads.class_slugs(session, list(drugs)) if any(w.interacts_with for w in wanted) else {}
+    names = {drug_id: {drug.slug, *names.get(drug_id, ())} for drug_id, drug in drugs.items()}
+    red_flags = [
+        {"text": w.text, "effect": None, "drug": _ref(drugs[w.drug_id]), "cites": get(cites, w.id)}
+        for w in red
+    ]
+    warnings = [
         {
             "drug": _ref(drugs[w.drug_id]),
             "kind": w.kind,
@@ -303,17 +252,4 @@ def _warnings(session: Session, listed: list[tuple[Medication, Ref]]) -> list[di
         }
         for w in wanted
     ]
-
-
-def _names_of(session: Session, drug_ids: list[int]) -> dict[int, set[str]]:
-    """Each drug's slug and class slugs: what `interacts_with` can name it by."""
-    out: dict[int, set[str]] = {}
-    for drug_id, slug in session.execute(select(Drug.id, Drug.slug).where(Drug.id.in_(drug_ids))):
-        out[drug_id] = {slug}
-    for drug_id, class_slug in session.execute(
-        select(DrugClassMember.drug_id, DrugClass.slug)
-        .join(DrugClass, DrugClass.id == DrugClassMember.class_id)
-        .where(DrugClassMember.drug_id.in_(drug_ids))
-    ):
-        out[drug_id].add(class_slug)
-    return out
+    return red_flags, warnings

@@ -7,8 +7,9 @@ under (muscle spasms for leg cramps) answers instead, marked with how it matched
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.enums import TermMatch
@@ -48,24 +49,26 @@ def term_matches(session: Session, effect_id: int) -> TermMatches:
 
 
 def terms_for(session: Session, effect_ids: Sequence[int]) -> dict[int, TermMatches]:
-    """The terms around each of EFFECT_IDS (one broader, any narrower), in two statements."""
+    """The terms around each of EFFECT_IDS (one broader, any narrower), in one statement."""
     wanted = list(effect_ids)
     by_effect: dict[int, dict[int, TermMatch]] = {e: {} for e in wanted}
-    for narrower, broader in session.execute(
-        select(Effect.id, Effect.broader_id).where(Effect.broader_id.in_(wanted))
-    ):
-        if broader is not None:
-            by_effect[broader][narrower] = TermMatch.narrower_term
-    for effect_id, broader in session.execute(
-        select(Effect.id, Effect.broader_id).where(
-            Effect.id.in_(wanted), Effect.broader_id.isnot(None)
-        )
-    ):
-        if broader is not None:
+    for effect_id, broader in session.connection().execute(_TERMS, {"ids": wanted}):
+        if broader in by_effect:  # a narrower term of a wanted effect
+            by_effect[broader][effect_id] = TermMatch.narrower_term
+        if effect_id in by_effect and broader is not None:
             by_effect[effect_id][broader] = TermMatch.broader_term
     for effect_id in wanted:
         by_effect[effect_id][effect_id] = TermMatch.exact
     return {e: TermMatches(e, matches) for e, matches in by_effect.items()}
+
+
+# Built once (Core, not ORM): building and executing ORM statements per call cost more than
+# running them.
+_terms: Any = Effect.__table__
+_IDS: Any = bindparam("ids", expanding=True)
+_TERMS = select(_terms.c.id, _terms.c.broader_id).where(
+    or_(_terms.c.id.in_(_IDS), _terms.c.broader_id.in_(_IDS))
+)
 
 
 def best_per_drug_and_context(
