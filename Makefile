@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: install run test lint format contract bench bench-scale label-truth clean
+.PHONY: install run test test-fast lint format contract bench bench-scale label-truth clean
 
 # uv lives in its own small venv so `uv sync` never removes it from the project venv.
 $(UV):
@@ -37,6 +37,11 @@ test: install lint contract
 	else \
 		echo "== PostgreSQL run skipped: set SIDEFX_TEST_DATABASE_URL (see README) or run .ci/run"; \
 	fi
+
+# The inner loop: the suite on SQLite without the tests marked slow (the real SIDER release,
+# server processes); `make test` runs them all.
+test-fast: install
+	env -u SIDEFX_TEST_DATABASE_URL $(BIN)/pytest -q -p no:cacheprovider -m "not slow"
 
 # TypeScript types generated from the OpenAPI document; a small client must type-check.
 contract: install

@@ -126,6 +126,7 @@ def real_release(database_url: str, tmp_path_factory: pytest.TempPathFactory) ->
         engine.dispose()
 
 
+@pytest.mark.slow  # imports the real release
 @pytest.mark.parametrize("kept", KEPT)
 def test_the_real_release_cut_short_is_refused_and_nothing_changes(
     real_release: Engine, tmp_path: Path, kept: float

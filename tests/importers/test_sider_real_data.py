@@ -48,6 +48,7 @@ pytestmark = [
         reason=f"real SIDER files not found in {SIDER_DIR} (licence: never copy them here)",
     ),
     pytest.mark.anyio,
+    pytest.mark.slow,  # imports the real release: minutes
 ]
 CID = {
     "clonazepam": "CID100002802",
