@@ -44,7 +44,10 @@ QUESTIONS: dict[str, dict[str, Any]] = {
             {"drug": "valium", "status": "dose_reduced", "changed_on": "2026-11-18"},
         ],
     },
-    "no dates": {"symptom": "drowsiness", "medications": [{"drug": "clonazepam", "status": "taking"}]},
+    "no dates": {
+        "symptom": "drowsiness",
+        "medications": [{"drug": "clonazepam", "status": "taking"}],
+    },
     "too late": {
         "symptom": "leg cramps",
         "symptom_started_on": "2026-11-25",
@@ -54,16 +57,23 @@ QUESTIONS: dict[str, dict[str, Any]] = {
         "symptom": "muscle cramps",
         "symptom_started_on": "2025-12-01",
         "medications": [
-            {"drug": "baclofen", "status": "stopped", "started_on": "2026-01-01",
-             "changed_on": "2026-11-01"},
+            {
+                "drug": "baclofen",
+                "status": "stopped",
+                "started_on": "2026-01-01",
+                "changed_on": "2026-11-01",
+            },
         ],
-    },  # fmt: skip
+    },
     "narrower term": {
         "symptom": "muscle tension",
         "medications": [{"drug": "diazepam", "status": "dose_reduced", "changed_on": "2026-11-22"}],
     },
-    "five": {"symptom": "leg cramps", "symptom_started_on": "2026-11-25",
-             "medications": _meds(CURATED)},  # fmt: skip
+    "five": {
+        "symptom": "leg cramps",
+        "symptom_started_on": "2026-11-25",
+        "medications": _meds(CURATED),
+    },
     "twenty": {
         "symptom": "leg cramps",
         "symptom_started_on": "2026-11-25",
@@ -97,10 +107,14 @@ QUESTIONS: dict[str, dict[str, Any]] = {
         "symptom": "leg cramps",
         "symptom_started_on": "2026-01-05",
         "medications": [
-            {"drug": "clonazepam", "status": "stopped", "started_on": "2026-02-01",
-             "changed_on": "2026-11-01"},
+            {
+                "drug": "clonazepam",
+                "status": "stopped",
+                "started_on": "2026-02-01",
+                "changed_on": "2026-11-01",
+            },
         ],
-    },  # fmt: skip
+    },
     "nothing explains it": {
         "symptom": "nausea",
         "medications": _meds(["atorvastatin", "cyclobenzaprine"]),
