@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from fhir.resources.operationoutcome import OperationOutcome
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.exceptions import HTTPException
 
@@ -17,6 +16,7 @@ from app.errors import AppError
 from app.http_cache import etag_for
 from app.services import fhir_conformance as conformance
 from app.services import fhir_search
+from app.services.fhir_common import to_json
 from app.services.fhir_filters import FhirProblem
 
 logger = logging.getLogger(__name__)
@@ -66,8 +66,7 @@ def outcome(status: int, diagnostics: str, code: str | None = None) -> Response:
     headers = {"Cache-Control": "no-store"}
     if status == 503:
         headers["Retry-After"] = "5"
-    data = OperationOutcome.model_validate(body).model_dump_json(exclude_none=True)
-    return Response(data, status_code=status, media_type=FHIR_JSON, headers=headers)
+    return Response(to_json(body), status_code=status, media_type=FHIR_JSON, headers=headers)
 
 
 @router.get("/metadata")
@@ -81,7 +80,8 @@ async def read(request: Request, kind: Name, rid: Name, db: DatabaseDep) -> Resp
     """A resource by id."""
     base = _base(request)
     if kind in fhir_search.READABLE:
-        return _respond(request, await db.read(fhir_search.read, base, kind, rid))
+        resource = await db.read(fhir_search.read, base, kind, rid)
+        return _respond(request, Answer(resource.version, resource.value()))  # built after
     if kind not in DEFINITIONS:
         raise FhirProblem(404, "not-supported", f"resource type {kind} is not served here")
     answer = await db.read(_definition, base, kind, rid)
@@ -99,7 +99,7 @@ async def search(request: Request, kind: Name, db: DatabaseDep) -> Response:
     params = list(request.query_params.multi_items())
     strict = "handling=strict" in request.headers.get("prefer", "").replace(" ", "").lower()
     answer = await db.read(fhir_search.search, _base(request), kind, params, strict=strict)
-    return _respond(request, answer)
+    return _respond(request, Answer(answer.version, answer.value()))  # built after the call
 
 
 @router.get("/{path:path}")

@@ -1,25 +1,30 @@
 """A drug as one FHIR R5 Bundle (/v1/drugs/{drug}/fhir, type collection): its
 MedicationKnowledge, MedicinalProductDefinition and ClinicalUseDefinitions, built by the same
-builders as the REST API under /fhir (docs/fhir.md) and validated by fhir.resources. `base` is
+builders as the REST API under /fhir (docs/fhir.md), as plain data (fhir_common). `base` is
 the FHIR base URL (settings.fhir_base_url) every full URL and canonical URL is under.
+
+The database call reads (`drug_bundle`); the route builds the Bundle (`bundle_json`) after
+it, outside the database deadline: a 503 means the database, never CPU work.
 """
 
-from fhir.resources.bundle import Bundle
+from functools import partial
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import DrugEffect
 from app.services.fhir_clinical_use import clinical_uses
-from app.services.fhir_common import full_url
+from app.services.fhir_common import Resource, full_url, ready, to_json
 from app.services.fhir_medication import clinical_use_ids, drug_resources
 from app.services.names import resolve_drug
 
 
-def drug_bundle(session: Session, name: str, *, include_flagged: bool, base: str) -> bytes:
-    """The drug as a Bundle of type collection (/v1/drugs/{drug}/fhir)."""
+def drug_bundle(session: Session, name: str, *, include_flagged: bool, base: str) -> list[Resource]:
+    """The drug's resources, in Bundle order (/v1/drugs/{drug}/fhir), read."""
     ref = resolve_drug(session, name)
-    resources = drug_resources(session, base, [ref.id])[0]
-    ids = clinical_use_ids(session, [ref.id])[ref.id]
+    uses = clinical_use_ids(session, [ref.id])
+    resources = drug_resources(session, base, [ref.id], uses)[0]
+    ids = list(uses[ref.id])
     if include_flagged:
         flagged = session.scalars(
             select(DrugEffect.id)
@@ -27,9 +32,11 @@ def drug_bundle(session: Session, name: str, *, include_flagged: bool, base: str
             .order_by(DrugEffect.list_rank)
         )
         ids += [f"ue-{i}" for i in flagged]
-    resources += clinical_uses(session, base, ids)
-    entries = [{"fullUrl": full_url(base, r), "resource": r} for r in resources]
-    bundle = Bundle.model_validate(
-        {"resourceType": "Bundle", "type": "collection", "entry": entries}
-    )
-    return bundle.model_dump_json(exclude_none=True).encode()
+    return [partial(ready, r) for r in resources] + clinical_uses(session, base, ids)
+
+
+def bundle_json(base: str, resources: list[Resource]) -> bytes:
+    """RESOURCES built, as a Bundle of type collection."""
+    built = [build() for build in resources]
+    entries = [{"fullUrl": full_url(base, r), "resource": r} for r in built]
+    return to_json({"resourceType": "Bundle", "type": "collection", "entry": entries})

@@ -3,10 +3,11 @@
 `base` is the FHIR base URL (settings.fhir_base_url): every canonical URL is under it, and the
 server answers each (app/services/fhir_conformance.py)."""
 
+from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 from app.schemas.common import Citation
-from app.schemas.record import DrugEffectRecord
 
 # Each extension sidefx defines: name -> (what it is, the resources it sits on).
 EXTENSIONS = {
@@ -20,70 +21,84 @@ EXTENSIONS = {
 }
 
 
+@lru_cache(maxsize=64)
 def url(base: str, name: str) -> str:
     return f"{base}/StructureDefinition/{name}"
 
 
-def citations(base: str, cites: list[Citation]) -> list[dict[str, Any]]:
-    """One `citation` extension per distinct source and anchor."""
-    distinct = {(c.source.slug, c.anchor.key): c for c in cites}.values()
+def citations(base: str, cites: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One `citation` extension per distinct source and anchor (CITES as JSON writes them:
+    {"source": {"slug", "title"}, "anchor": {"key", "kind", "label"}})."""
+    distinct = {(c["source"]["slug"], c["anchor"]["key"]): c for c in cites}.values()
     return [
-        {
-            "url": url(base, "citation"),
-            "extension": [
-                {"url": "source", "valueString": c.source.slug},
-                {"url": "title", "valueString": c.source.title},
-                {"url": "anchor", "valueString": c.anchor.key},
-                {"url": "label", "valueString": c.anchor.label},
-            ],
-        }
+        _citation(base, c["source"]["slug"], c["source"]["title"], c["anchor"]["key"],
+                  c["anchor"]["label"])
         for c in distinct
-    ]
+    ]  # fmt: skip
 
 
-def undesirable(base: str, r: DrugEffectRecord) -> list[dict[str, Any]]:
-    """A record's extensions: context, incidence, onset, severity, management, flag, citations."""
-    inc = r.incidence
+@lru_cache(maxsize=4096)
+def _citation(base: str, slug: str, title: str, key: str, label: str) -> dict[str, Any]:
+    # Shared by every resource citing the place (a drug's records cite a few files hundreds
+    # of times); resources are written, never changed, once built.
+    return {
+        "url": url(base, "citation"),
+        "extension": [
+            {"url": "source", "valueString": slug},
+            {"url": "title", "valueString": title},
+            {"url": "anchor", "valueString": key},
+            {"url": "label", "valueString": label},
+        ],
+    }
+
+
+def cites_data(cites: Iterable[Citation]) -> list[dict[str, Any]]:
+    """Citation models (cites_of, a drug's detail) as the plain data `citations` takes."""
+    return [c.model_dump(mode="json") for c in cites]
+
+
+def undesirable(base: str, r: dict[str, Any]) -> list[dict[str, Any]]:
+    """A record's extensions (R: the record as stored JSON): context, incidence, onset,
+    severity, management, flag, citations."""
+    inc = r["incidence"]
+    frequency_range, document = inc["frequency_range"], inc["document"]
     parts = (
-        {"url": "band", "valueCode": inc.band.value},
-        {"url": "basis", "valueCode": inc.basis.value},
-        inc.basis_source and {"url": "basis-source", "valueString": inc.basis_source.slug},
-        inc.frequency is not None and {"url": "frequency", "valueDecimal": inc.frequency},
-        inc.frequency_range and {"url": "frequency-low", "valueDecimal": inc.frequency_range.low},
-        inc.frequency_range and {"url": "frequency-high", "valueDecimal": inc.frequency_range.high},
-        inc.placebo_frequency is not None
-        and {"url": "placebo", "valueDecimal": inc.placebo_frequency},
-        inc.document and {"url": "wording", "valueString": inc.document.text},
+        {"url": "band", "valueCode": inc["band"]},
+        {"url": "basis", "valueCode": inc["basis"]},
+        inc["basis_source"] and {"url": "basis-source", "valueString": inc["basis_source"]["slug"]},
+        inc["frequency"] is not None and {"url": "frequency", "valueDecimal": inc["frequency"]},
+        frequency_range and {"url": "frequency-low", "valueDecimal": frequency_range["low"]},
+        frequency_range and {"url": "frequency-high", "valueDecimal": frequency_range["high"]},
+        inc["placebo_frequency"] is not None
+        and {"url": "placebo", "valueDecimal": inc["placebo_frequency"]},
+        document and {"url": "wording", "valueString": document["text"]},
     )
     out: list[dict[str, Any]] = [
-        {"url": url(base, "context"), "valueCode": r.context.value},
+        {"url": url(base, "context"), "valueCode": r["context"]},
         {"url": url(base, "incidence"), "extension": [p for p in parts if p]},
     ]
-    if r.onset is not None:
-        onset: list[dict[str, Any]] = [{"url": "text", "valueString": r.onset.text}]
-        if r.onset.relative_to is not None:
-            onset.append({"url": "relative-to", "valueCode": r.onset.relative_to.value})
-        for key, value in (("min-days", r.onset.min_days), ("max-days", r.onset.max_days)):
+    onset, severity = r["onset"], r["severity"]
+    if onset is not None:
+        timing: list[dict[str, Any]] = [{"url": "text", "valueString": onset["text"]}]
+        if onset["relative_to"] is not None:
+            timing.append({"url": "relative-to", "valueCode": onset["relative_to"]})
+        for key, value in (("min-days", onset["min_days"]), ("max-days", onset["max_days"])):
             if value is not None:
-                onset.append({"url": key, "valueDecimal": value})
-        if r.onset.peak_text:
-            onset.append({"url": "peak", "valueString": r.onset.peak_text})
-        out.append({"url": url(base, "onset"), "extension": onset})
-    if r.severity is not None:
-        severity = [{"url": "note", "valueString": r.severity.note}] if r.severity.note else []
-        if r.severity.value is not None:
-            severity.append({"url": "value", "valueCode": r.severity.value.value})
-        out.append({"url": url(base, "severity"), "extension": severity})
-    out += [{"url": url(base, "management"), "valueString": m.text} for m in r.management]
-    if r.flag is not None:
-        out.append({"url": url(base, "flag"), "valueCode": r.flag.kind.value})
-    cites = [c for part in (r.incidence.document, r.onset, r.severity) if part for c in part.cites]
-    cites += [c for m in [*r.management, *r.notes] for c in m.cites]
-    cites += [c for s in r.accompanying_symptoms for c in s.cites]
+                timing.append({"url": key, "valueDecimal": value})
+        if onset["peak_text"]:
+            timing.append({"url": "peak", "valueString": onset["peak_text"]})
+        out.append({"url": url(base, "onset"), "extension": timing})
+    if severity is not None:
+        how_bad = [{"url": "note", "valueString": severity["note"]}] if severity["note"] else []
+        if severity["value"] is not None:
+            how_bad.append({"url": "value", "valueCode": severity["value"]})
+        out.append({"url": url(base, "severity"), "extension": how_bad})
+    out += [{"url": url(base, "management"), "valueString": m["text"]} for m in r["management"]]
+    if r["flag"] is not None:
+        out.append({"url": url(base, "flag"), "valueCode": r["flag"]["kind"]})
+    cites = [c for part in (document, onset, severity) if part for c in part["cites"]]
+    cites += [c for m in [*r["management"], *r["notes"]] for c in m["cites"]]
+    cites += [c for s in r["accompanying_symptoms"] for c in s["cites"]]
     # Imported sources' rows cite their file (the values are in the `incidence` extension).
-    cites += [
-        Citation(source=m.source, anchor=m.anchor)
-        for m in r.incidence.measurements
-        if m.anchor is not None
-    ]
+    cites += [m for m in inc["measurements"] if m["anchor"] is not None]
     return out + citations(base, cites)

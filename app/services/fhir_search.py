@@ -6,18 +6,21 @@ naming it); an unknown one or a modifier is ignored as FHIR's lenient handling s
 with `Prefer: handling=strict`), but never silently: it is left out of the self link and the
 Bundle names it in an OperationOutcome entry (search mode `outcome`), as it does a code of a
 system sidefx does not know.
+
+`read` and `search` run in the database call and answer a function that writes the JSON:
+the route calls it after the call, so building is not counted against the database deadline.
 """
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from fhir.resources import get_fhir_model_class
-from fhir.resources.bundle import Bundle
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.services.fhir_clinical_use import clinical_uses
-from app.services.fhir_common import full_url
+from app.services.fhir_common import Resource, full_url, ready, to_json
 from app.services.fhir_filters import FhirProblem, Filters, clinical_use_ids, drug_ids
 from app.services.fhir_medication import drug_resources, drugs_by_id
 
@@ -38,9 +41,12 @@ SEARCH_PARAMETERS = {
 READABLE = ("MedicationKnowledge", "MedicinalProductDefinition", "ClinicalUseDefinition")
 
 
-def read(session: Session, base: str, kind: str, rid: str) -> bytes:
+Writer = Callable[[], bytes]  # an answer read, written to JSON when called
+
+
+def read(session: Session, base: str, kind: str, rid: str) -> Writer:
     """One resource by id, or a 404 FhirProblem naming it."""
-    resource: dict[str, Any] | None = None
+    resource: Resource | None = None
     if kind == "ClinicalUseDefinition":
         found = clinical_uses(session, base, [rid])
         resource = found[0] if found else None
@@ -48,15 +54,15 @@ def read(session: Session, base: str, kind: str, rid: str) -> bytes:
         drugs = drugs_by_id(session, [rid])
         if drugs:
             pair = drug_resources(session, base, list(drugs.values()))[0]
-            resource = pair[0] if kind == "MedicationKnowledge" else pair[1]
+            resource = partial(ready, pair[0] if kind == "MedicationKnowledge" else pair[1])
     if resource is None:
         raise FhirProblem(404, "not-found", f"{kind}/{rid[:64]} is not known")
-    return _validated(resource)
+    return partial(_resource_json, resource)
 
 
 def search(
     session: Session, base: str, kind: str, params: list[tuple[str, str]], *, strict: bool
-) -> bytes:
+) -> Writer:
     """A searchset Bundle of KIND matching PARAMS (the query's name/value pairs)."""
     filters = Filters.parse(kind, SEARCH_PARAMETERS[kind], params, strict=strict)
     count = _number(filters.paging.get("_count"), "_count", DEFAULT_COUNT, MAX_COUNT)
@@ -71,16 +77,30 @@ def search(
     if offset > 0:
         previous = max(offset - count, 0)
         link.append({"relation": "previous", "url": _url(base, kind, filters, count, previous)})
-    entries: list[dict[str, Any]] = [
-        {"fullUrl": full_url(base, r), "resource": r, "search": {"mode": "match"}}
-        for r in resources
-    ]
-    if filters.notes:
-        outcome = operation_outcome("information", "not-found", " ".join(filters.notes))
+    notes = " ".join(filters.notes)
+    return partial(_searchset_json, base, total, link, resources, notes)
+
+
+def _searchset_json(
+    base: str, total: int, link: list[dict[str, str]], resources: list[Resource], notes: str
+) -> bytes:
+    entries: list[dict[str, Any]] = []
+    for build in resources:
+        resource = build()
+        entries.append({"fullUrl": full_url(base, resource), "resource": resource,
+                        "search": {"mode": "match"}})  # fmt: skip
+    if notes:
+        outcome = operation_outcome("information", "not-found", notes)
         entries.append({"resource": outcome, "search": {"mode": "outcome"}})
-    bundle = {"resourceType": "Bundle", "type": "searchset", "total": total, "link": link,
-              "entry": entries or None}  # fmt: skip
-    return Bundle.model_validate(bundle).model_dump_json(exclude_none=True).encode()
+    bundle: dict[str, Any] = {"resourceType": "Bundle", "type": "searchset", "total": total,
+                              "link": link}  # fmt: skip
+    if entries:
+        bundle["entry"] = entries
+    return to_json(bundle)
+
+
+def _resource_json(resource: Resource) -> bytes:
+    return to_json(resource())
 
 
 def operation_outcome(severity: str, code: str, diagnostics: str) -> dict[str, Any]:
@@ -92,16 +112,17 @@ def operation_outcome(severity: str, code: str, diagnostics: str) -> dict[str, A
 
 def _drugs(
     session: Session, base: str, filters: Filters, count: int, offset: int
-) -> tuple[int, list[dict[str, Any]]]:
+) -> tuple[int, list[Resource]]:
     stmt = drug_ids(session, filters)
     total = _count(session, stmt)
     page = list(session.scalars(stmt.limit(count).offset(offset))) if count else []
-    return total, [pair[0] for pair in drug_resources(session, base, page)] if page else []
+    pairs = drug_resources(session, base, page) if page else []
+    return total, [partial(ready, pair[0]) for pair in pairs]
 
 
 def _clinical_uses(
     session: Session, base: str, filters: Filters, count: int, offset: int
-) -> tuple[int, list[dict[str, Any]]]:
+) -> tuple[int, list[Resource]]:
     """Kinds one after the other (records, uses, warnings), each in its drugs' order."""
     statements = clinical_use_ids(session, filters)
     totals = [_count(session, stmt) for _, stmt in statements]
@@ -136,9 +157,3 @@ def _number(value: str | None, name: str, default: int, highest: int) -> int:
 def _url(base: str, kind: str, filters: Filters, count: int, offset: int) -> str:
     query = [*filters.used, ("_count", str(count)), ("_offset", str(offset))]
     return f"{base}/{kind}?{urlencode(query)}"
-
-
-def _validated(resource: dict[str, Any]) -> bytes:
-    """The resource, validated as its R5 kind (fhir.resources)."""
-    model = get_fhir_model_class(resource["resourceType"])
-    return model.model_validate(resource).model_dump_json(exclude_none=True).encode()
