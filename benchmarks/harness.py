@@ -154,7 +154,7 @@ def drain(port: int = PORT, limit: float = 900) -> None:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=limit):
                 return
         except urllib.error.HTTPError as exc:
-            if exc.code == 404:  # not sidefx (the ceiling app, Datasette): nothing queues
+            if exc.code == 404:  # not sidefx (Datasette): nothing queues
                 return
             if time.monotonic() > deadline:  # a 503: the queue outlasts the database timeout
                 raise RuntimeError(f"the server did not drain in {limit:.0f} s") from None

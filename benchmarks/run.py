@@ -1,11 +1,14 @@
-"""`make bench`: sidefx against the framework's ceiling and a generic peer, in one run.
+"""`make bench`: sidefx against a generic peer and against its own cheapest request, in one run.
 
 Builds a fresh SQLite database (curated seed + real SIDER files), then drives each server with
-wrk on loopback: a bare ASGI app (the ceiling), Datasette on the same file with an equivalent
-canned query (the peer), sidefx scenarios with 1 and 2 workers at 64 and 128 connections, the
-symptom check, and a cheap request beside slow clients. Where PostgreSQL's server binaries are
+wrk on loopback: Datasette on the same file with an equivalent canned query (the peer),
+sidefx with its response cache (hot reads, 1 and 2 workers, 64 and 128 connections), then
+without it (uncached pages rotating over every drug, the symptom check for 1, 5 and 20
+medicines, the largest drug's FHIR Bundle against the same records as JSON pages, the
+exports), and a cheap request beside slow clients. Where PostgreSQL's server binaries are
 installed, the same data goes into a throwaway cluster for the uncached, symptom-check and
-slow-client runs. Throughput is reported as a ratio to the ceiling measured in the same run.
+slow-client runs. Ratios compare runs of the same `make bench` (report.py): the machine's
+speed varies from run to run, and on a shared machine within one.
 """
 
 import json
@@ -29,6 +32,7 @@ from benchmarks.harness import (
     PORT,
     ROOT,
     Load,
+    drain,
     fresh_sqlite,
     load_database,
     log,
@@ -48,6 +52,8 @@ class Scenario:
     paths: list[str]
     body: str | None = None  # a JSON body: POST it to paths[0]
     connections: tuple[int, ...] = CONNECTIONS
+    cached: bool = True  # run on the server with the response cache (else on the one without)
+    workers: tuple[int, ...] = (1, 2)
 
 
 def symptom_check(medications: list[str]) -> Scenario:
@@ -62,8 +68,9 @@ def symptom_check(medications: list[str]) -> Scenario:
             for i, d in enumerate(medications)
         ],
     }
-    # One connection: the request's own latency; 64: what queueing behind it costs.
-    return Scenario(["/v1/symptom-check"], json.dumps(body), (1, 64))
+    # One connection: the request's own latency; two: a worker's costly-route capacity (one
+    # running, one queued; more connections would be answered a fast 503 by design).
+    return Scenario(["/v1/symptom-check"], json.dumps(body), (1, 2), cached=False, workers=(1,))
 
 
 def scenarios(url: str) -> dict[str, Scenario]:
@@ -83,6 +90,8 @@ def scenarios(url: str) -> dict[str, Scenario]:
     log(f"{len(drugs)} drugs; reverse lookup on '{shared[0]}' ({shared[1]} drugs)")
     prefixes = sorted({n[:4].lower() for n in names if len(n) >= 4})
     twenty = CURATED + [d for d in largest if d not in CURATED][:15]
+    biggest, records = largest_drug(url)
+    pages = [f"/v1/drugs/{biggest}/effects?limit=100&offset={o}" for o in range(0, records, 100)]
     return {
         "drug detail (hot)": Scenario(["/v1/drugs/clonazepam"]),
         "drug effects (hot)": Scenario(["/v1/drugs/clonazepam/effects"]),
@@ -93,10 +102,33 @@ def scenarios(url: str) -> dict[str, Scenario]:
         "304 revalidation": Scenario(["/v1/drugs/clonazepam"]),
         # No database and no cache: what the framework and middleware cost on their own.
         "floor: /healthz": Scenario(["/healthz"]),
+        "drug effects (uncached, rotating)": Scenario(
+            [f"/v1/drugs/{d}/effects" for d in drugs], cached=False
+        ),
+        "floor: /healthz (uncached server)": Scenario(["/healthz"], cached=False),
         "symptom check, 1 medication": symptom_check(CURATED[:1]),
         "symptom check, 5 medications": symptom_check(CURATED),
         "symptom check, 20 medications": symptom_check(twenty),
+        # The same records two ways, uncached, one at a time: 1 / req/s is each one's time.
+        f"FHIR Bundle of {biggest} ({records} records)": Scenario(
+            [f"/v1/drugs/{biggest}/fhir"], connections=(1,), cached=False, workers=(1,)
+        ),
+        f"JSON pages of {biggest} (limit 100, {len(pages)} pages)": Scenario(
+            pages, connections=(1,), cached=False, workers=(1,)
+        ),
     }
+
+
+def largest_drug(url: str) -> tuple[str, int]:
+    """The drug with most (unflagged) records, and how many: its FHIR Bundle is the largest."""
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        slug, count = conn.execute(text(
+            "SELECT d.slug, count(*) n FROM drug_effect de JOIN drug d ON d.id = de.drug_id "
+            "WHERE de.flag IS NULL GROUP BY d.slug ORDER BY n DESC, d.slug LIMIT 1"
+        )).one()  # fmt: skip
+    engine.dispose()
+    return str(slug), int(count)
 
 
 def run_scenario(
@@ -106,6 +138,8 @@ def run_scenario(
     first = f"http://127.0.0.1:{{port}}{scenario.paths[0]}"
     for connections in scenario.connections:
         for workers, port in ports.items():
+            if workers not in scenario.workers:
+                continue
             etag = ""
             if scenario.body is None:
                 with urllib.request.urlopen(first.format(port=port)) as response:  # warm
@@ -142,11 +176,11 @@ def run_sidefx(
     results = []
     with sidefx_servers(url, cache, workers) as (ports, pids):
         for name, scenario in scenarios(url).items():
-            if only is not None and name not in only:
+            if scenario.cached != cache or (only is not None and name not in only):
                 continue
-            if not cache and scenario.body is None:
-                name = name.replace("(rotating)", "(uncached, rotating)")
             results += run_scenario(f"{name}{label}", scenario, ports, pids)
+        if not cache:
+            results += exports(ports[1], label)
         rss = f"RSS MB ({'cache' if cache else 'no cache'}{label})"
         results += [Result(rss, w, 0, rss_mb(pid), 0, 0, 0) for w, pid in pids.items()]
         if cache:
@@ -154,11 +188,21 @@ def run_sidefx(
     return results
 
 
-def run_ceiling(when: str) -> list[Result]:
-    args = [str(BIN / "uvicorn"), "benchmarks.ceiling:app", "--port", str(PORT), "--no-access-log",
-            "--log-level", "warning", "--lifespan", "off"]  # fmt: skip
-    with server(args, {}, "/") as pid:
-        return [wrk(f"ceiling: bare ASGI ({when})", 1, c, ["/"], pid) for c in CONNECTIONS]
+def exports(port: int, label: str) -> list[Result]:
+    """Each export downloaded once, whole (uncached: an export is never kept)."""
+    results = []
+    for kind in ("drugs", "effects", "drug-effects"):
+        drain(port)
+        started = time.perf_counter()
+        size = lines = 0
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/export/{kind}.ndjson") as r:
+            for line in r:
+                size, lines = size + len(line), lines + 1
+        seconds = time.perf_counter() - started
+        note = f"{lines} lines, {size / 1e6:.1f} MB, {size / 1e6 / seconds:.1f} MB/s"
+        results.append(Result(f"export {kind}.ndjson{label}", 1, 1, seconds, 0, 0, 0, note=note))
+        log(f"  export {kind}: {seconds:.2f} s, {note}")
+    return results
 
 
 def run_datasette(db: Path) -> list[Result]:
@@ -171,7 +215,9 @@ def run_datasette(db: Path) -> list[Result]:
     )
     queries = {"drug_effects": {"sql": sql}}
     metadata.write_text(json.dumps({"databases": {"bench": {"queries": queries}}}))
-    args = [str(BIN / "datasette"), "serve", str(db), "--immutable", str(db), "--port", str(PORT),
+    # The bench group's (make bench installs it), else one on PATH.
+    datasette = BIN / "datasette" if (BIN / "datasette").exists() else shutil.which("datasette")
+    args = [str(datasette), "serve", str(db), "--immutable", str(db), "--port", str(PORT),
             "--metadata", str(metadata), "--setting", "num_sql_threads", "3"]  # fmt: skip
     engine = create_engine(f"sqlite:///{db}")
     with engine.connect() as conn:
@@ -203,9 +249,8 @@ def run_postgres(sider: Path) -> list[Result]:
         load = load_database(cluster.url, sider)
         results = [import_result("PostgreSQL", load)]
         symptom = {n for n in scenarios(cluster.url) if n.startswith("symptom")}
-        results += run_sidefx(
-            cluster.url, " (PostgreSQL)", False, {"drug effects (rotating)"} | symptom, (1,)
-        )
+        wanted = {"drug effects (uncached, rotating)", "floor: /healthz (uncached server)"}
+        results += run_sidefx(cluster.url, " (PostgreSQL)", False, wanted | symptom, (1,))
         results += run_sidefx(cluster.url, " (PostgreSQL)", True, set(), (1,))
         return results
     finally:
@@ -221,13 +266,11 @@ def main() -> None:
     db = fresh_sqlite("bench.db")
     url = f"sqlite:///{db}"
     load = load_database(url, sider)
-    # The ceiling first and last: on a shared machine it drifts, and ratios use the mean.
-    results = run_ceiling("start") + run_datasette(db)
+    results = run_datasette(db)
     results.append(import_result("SQLite", load))
     results += run_sidefx(url, "", cache=True, only=None)
-    results += run_sidefx(url, "", cache=False, only={"drug effects (rotating)"})
+    results += run_sidefx(url, "", cache=False, only=None)
     results += run_postgres(sider)
-    results += run_ceiling("end")
     text_ = report(results, time.perf_counter() - started, DURATION)
     (ROOT / "benchmarks" / "results.md").write_text(text_)
     sys.stdout.write(text_)

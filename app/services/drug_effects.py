@@ -102,13 +102,14 @@ _RANKED_LISTS = {
 @lru_cache(maxsize=64)
 def _ranked_page(of: str, shape: tuple[bool, ...]) -> tuple[Select[Any], Select[Any]]:
     """A page of a drug's (or an effect's) records in their list order with their stored
-    bodies, and the list's total: two statements built once per filter shape (building and
-    keying statements per request cost ~1 ms of an uncached page, measured in-process). The
-    total is its own statement, not a window over the page's query: that read every row of the
-    list (an effect of 1,000 drugs: 4.8 -> 0.15 ms on SQLite). Unfiltered, it is the list's
-    last unflagged position (positions number the unflagged records 1..n first): one index
-    entry, where a count reads every record of the list (PostgreSQL, real SIDER, nausea's
-    1,120 records: 0.34 -> 0.08 ms; the index is models.drug_effect's effect rank index)."""
+    bodies and the list's total, and the total alone (for a page past the end): built once
+    per filter shape (building and keying statements per request cost ~1 ms of an uncached
+    page, measured in-process). The total is an uncorrelated subquery (run once), not a window
+    over the page's query: that read every row of the list (an effect of 1,000 drugs: 4.8 ->
+    0.15 ms on SQLite). Unfiltered, it is the list's last unflagged position (positions
+    number the unflagged records 1..n first): one index entry, where a count reads every
+    record of the list (PostgreSQL, real SIDER, nausea's 1,120 records: 0.34 -> 0.08 ms; the
+    index is models.drug_effect's effect rank index)."""
     owner, position = _RANKED_LISTS[of]
     where = (owner == bindparam("owner"), *_conditions(shape))
     page = (
@@ -119,14 +120,17 @@ def _ranked_page(of: str, shape: tuple[bool, ...]) -> tuple[Select[Any], Select[
         .offset(bindparam("offset"))
         .subquery()
     )
+    if any(shape):
+        total = select(func.count()).select_from(_de).where(*where)
+    else:
+        total = select(func.coalesce(func.max(position), 0)).where(*where)
+    # The total rides along as an uncorrelated subquery (run once): one statement a page.
     bodies = (
-        select(page.c.id, _stored.c.body)
+        select(page.c.id, total.scalar_subquery().label("total"), _stored.c.body)
         .select_from(page.outerjoin(_stored, _stored.c.drug_effect_id == page.c.id))
         .order_by(page.c.position, page.c.id)
     )
-    if any(shape):
-        return bodies, select(func.count()).select_from(_de).where(*where)
-    return bodies, select(func.coalesce(func.max(position), 0)).where(*where)
+    return bodies, total
 
 
 def ranked_page(
@@ -137,7 +141,8 @@ def ranked_page(
     values = filters.params(session) | {"owner": owner, "limit": limit, "offset": offset}
     conn = session.connection()
     rows = conn.execute(bodies, values).all()
-    counted = conn.execute(total, values).scalar_one() if rows or offset else 0
+    # Past the end, the total alone; an empty list's first page is 0.
+    counted = rows[0].total if rows else conn.execute(total, values).scalar_one() if offset else 0
     return RecordPage(stored_bodies(rows), counted, limit, offset)
 
 

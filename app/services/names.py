@@ -160,27 +160,20 @@ def _pick(
     return refs
 
 
-def how_named(session: Session, effect: Ref, asked: str) -> dict[str, str | None]:
+def how_named(
+    asked: str, name: str, alias: Any | None, meddra_key: str | None
+) -> dict[str, str | None]:
     """Which of the effect's names the asked words are: its name or slug, its MedDRA term, or
     an alias of a kind and source (a label's lower-level term from SIDER, a lay synonym
-    from HPO, a curated synonym): so an answer can say "found as"."""
+    from HPO, a curated synonym): so an answer can say "found as". NAME: the effect's name;
+    ALIAS: its alias whose key is the asked words' (kind, release), if any; MEDDRA_KEY: the
+    key of its MedDRA term (symptom_reads.symptom_row reads them in one statement)."""
     key = name_key(asked)
-    conn = session.connection()
-    row = conn.execute(_ALIAS_OF_EFFECT, {"effect": effect.id, "key": key}).first()
-    if row is not None:
-        return {"word": asked, "kind": str(row.kind), "source": str(row.release)}
-    term = conn.execute(_MEDDRA_KEY, {"effect": effect.id}).scalar()
-    if term == key and name_key(effect.name) != key:
+    if alias is not None:
+        return {"word": asked, "kind": str(alias[0]), "source": str(alias[1])}
+    if meddra_key == key and name_key(name) != key:
         return {"word": asked, "kind": "meddra_term", "source": None}
     return {"word": asked, "kind": "name", "source": None}
-
-
-_alias: Any = Alias.__table__
-_effect: Any = Effect.__table__
-_ALIAS_OF_EFFECT = select(_alias.c.kind, _alias.c.release).where(
-    _alias.c.effect_id == bindparam("effect"), _alias.c.key == bindparam("key")
-)
-_MEDDRA_KEY = select(_effect.c.meddra_key).where(_effect.c.id == bindparam("effect"))
 
 
 def suggest(session: Session, name: str, what: str) -> list[str]:

@@ -83,13 +83,16 @@ def answer(session: Session, request: SymptomCheckInput) -> SymptomAnswer:
     ]
     explanations.sort(key=lambda e: e.order)
     explained = {e.drug["slug"] for e in explanations}
-    head = reads.symptom_row(session, symptom.id)
+    head = reads.symptom_row(session, symptom.id, request.symptom)
+    alias = None if head.alias_kind is None else (head.alias_kind, head.alias_release)
     factors, care = _facts(session, symptom, head.broader_id)
     red_flags, warnings = _warnings(session, listed)
     return SymptomAnswer(
         ranking=RANKING,
         symptom=effect_ref(head),
-        symptom_found_as=FoundAs.model_validate(how_named(session, symptom, request.symptom)),
+        symptom_found_as=FoundAs.model_validate(
+            how_named(request.symptom, symptom.name, alias, head.meddra_key)
+        ),
         explanations=explanations,
         not_explained_by=[
             {"drug": _ref(d), "requested": m.drug, "note": ABSENT + "of safety."}
@@ -220,7 +223,8 @@ def _warnings(
     other listed drugs a warning names (by slug or class)."""
     drugs = {d.id: d for _, d in listed}
     changed = {d.id for m, d in listed if m.status is not MedicationStatus.taking}
-    rows = reads.warnings(session, list(drugs))
+    kinds = (WarningKind.red_flag, WarningKind.discontinuation, *WARNING_KINDS)
+    rows = reads.warnings(session, list(drugs), kinds)
     red = [w for w in rows if w.kind is WarningKind.red_flag]
     wanted = [
         w

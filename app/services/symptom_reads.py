@@ -10,9 +10,18 @@ from typing import Any
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from app.enums import Context, ProfileAspect, TermMatch
-from app.models import DrugClass, DrugClassMember, DrugEffect, DrugWarning, Effect, EffectFact
+from app.enums import Context, ProfileAspect, TermMatch, WarningKind
+from app.models import (
+    Alias,
+    DrugClass,
+    DrugClassMember,
+    DrugEffect,
+    DrugWarning,
+    Effect,
+    EffectFact,
+)
 from app.services.citations import Cites, cites_of
+from app.text import name_key
 
 Candidate = tuple[int, int, int, bool]  # record id, effect id, summary rank, flagged
 
@@ -31,7 +40,17 @@ _EFFECT = (
 )
 _DRUGS: Any = bindparam("drugs", expanding=True)
 
-_SYMPTOM = select(*_EFFECT, _effect.c.broader_id).where(_effect.c.id == bindparam("effect"))
+_alias: Any = Alias.__table__
+# The symptom, its broader term, and the alias its asked words are (if any): what the answer
+# says about the symptom itself, in one statement.
+_SYMPTOM = (
+    select(*_EFFECT, _effect.c.broader_id, _effect.c.meddra_key, _alias.c.kind.label("alias_kind"),
+           _alias.c.release.label("alias_release"))
+    .outerjoin(_alias, (_alias.c.effect_id == _effect.c.id) & (_alias.c.key == bindparam("key")))
+    .where(_effect.c.id == bindparam("effect"))
+    .order_by(_alias.c.id)
+    .limit(1)
+)  # fmt: skip
 _CANDIDATES = select(
     _de.c.id, _de.c.drug_id, _de.c.context, _de.c.effect_id, _de.c.summary_rank,
     _de.c.flag.isnot(None),
@@ -50,7 +69,7 @@ _FACTS = (
 _WARNINGS = (
     select(_warning.c.id, _warning.c.drug_id, _warning.c.kind, _warning.c.title,
            _warning.c.text, _warning.c.interacts_with)
-    .where(_warning.c.drug_id.in_(_DRUGS))
+    .where(_warning.c.drug_id.in_(_DRUGS), _warning.c.kind.in_(bindparam("kinds", expanding=True)))
     .order_by(_warning.c.drug_id, _warning.c.position)
 )  # fmt: skip
 _CLASSES = (
@@ -60,9 +79,11 @@ _CLASSES = (
 )
 
 
-def symptom_row(session: Session, effect_id: int) -> Any:
-    """The symptom's effect columns (an EffectRef's) and its broader term."""
-    return session.connection().execute(_SYMPTOM, {"effect": effect_id}).one()
+def symptom_row(session: Session, effect_id: int, asked: str) -> Any:
+    """The symptom's effect columns (an EffectRef's), its broader term, its MedDRA term's key,
+    and the alias the ASKED words are (alias_kind, alias_release; None if they are none)."""
+    values = {"effect": effect_id, "key": name_key(asked)}
+    return session.connection().execute(_SYMPTOM, values).one()
 
 
 def candidates(
@@ -89,9 +110,9 @@ def facts(
     return list(rows), cites_of(session, "effect_fact_id", [r.id for r in rows])
 
 
-def warnings(session: Session, drug_ids: list[int]) -> list[Any]:
-    """Every warning of the drugs, in drug and position order."""
-    return list(session.connection().execute(_WARNINGS, {"drugs": drug_ids}))
+def warnings(session: Session, drug_ids: list[int], kinds: Iterable[WarningKind]) -> list[Any]:
+    """The warnings of KINDS of the drugs, in drug and position order."""
+    return list(session.connection().execute(_WARNINGS, {"drugs": drug_ids, "kinds": list(kinds)}))
 
 
 def class_slugs(session: Session, drug_ids: list[int]) -> dict[int, set[str]]:
