@@ -95,7 +95,7 @@ def server_process(
     startup-failure code 3, another port is tried."""
     for _ in range(5):
         port = free_port()
-        with _started(command(port), env(port) if callable(env) else env, port) as server:
+        with in_own_group(command(port), env(port) if callable(env) else env, port) as server:
             if _wait_until(ready, server):
                 yield server
                 return
@@ -108,7 +108,11 @@ def server_process(
 
 
 @contextmanager
-def _started(command: Sequence[str], env: Mapping[str, str], port: int) -> Iterator[ServerProcess]:
+def in_own_group(
+    command: Sequence[str], env: Mapping[str, str], port: int = 0
+) -> Iterator[ServerProcess]:
+    """COMMAND started in a process group of its own, its output in a file; on the way out the
+    whole group is killed (any command of the app a test starts: a server, an import)."""
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
             command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
@@ -135,7 +139,7 @@ def _wait_until(ready: Callable[[ServerProcess], bool], server: ServerProcess) -
 def run_to_end(command: Sequence[str], env: Mapping[str, str]) -> tuple[int, str]:
     """A command that should exit by itself (a second server refused its port): its exit code
     and output; its group killed if it does not end within the deadline."""
-    with _started(command, env, 0) as server:
+    with in_own_group(command, env) as server:
         try:
             server.process.wait(timeout=DEADLINE)
         except subprocess.TimeoutExpired:

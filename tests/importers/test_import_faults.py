@@ -4,7 +4,6 @@ killed mid-statement on PostgreSQL. Each through the real command on a database 
 import os
 import signal
 import sqlite3
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -23,7 +22,8 @@ from app.config import get_settings
 from app.db import make_engine
 from app.importers.load_lock import take_load_lock
 from app.models import Evidence
-from tests.conftest import ROOT, SIDER_FIXTURES, seeded, separate_database
+from tests.conftest import SIDER_FIXTURES, seeded, separate_database
+from tests.servers import in_own_group
 
 DEADLINE = 60.0  # seconds any awaited state change gets
 
@@ -143,34 +143,30 @@ def test_a_killed_postgresql_import_stops_its_statement_on_the_server(
     before = _evidence(engine)
     blocker = engine.raw_connection()
     try:
+        # Held for as long as a loaded machine takes, not the engine's idle limit (60 s).
+        blocker.cursor().execute("SET LOCAL idle_in_transaction_session_timeout = 0")
         blocker.cursor().execute("LOCK TABLE drug_effect IN ACCESS EXCLUSIVE MODE")
-        command = [sys.executable, "-c", "from app.cli import main; main()"]
-        load = subprocess.Popen(
-            [*command, "import", "sider", str(SIDER_FIXTURES)],
-            cwd=ROOT,
-            env={**os.environ, "SIDEFX_DATABASE_URL": url},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        try:
+        # Ctrl-C as in a terminal: a job started in the background inherits SIGINT ignored.
+        default_sigint = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler)"
+        command = [sys.executable, "-c", f"{default_sigint}; from app.cli import main; main()"]
+        env = {**os.environ, "SIDEFX_DATABASE_URL": url}
+        with in_own_group([*command, "import", "sider", str(SIDER_FIXTURES)], env) as load:
             waiting = _poll(
                 lambda: _backend(engine, "wait_event_type = 'Lock'"), "the import waits"
             )
-            load.send_signal(sig)
-            output = load.communicate(timeout=DEADLINE)[0].decode()
+            load.process.send_signal(sig)
+            load.process.wait(timeout=DEADLINE)
+            output = load.output()
             _poll(
                 lambda: _backend(engine, f"pid = {waiting[0]}", "state = 'active'") is None,
                 "the import's statement stops",
             )
-        finally:
-            load.kill()
-            load.wait()
     finally:
         blocker.rollback()
         blocker.close()
     if sig == signal.SIGKILL:
         _poll(lambda: _backend(engine, f"pid = {waiting[0]}") is None, "its backend exits")
     else:
-        assert load.returncode == 130, output
+        assert load.process.returncode == 130, output
         assert "SIDER import interrupted, database unchanged" in output
     assert _evidence(engine) == before
