@@ -28,11 +28,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import AliasKind, Release
-from app.models import Alias, Effect
+from app.importers.effect_names import effect_names
 from app.text import name_key
 
 _WORD = re.compile(r"[a-z]+")
@@ -71,18 +70,7 @@ def label_term_aliases(
     skipped: Counter[str],
 ) -> list[dict[str, Any]]:
     """Alias rows: each label term's name for the effect its PT is (module docstring)."""
-    taken: dict[str, set[int]] = defaultdict(set)  # names of effects already: key -> effects
-    for effect_id, key, meddra_key in session.execute(
-        select(Effect.id, Effect.key, Effect.meddra_key)
-    ):
-        for k in (key, meddra_key):
-            if k:
-                taken[k].add(effect_id)
-    for key, owner in session.execute(
-        select(Alias.key, Alias.effect_id).where(Alias.effect_id.isnot(None))
-    ):
-        if owner is not None:
-            taken[key].add(owner)
+    taken = effect_names(session)  # names of effects already: key -> effects
     wanted: dict[str, set[int]] = defaultdict(set)
     spelling: dict[str, str] = {}
     for label, pt in label_pt.items():

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import AliasKind, EffectKind, MeddraLevel, Release
 from app.importers.bulk import write_rows
+from app.importers.effect_names import effect_names
 from app.importers.terminology_data import Terminologies, read_terminologies
 from app.importers.terminology_systems import ancestors, hpo_system, soc_system
 from app.models import Alias, Citation, Effect, Source, SourceAnchor
@@ -134,18 +135,7 @@ def _classify(
 def _choose_aliases(
     session: Session, wanted: dict[str, dict[int, tuple[str, AliasKind, Release]]], plan: Plan
 ) -> None:
-    names: dict[str, set[int]] = defaultdict(set)  # every name an effect already has
-    for effect_id, key, meddra_key in session.execute(
-        select(Effect.id, Effect.key, Effect.meddra_key)
-    ):
-        for k in (key, meddra_key):
-            if k:
-                names[k].add(effect_id)
-    for key, owner in session.execute(
-        select(Alias.key, Alias.effect_id).where(Alias.effect_id.isnot(None))
-    ):
-        if owner is not None:
-            names[key].add(owner)
+    names = effect_names(session)  # every name an effect already has
     for key, by_effect in sorted(wanted.items()):
         owners = names.get(key, set())
         fresh = {i: v for i, v in by_effect.items() if i not in owners}
