@@ -23,7 +23,7 @@ from sqlalchemy import case, delete, exists, func, insert, literal, select, true
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from app.enums import AnchorKind, Context, Release, SourceKind
+from app.enums import Context, Release, SourceKind
 from app.importers import derived, derived_records, terminology_links
 from app.importers.bulk import analyze
 from app.importers.derived_keys import rekey
@@ -48,6 +48,7 @@ from app.importers.sider_report import SiderReport
 from app.importers.sider_stage import DRUG_MAP, EFFECT_MAP, Stage, staged
 from app.importers.sider_terms import label_term_aliases
 from app.importers.sider_write import release_keys, write_evidence, write_records, write_uses
+from app.importers.terminology_release import upsert_source
 from app.models import (
     Alias,
     Citation,
@@ -232,38 +233,11 @@ def _write(
 
 
 def _upsert_source(session: Session) -> tuple[int, dict[str, int]]:
-    source = session.scalar(select(Source).where(Source.slug == SOURCE["slug"]))
-    if source is None:
-        source = Source(**SOURCE)
-        session.add(source)
-    else:
-        for key, value in SOURCE.items():
-            setattr(source, key, value)
-    session.flush()
-    existing = {
-        a.key: a
-        for a in session.scalars(select(SourceAnchor).where(SourceAnchor.source_id == source.id))
-    }
-    for position, (key, label) in enumerate(ANCHORS.items()):
-        if key in existing:
-            existing[key].label, existing[key].position = label, position
-        else:
-            session.add(
-                SourceAnchor(
-                    source_id=source.id,
-                    key=key,
-                    kind=AnchorKind.file,
-                    label=label,
-                    position=position,
-                )
-            )
-    session.flush()
-    anchors = dict(
-        session.execute(
-            select(SourceAnchor.key, SourceAnchor.id).where(SourceAnchor.source_id == source.id)
-        ).all()
-    )
-    return source.id, anchors
+    """SIDER's source row and its file anchors (terminology_release.upsert_source)."""
+    anchors = upsert_source(session, SOURCE, ANCHORS)
+    source_id = session.scalar(select(Source.id).where(Source.slug == SOURCE["slug"]))
+    assert source_id is not None  # written just above
+    return source_id, anchors
 
 
 def _delete_release(session: Session, source_id: int) -> None:
