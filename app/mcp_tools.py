@@ -22,13 +22,13 @@ from app.api.deps import MAX_OFFSET
 from app.db import Database
 from app.enums import BodySystem, Context, IncidenceBand
 from app.errors import AppError
+from app.readmodel.pages import RecordPage
 from app.schemas.common import DISCLAIMER
 from app.schemas.symptom import MAX_MEDICATIONS, Medication, SymptomCheckInput
 from app.services import comparison, drug_effects, lookup, symptom_check
 from app.services.comparison import MAX_DRUGS, MIN_DRUGS
 from app.services.drug_effects import RecordFilters
 from app.services.meta import API_VERSION
-from app.services.pages import RecordPage
 from app.text import MAX_NAME_LENGTH, PRINTABLE
 
 INSTRUCTIONS = f"""sidefx: drug side effects in context — during regular use (side_effect),

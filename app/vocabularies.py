@@ -25,7 +25,7 @@ from app.enums import (
     TimingVerdict,
     WarningKind,
 )
-from app.importers.derived_rules import FLAG_RULES
+from app.readmodel.rules import FLAG_RULES
 
 Terms = dict[str, tuple[str, str]]  # value -> (label, definition)
 

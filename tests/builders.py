@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import AnchorKind, Context, IncidenceBand, Release, SourceKind
-from app.importers import derived
 from app.importers.sider_incidence import FreqRow, row_band
 from app.models import Drug, DrugEffect, Effect, Evidence, Source, SourceAnchor
+from app.readmodel import refresh as derived
 from app.text import ingredient_key, name_key, slugify
 
 

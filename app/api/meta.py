@@ -10,11 +10,11 @@ from app.api.deps import StrictQuery, respond
 from app.api.docs import problem_responses, read_responses
 from app.db import Answer, DatabaseDep
 from app.errors import problem
+from app.readmodel.compose import RECORD_FORMAT, is_current
 from app.schemas.meta import Health, ProblemTypeRead, VocabulariesRead
 from app.schemas.source import MetaRead
 from app.services import meta
 from app.services.classes import list_classes
-from app.services.records import RECORD_FORMAT, is_current
 from app.vocabularies import VOCABULARIES
 
 logger = logging.getLogger(__name__)

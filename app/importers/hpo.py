@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from app.db_bulk import write_rows
 from app.enums import Release, SourceKind
-from app.importers import derived, terminology_links
-from app.importers.bulk import write_rows
+from app.importers import terminology_links
 from app.importers.hpo_obo import HpoRelease, packaged_obo, read_obo
 from app.importers.load_lock import take_load_lock
 from app.importers.terminology_release import (
@@ -30,6 +30,7 @@ from app.importers.terminology_release import (
     upsert_source,
 )
 from app.models import HpoLaySynonym, HpoTerm, HpoTermCui, HpoTermParent
+from app.readmodel import refresh as derived
 
 IMPORTER = "hpo-importer-1"  # bump when the same file would be written differently
 SOURCE_SLUG = "hpo"

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from app.db_bulk import write_rows
 from app.enums import Release, SourceKind
-from app.importers import derived, terminology_links
-from app.importers.bulk import write_rows
+from app.importers import terminology_links
 from app.importers.load_lock import take_load_lock
 from app.importers.meddra_files import MeddraRelease, read_meddra
 from app.importers.terminology_release import (
@@ -29,6 +29,7 @@ from app.importers.terminology_release import (
     upsert_source,
 )
 from app.models import MeddraLlt, MeddraPt, MeddraSoc
+from app.readmodel import refresh as derived
 from app.text import name_key
 
 IMPORTER = "meddra-importer-1"  # bump when the same files would be written differently

@@ -16,7 +16,6 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import Release
-from app.importers import derived, derived_records
 from app.importers.seed_drug_effects import load_drug_effects
 from app.importers.seed_files import SeedData, anchors_of
 from app.importers.seed_models import Cited, SeedDrug, SeedEffect
@@ -38,6 +37,8 @@ from app.models import (
     SourceAnchor,
 )
 from app.models.drug import TEXT_ATTRIBUTES
+from app.readmodel import refresh as derived
+from app.readmodel import stored as derived_records
 from app.text import ingredient_key, name_key
 
 logger = logging.getLogger(__name__)

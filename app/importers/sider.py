@@ -23,9 +23,9 @@ from sqlalchemy import case, delete, exists, func, insert, literal, select, true
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from app.db_bulk import analyze
 from app.enums import Context, Release, SourceKind
-from app.importers import derived, derived_records, terminology_links
-from app.importers.bulk import analyze
+from app.importers import terminology_links
 from app.importers.derived_keys import rekey
 from app.importers.load_lock import take_load_lock
 from app.importers.release_guard import Guard, check_release, release_counts
@@ -61,6 +61,8 @@ from app.models import (
     Source,
     SourceAnchor,
 )
+from app.readmodel import refresh as derived
+from app.readmodel import stored as derived_records
 
 logger = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Boolean, Column, Float, Index, Integer, MetaData, String, Table
 from sqlalchemy.orm import Session
 
-from app.importers.bulk import write_rows
+from app.db_bulk import write_rows
 
 CHUNK = 5000
 _metadata = MetaData()

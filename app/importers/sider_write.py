@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Select, and_, case, exists, func, insert, literal, null, select
 from sqlalchemy.orm import Session
 
+from app.db_bulk import id_ranges
 from app.enums import IncidenceBand, LineOfTherapy, Release
-from app.importers.bulk import id_ranges
 from app.importers.sider_files import FREQUENCIES, SIDE_EFFECTS, Progress
 from app.importers.sider_stage import DRUG_MAP, EFFECT_MAP, LABELS, PAIRS
 from app.importers.sider_stage import FREQUENCIES as STAGED_FREQUENCIES

@@ -30,8 +30,8 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from app.db_bulk import write_rows
 from app.enums import AliasKind, EffectKind, MeddraLevel, Release
-from app.importers.bulk import write_rows
 from app.importers.effect_names import effect_names
 from app.importers.terminology_data import Terminologies, read_terminologies
 from app.importers.terminology_systems import ancestors, hpo_system, soc_system

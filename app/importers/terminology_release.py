@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import AnchorKind
-from app.importers import derived_records
 from app.models import DataRelease, Source, SourceAnchor
+from app.readmodel import stored as derived_records
 
 
 class TerminologyError(Exception):

@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session
 from app.enums import TermMatch, WarningKind
 from app.errors import InvalidParameter, TooFewDrugs, TooManyDrugs
 from app.models import Drug, DrugEffect, DrugWarning, Effect
+from app.readmodel.citations import cites_of, get
+from app.readmodel.compose import EFFECT_COLUMNS, build_records, effect_ref
 from app.schemas.common import EffectRef
 from app.schemas.comparison import ComparisonRead
 from app.schemas.record import MatchedVia
-from app.services.citations import cites_of, get
 from app.services.drug_effects import RecordFilters
 from app.services.drugs import attribute_values, class_memberships
 from app.services.names import Ref, resolve_drugs
-from app.services.records import EFFECT_COLUMNS, build_records, effect_ref
 from app.services.terms import PRIORITY, terms_for
 from app.text import MAX_NAME_LENGTH
 

@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
 from app.errors import NoRecord, UnknownSource
 from app.models import DrugEffect, DrugEffectSource, Effect, Source, StoredRecord
+from app.readmodel.compose import EFFECT_COLUMNS, build_records, effect_ref, stored_bodies
+from app.readmodel.pages import RecordPage, page_of
 from app.schemas.common import DrugRef
 from app.schemas.effect import ContextRow, DrugContexts
 from app.schemas.record import DrugEffectDetail, DrugEffectRecord
 from app.services.names import resolve_drug, resolve_effect
-from app.services.pages import RecordPage, page_of
-from app.services.records import EFFECT_COLUMNS, build_records, effect_ref, stored_bodies
 from app.services.terms import best_per_drug_and_context, term_matches
 
 CONTEXT_ORDER = list(Context)

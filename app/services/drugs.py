@@ -18,13 +18,13 @@ from app.models import (
     DrugWarning,
 )
 from app.models.drug import TEXT_ATTRIBUTES
+from app.readmodel.citations import cites_of, get
+from app.readmodel.pages import page_of
 from app.schemas.common import ClassRef, Page
 from app.schemas.drug import DrugDetail, DrugSummary
-from app.services.citations import cites_of, get
 from app.services.classes import resolve_class
 from app.services.effects import effect_counts, grouped
 from app.services.names import resolve_drug
-from app.services.pages import page_of
 from app.services.text_filter import listed_ids
 
 ATTRIBUTES = (*TEXT_ATTRIBUTES, "dependence_risk", "formulations")

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from app.enums import Context
 from app.errors import InvalidParameter
 from app.models import Drug, DrugEffect, Effect, Source
+from app.readmodel.compose import record_json
 from app.services.drugs import drug_details
 from app.services.effects import effect_details
 from app.services.meta import API_VERSION, data_version
-from app.services.records import record_json
 
 KINDS = ("drugs", "effects", "drug-effects")
 CHUNK = {"drugs": 100, "effects": 200, "drug-effects": 500}

@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from app.enums import WarningKind
 from app.models import Drug, DrugEffect, DrugUse, DrugWarning, Effect, StoredRecord
+from app.readmodel.citations import cites_of, get
+from app.readmodel.compose import stored_bodies
 from app.services import fhir_extensions as ext
-from app.services.citations import cites_of, get
 from app.services.fhir_common import PREFIXES, Resource, coding, drug_id, meta, present, ready
 from app.services.fhir_extensions import cites_data
-from app.services.records import stored_bodies
 
 
 def clinical_uses(session: Session, base: str, ids: list[str]) -> list[Resource]:

@@ -5,9 +5,9 @@ from sqlalchemy.orm import Session
 
 from app.errors import UnknownSource
 from app.models import Source, SourceAnchor
+from app.readmodel.pages import page_of
 from app.schemas.common import Page
 from app.schemas.source import SourceBacking, SourceDetail, SourceSummary
-from app.services.pages import page_of
 
 NOTHING = {"drugs": 0, "drug_effects": 0, "evidence": 0, "statements": 0, "drug_slugs": []}
 

@@ -10,9 +10,9 @@ from typing import Any
 import orjson
 
 from app.enums import Context
+from app.readmodel.compose import model_data
 from app.schemas.common import DISCLAIMER, EffectRef
 from app.schemas.symptom import FoundAs, SymptomCheckResult, Timing
-from app.services.records import model_data
 
 
 @dataclass(slots=True)

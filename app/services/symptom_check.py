@@ -23,12 +23,12 @@ from app.enums import (
     TimingVerdict,
     WarningKind,
 )
+from app.readmodel.citations import cites_of, get
+from app.readmodel.compose import effect_data, effect_ref, marked, record_json
 from app.schemas.record import Onset
 from app.schemas.symptom import FoundAs, Medication, SymptomCheckInput, SymptomCheckResult
 from app.services import symptom_reads as reads
-from app.services.citations import cites_of, get
 from app.services.names import Ref, how_named, resolve_drugs, resolve_effect
-from app.services.records import effect_data, effect_ref, marked, record_json
 from app.services.symptom_answer import Explained, SymptomAnswer
 from app.services.symptom_reads import Candidate
 from app.services.terms import PRIORITY, term_matches

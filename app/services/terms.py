@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from app.enums import TermMatch
 from app.models import Drug, DrugEffect, Effect
 from app.models.drug_effect import effect_list_order
+from app.readmodel.compose import EFFECT_COLUMNS, effect_ref
 from app.schemas.record import MatchedVia
-from app.services.records import EFFECT_COLUMNS, effect_ref
 
 PRIORITY = {TermMatch.exact: 0, TermMatch.narrower_term: 1, TermMatch.broader_term: 2}
 

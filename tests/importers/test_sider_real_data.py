@@ -40,7 +40,7 @@ from tests.conftest import (
     separate_database,
     settings_for,
 )
-from tests.importers.test_read_model import LIST_FILTERS, effect_list_both_ways
+from tests.readmodel.test_read_model import LIST_FILTERS, effect_list_both_ways
 
 pytestmark = [
     pytest.mark.skipif(

@@ -17,13 +17,13 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.enums import AliasKind, DrugCodeSystem, Release, SourceKind
-from app.importers import derived
 from app.importers.load_lock import take_load_lock
 from app.importers.sider_mapping import NOT_A_NAME
 from app.importers.terminology import common
 from app.importers.terminology.files import ATC_SUBSTANCE, TerminologyError, checksum, read_rrf
 from app.importers.terminology.report import TerminologyReport
 from app.models import Alias, Citation, Drug
+from app.readmodel import refresh as derived
 from app.text import ingredient_key, name_key, slugify
 
 IMPORTER = "rxnorm-importer-1"  # bump when the same files would be written differently

@@ -9,16 +9,19 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.enums import Context, IncidenceBand
-from app.importers import derived, derived_records, derived_update, sider_write
+from app.importers import sider_write
 from app.importers.seed import load_seed
 from app.importers.seed_files import read_seed
 from app.importers.sider import import_sider
 from app.models import Citation, DataRelease, Drug, DrugEffect, Effect, Evidence, StoredRecord
+from app.readmodel import refresh as derived
+from app.readmodel import stored as derived_records
+from app.readmodel import update as derived_update
+from app.readmodel.compose import READ_MODEL, RECORD_FORMAT, build_records, compose_record_json
+from app.readmodel.pages import record_page
 from app.schemas.common import Page
 from app.schemas.record import DrugEffectRecord
 from app.services.drug_effects import RecordFilters, ranked_page
-from app.services.pages import record_page
-from app.services.records import READ_MODEL, RECORD_FORMAT, build_records, compose_record_json
 from app.services.terms import best_per_drug_and_context, term_matches
 from tests.conftest import SEED_DIR, SIDER_FIXTURES
 

@@ -41,14 +41,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from app.db_bulk import analyze, id_ranges
 from app.enums import (
     Release,
 )
-from app.importers.bulk import analyze, id_ranges
 from app.importers.derived_keys import rekey
-from app.importers.derived_records import store_records
-from app.importers.derived_rules import Record, flag, rank, summary
-from app.importers.derived_update import DERIVED, RANGE, RecordUpdates
 from app.importers.terminology_links import link
 from app.models import (
     Citation,
@@ -62,6 +59,9 @@ from app.models import (
     Source,
     SourceAnchor,
 )
+from app.readmodel.rules import Record, flag, rank, summary
+from app.readmodel.stored import store_records
+from app.readmodel.update import DERIVED, RANGE, RecordUpdates
 
 CHUNK = 5000
 

@@ -34,9 +34,9 @@ from app.models import (
     SourceAnchor,
     StoredRecord,
 )
+from app.readmodel.citations import cites_of, get
 from app.schemas.common import EffectRef
 from app.schemas.record import DrugEffectRecord, MatchedVia
-from app.services.citations import cites_of, get
 
 EFFECT_COLUMNS = (
     Effect.slug,

@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from app.importers.bulk import analyze, id_ranges, write_rows
+from app.db_bulk import analyze, id_ranges, write_rows
 from app.models import Drug, DrugEffect
 from app.models.drug_effect import effect_list_order
 

@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from app.importers.bulk import id_ranges, write_rows
+from app.db_bulk import id_ranges, write_rows
 from app.models import DataRelease, DrugEffect, StoredRecord
-from app.services.records import READ_MODEL, RECORD_FORMAT, compose_record_json, is_current
+from app.readmodel.compose import READ_MODEL, RECORD_FORMAT, compose_record_json, is_current
 
 __all__ = ["is_current", "store_records"]
 
