@@ -22,7 +22,7 @@ from app.api.deps import MAX_OFFSET
 from app.db import Database
 from app.enums import BodySystem, Context, IncidenceBand
 from app.errors import AppError
-from app.readmodel.pages import RecordPage
+from app.readmodel import RecordPage
 from app.schemas.common import DISCLAIMER
 from app.schemas.symptom import MAX_MEDICATIONS, Medication, SymptomCheckInput
 from app.services import comparison, drug_effects, lookup, symptom_check

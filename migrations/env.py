@@ -19,7 +19,7 @@ import app.models  # noqa: F401  (registers every table)
 from app.config import get_settings
 from app.db import make_engine
 from app.models import Base
-from app.readmodel.compose import READ_MODEL
+from app.readmodel import READ_MODEL
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import AnchorKind, Context, IncidenceBand, Release, SourceKind
+from app.importers.recompute import recompute
 from app.importers.sider_incidence import FreqRow, row_band
 from app.models import Drug, DrugEffect, Effect, Evidence, Source, SourceAnchor
-from app.readmodel import refresh as derived
 from app.text import ingredient_key, name_key, slugify
 
 
@@ -87,6 +87,6 @@ def make_record(
             )
         )
     session.flush()
-    derived.refresh(session)  # as the loaders do after every write
+    recompute(session)  # as the loaders do after every write
     session.expire_all()
     return record

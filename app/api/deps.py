@@ -12,7 +12,7 @@ from app.db import Answer
 from app.enums import BodySystem, Context, IncidenceBand
 from app.errors import RepeatedParameter, UnknownParameter
 from app.http_cache import etag_for
-from app.readmodel.pages import RecordPage
+from app.readmodel import RecordPage
 from app.schemas.common import Page, PageLink, PageLinks
 from app.schemas.comparison import ComparisonRead
 from app.text import MAX_NAME_LENGTH, PRINTABLE

@@ -10,7 +10,7 @@ from app.api.deps import StrictQuery, respond
 from app.api.docs import problem_responses, read_responses
 from app.db import Answer, DatabaseDep
 from app.errors import problem
-from app.readmodel.compose import RECORD_FORMAT, is_current
+from app.readmodel import is_current, stored_format
 from app.schemas.meta import Health, ProblemTypeRead, VocabulariesRead
 from app.schemas.source import MetaRead
 from app.services import meta
@@ -90,7 +90,7 @@ async def readyz(request: Request, db: DatabaseDep) -> Health | Response:
         logger.warning("not ready: %s", detail)
         return problem(request, problems.SERVICE_UNAVAILABLE, "The database schema is not current.")
     if not built:
-        logger.warning("not ready: the read model is not in format %s", RECORD_FORMAT)
+        logger.warning("not ready: the read model is not in format %s", stored_format())
         return problem(request, problems.SERVICE_UNAVAILABLE, NOT_BUILT)
     return Health(status="ready")
 

@@ -23,6 +23,7 @@ from app.enums import Release, SourceKind
 from app.importers import terminology_links
 from app.importers.hpo_obo import HpoRelease, packaged_obo, read_obo
 from app.importers.load_lock import take_load_lock
+from app.importers.recompute import recompute
 from app.importers.terminology_release import (
     TerminologyReport,
     is_unchanged,
@@ -30,7 +31,6 @@ from app.importers.terminology_release import (
     upsert_source,
 )
 from app.models import HpoLaySynonym, HpoTerm, HpoTermCui, HpoTermParent
-from app.readmodel import refresh as derived
 
 IMPORTER = "hpo-importer-1"  # bump when the same file would be written differently
 SOURCE_SLUG = "hpo"
@@ -51,7 +51,7 @@ def import_hpo(
     rows = _replace_tables(session, release)
     upsert_source(session, _source(release), {ANCHOR: _anchor_label(release)})
     record_release(session, Release.hpo.value, checksum)
-    derived.refresh(session)
+    recompute(session)
     return TerminologyReport(
         changed=True,
         version=release.version,

@@ -22,6 +22,7 @@ from app.enums import Release, SourceKind
 from app.importers import terminology_links
 from app.importers.load_lock import take_load_lock
 from app.importers.meddra_files import MeddraRelease, read_meddra
+from app.importers.recompute import recompute
 from app.importers.terminology_release import (
     TerminologyReport,
     is_unchanged,
@@ -29,7 +30,6 @@ from app.importers.terminology_release import (
     upsert_source,
 )
 from app.models import MeddraLlt, MeddraPt, MeddraSoc
-from app.readmodel import refresh as derived
 from app.text import name_key
 
 IMPORTER = "meddra-importer-1"  # bump when the same files would be written differently
@@ -53,7 +53,7 @@ def import_meddra(
     rows = _replace_tables(session, release)
     upsert_source(session, _source(release), ANCHORS)
     record_release(session, Release.meddra.value, checksum)
-    derived.refresh(session)
+    recompute(session)
     return TerminologyReport(
         changed=True,
         version=release.version,

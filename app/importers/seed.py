@@ -16,6 +16,7 @@ from sqlalchemy import delete, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import Release
+from app.importers.recompute import recompute
 from app.importers.seed_drug_effects import load_drug_effects
 from app.importers.seed_files import SeedData, anchors_of
 from app.importers.seed_models import Cited, SeedDrug, SeedEffect
@@ -37,8 +38,7 @@ from app.models import (
     SourceAnchor,
 )
 from app.models.drug import TEXT_ATTRIBUTES
-from app.readmodel import refresh as derived
-from app.readmodel import stored as derived_records
+from app.readmodel import is_current
 from app.text import ingredient_key, name_key
 
 logger = logging.getLogger(__name__)
@@ -59,7 +59,7 @@ def load_seed(session: Session, seed: SeedData, *, force: bool = False) -> SeedR
     counts = (len(seed.sources), len(seed.drugs), len(seed.effects), len(seed.drug_effects))
     release = session.get(DataRelease, RELEASE.value)
     unchanged = release is not None and release.checksum == seed.checksum
-    if unchanged and not force and derived_records.is_current(session):
+    if unchanged and not force and is_current(session):
         return SeedReport(False, *counts)
     anchors = _write_sources(session, seed)
     # Documents have no rows of their own values; rows under a curated source are the record-
@@ -81,7 +81,7 @@ def load_seed(session: Session, seed: SeedData, *, force: bool = False) -> SeedR
     load_drug_effects(session, seed.drug_effects, anchors, drugs, effects)
     _retire(session, Drug, set(drugs.values()))
     _retire(session, Effect, set(effects.values()))
-    derived.refresh(session)
+    recompute(session)
     now = datetime.now(UTC)
     if release is None:
         session.add(DataRelease(name=RELEASE.value, checksum=seed.checksum, loaded_at=now))

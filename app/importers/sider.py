@@ -28,6 +28,7 @@ from app.enums import Context, Release, SourceKind
 from app.importers import terminology_links
 from app.importers.derived_keys import rekey
 from app.importers.load_lock import take_load_lock
+from app.importers.recompute import recompute
 from app.importers.release_guard import Guard, check_release, release_counts
 from app.importers.sider_aliases import alias_rows
 from app.importers.sider_files import (
@@ -61,8 +62,7 @@ from app.models import (
     Source,
     SourceAnchor,
 )
-from app.readmodel import refresh as derived
-from app.readmodel import stored as derived_records
+from app.readmodel import is_current
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def import_sider(
     checksum = f"{IMPORTER}:{files.checksum}"[:64]
     release = session.get(DataRelease, RELEASE.value)
     unchanged = release is not None and release.checksum == checksum
-    if unchanged and not force and derived_records.is_current(session):
+    if unchanged and not force and is_current(session):
         return SiderReport(changed=False, seconds=time.perf_counter() - started)
     last = release.checksum.split(":")[0] if release is not None else IMPORTER
     guard = Guard(allow_shrink, None if last == IMPORTER else f"{last} -> {IMPORTER}")
@@ -210,7 +210,7 @@ def _write(
     aliases += _insert(session, Alias, terms)
     _cite_release(session, anchors)
     progress("computing summaries", 0, 1)
-    derived.refresh(session)
+    recompute(session)
     progress("computing summaries", 1, 1)
     if data.decoding.latin1_lines:
         skipped[f"{MAPPING}: lines read as Latin-1 (first {data.decoding.first})"] += (

@@ -8,7 +8,7 @@ its summary is app/importers/derived.py's job.
 from dataclasses import dataclass
 
 from app.enums import IncidenceBand
-from app.readmodel.rules import band_of_fraction
+from app.readmodel import band_of_fraction
 
 WORD_BANDS = {
     "very common": IncidenceBand.very_common,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import AnchorKind
 from app.models import DataRelease, Source, SourceAnchor
-from app.readmodel import stored as derived_records
+from app.readmodel import is_current
 
 
 class TerminologyError(Exception):
@@ -28,7 +28,7 @@ class TerminologyReport:
 def is_unchanged(session: Session, release: str, checksum: str) -> bool:
     """The same files by the same loader, and the read model is the code's."""
     row = session.get(DataRelease, release)
-    return row is not None and row.checksum == checksum and derived_records.is_current(session)
+    return row is not None and row.checksum == checksum and is_current(session)
 
 
 def record_release(session: Session, release: str, checksum: str) -> None:

@@ -1,5 +1,3 @@
-from typing import Any
-
 from sqlalchemy import (
     Boolean,
     Float,
@@ -9,8 +7,6 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    case,
-    func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -164,35 +160,3 @@ class DrugEffectSource(Base):
     source_id: Mapped[int] = mapped_column(
         ForeignKey("source.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-
-
-# An excess over placebo this small (half a percentage point) is placebo level: such records
-# are listed below those with a real excess (a drug's list and an effect's).
-PLACEBO_MARGIN = 0.005
-
-
-def effect_list_order(
-    flag: Any,
-    summary_rank: Any,
-    frequency: Any,
-    excess: Any,
-    drug_name: Any,
-    context: Any,
-    record_id: Any,
-) -> list[Any]:
-    """The order of an effect's list of drugs (the reverse lookup): unflagged first; records
-    at placebo level (excess over placebo at most half a point) after the others; then most
-    frequent (band, then the excess over placebo where measured, else the median); then drug
-    name, context and id. One definition: the read model numbers `effect_rank` by it, and the
-    reverse lookup through other terms sorts by it. Unflagged first, like a drug's
-    `list_rank`, makes a list's unflagged total its last rank."""
-    placebo_level = case((excess <= PLACEBO_MARGIN, 1), else_=0)
-    return [
-        flag.isnot(None),
-        placebo_level,
-        summary_rank.desc(),
-        func.coalesce(excess, frequency).desc().nulls_last(),
-        drug_name,
-        context,
-        record_id,
-    ]

@@ -1,18 +1,15 @@
-"""The one builder of drug-effect records (schemas.record.DrugEffectRecord), and their reads.
+"""The one builder of drug-effect records (schemas.record.DrugEffectRecord).
 
 `compose_record_json` builds records from their rows (six statements whatever their number:
 the records with their drug and effect, the citations of their parts, their items, the items'
 citations, the sources' own rows, the sources behind each record) as plain data dumped with
-orjson: validating 145k models cost a third of the build at every load; a test holds every
-stored record to what the model would write (byte for byte). The read model
-(importers/derived.py) stores its output in `drug_effect_record` at the end of every load,
-so requests read records rather than assemble them: `record_json` answers the stored bytes
-(list pages splice them), `build_records` the same as models (compare, the symptom check, FHIR).
-Measured in `make bench`: composing a page of 20 took ~3 ms, reading it ~0.2 ms.
+orjson: validating 145k models cost a third of the build at every load. Tests hold every
+stored record to what the model would write (byte for byte) and the composed keys to the
+schema's fields, recursively (tests/readmodel/test_record_shape.py). The read model stores
+its output at the end of every load (stored.py), and requests read it from there.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -21,9 +18,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.enums import ItemKind, TermMatch
-from app.errors import ReadModelNotBuilt
 from app.models import (
-    DataRelease,
     Drug,
     DrugEffect,
     DrugEffectItem,
@@ -32,89 +27,9 @@ from app.models import (
     Evidence,
     Source,
     SourceAnchor,
-    StoredRecord,
 )
 from app.readmodel.citations import cites_of, get
-from app.schemas.common import EffectRef
-from app.schemas.record import DrugEffectRecord, MatchedVia
-
-EFFECT_COLUMNS = (
-    Effect.slug,
-    Effect.name,
-    Effect.kind,
-    Effect.body_system,
-    Effect.body_system_approximate,
-)
-
-
-def effect_ref(row: Any) -> EffectRef:
-    return EffectRef(
-        slug=row.slug,
-        name=row.name,
-        kind=row.kind,
-        body_system=row.body_system,
-        body_system_approximate=row.body_system_approximate,
-    )
-
-
-# Bump when the read model writes something new (a different record, a new derived column):
-# until a load rebuilds it, /readyz says not ready (data_release `read-model` holds the format
-# the read model was built in). record-3: effect_rank. record-4: effect_rank unflagged first.
-# record-5: label terms on measurements, the system_heading flag, the evidence-weighed order.
-# record-6: matched_via always an object (`exact` as stored). record-7: name keys read British
-# spellings as American ones (app.text.SPELLINGS): stored keys need a load. record-8: effects
-# say whether their body system is approximate (HPO).
-RECORD_FORMAT = "record-8"
-READ_MODEL = "read-model"  # the data_release row holding the stored records' format
-# Stored records are `exact`; a question about another term changes only the kind (the
-# record's effect is the term it is about either way).
-_UNMARKED = b'"matched_via":{"kind":"exact",'
-
-
-def is_current(session: Session) -> bool:
-    """Whether the stored records have the format this code writes."""
-    stored = session.scalar(select(DataRelease.checksum).where(DataRelease.name == READ_MODEL))
-    return stored == RECORD_FORMAT
-
-
-def record_json(
-    session: Session, ids: Sequence[int], matched: Mapping[int, MatchedVia] | None = None
-) -> list[bytes]:
-    """The stored records IDS as JSON, in that order; `matched` marks those that answer for
-    another term (the one part of a record that depends on the question)."""
-    if not ids:
-        return []
-    stored: dict[int, bytes] = dict(session.connection().execute(_STORED, {"ids": list(ids)}).all())
-    return stored_bodies([(i, stored.get(i)) for i in ids], matched)
-
-
-def stored_bodies(
-    rows: Iterable[Sequence[Any]], matched: Mapping[int, MatchedVia] | None = None
-) -> list[bytes]:
-    """The bodies of (record id, ..., stored body) rows, marked where `matched` says; a record
-    without its stored body means the read model was not built (a 503, never a partial page)."""
-    out = []
-    for row in rows:
-        record_id, body = row[0], row[-1]
-        if body is None:
-            raise ReadModelNotBuilt()
-        mark = (matched or {}).get(record_id)
-        out.append(marked(bytes(body), TermMatch.exact if mark is None else mark.kind))
-    return out
-
-
-def marked(body: bytes, kind: TermMatch) -> bytes:
-    """A stored body answering for another term: its `matched_via` kind set to KIND."""
-    if kind is TermMatch.exact:
-        return body
-    return body.replace(_UNMARKED, b'"matched_via":{"kind":"' + kind.encode() + b'",', 1)
-
-
-def build_records(
-    session: Session, ids: Sequence[int], matched: Mapping[int, MatchedVia] | None = None
-) -> list[DrugEffectRecord]:
-    """The records IDS as models, in that order (see record_json)."""
-    return [DrugEffectRecord.model_validate_json(b) for b in record_json(session, ids, matched)]
+from app.readmodel.effect_refs import effect_data
 
 
 def compose_record_json(session: Session, low: int, high: int) -> list[tuple[int, bytes]]:
@@ -173,16 +88,6 @@ def model_data(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.__pydantic_serializer__.to_python(value, mode="json")
     raise TypeError(type(value).__name__)
-
-
-def effect_data(row: Any) -> dict[str, Any]:
-    return {
-        "slug": row.slug,
-        "name": row.name,
-        "kind": row.kind,
-        "body_system": row.body_system,
-        "body_system_approximate": row.body_system_approximate,
-    }
 
 
 def _incidence(de: Any, row: Any, cites: Any, measurements: list[dict[str, Any]]) -> dict[str, Any]:
@@ -273,7 +178,6 @@ def _sources(session: Session, wanted: dict[str, int]) -> dict[int, list[dict[st
 
 # The statements, built once (building them per call cost as much as running them); Core
 # tables, not ORM entities: rows, not objects.
-_IDS: Any = bindparam("ids", expanding=True)
 _LOW: Any = bindparam("low")
 _HIGH: Any = bindparam("high")
 _de, _drug, _effect = DrugEffect.__table__, Drug.__table__, Effect.__table__
@@ -286,8 +190,6 @@ _EFFECT = (
     _effect.c.body_system,
     _effect.c.body_system_approximate,
 )
-_stored: Any = StoredRecord.__table__
-_STORED = select(_stored.c.drug_effect_id, _stored.c.body).where(_stored.c.drug_effect_id.in_(_IDS))
 _RECORDS = (
     select(
         *_de.c,

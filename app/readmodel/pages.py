@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.readmodel.compose import record_json
+from app.readmodel.stored import record_json
 from app.schemas.common import Page
 from app.schemas.record import MatchedVia
 

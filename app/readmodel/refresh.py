@@ -1,7 +1,8 @@
-"""The read model: every derived value, computed in one place, after every load.
+"""The read model's one entry for loaders: every derived value, computed in one place.
 
-Every loader (the seed, each import) calls `refresh(session)` at the end of its transaction,
-and nothing else writes these columns. Per drug-effect record:
+Every load ends with `refresh(session)` in its transaction (app/importers/recompute.py: the
+loaders' step that first rekeys names and links terminologies), and nothing else writes these
+columns. Per drug-effect record:
 
 - the **summary incidence** (how sources combine): measured percentages and ranges from labels
   (the median of the record's active rows, their lowest and highest bound beside it) beat
@@ -9,16 +10,15 @@ and nothing else writes these columns. Per drug-effect record:
   a curated document's wording (no band), which beats a label listing the effect without any
   frequency. Placebo rows give the placebo frequency (their median). Sources' own values are
   never overwritten; the summary only sits next to them;
-- the **flag** of an imported record unlikely to be an effect of the drug (FLAG_RULES in
-  derived_rules.py; records a curated document states are never flagged), left out of
+- the **flag** of an imported record unlikely to be an effect of the drug (rules.flag, worded
+  by FLAG_RULES; records a curated document states are never flagged), left out of
   default answers;
 - the **list position** in its drug's list: unflagged first, then most frequent first; and
-  in its effect's list (`effect_rank`, the reverse lookup's order, models.effect_list_order).
+  in its effect's list (`effect_rank`, the reverse lookup's order): both orders are order.py.
 
-The rules are derived_rules.py; this module reads the records and has derived_update.py
-write what they give.
-And per record, the sources behind it (DrugEffectSource), for the `source` filter, and the
-record itself as the API serves it (derived_records.py).
+The rules are rules.py; this module reads the records and has update.py write what they
+give. And per record, the sources behind it (DrugEffectSource, record_sources.py), for the
+`source` filter, and the record itself as the API serves it (stored.py).
 
 The pass streams records drug by drug, so memory is bounded by the largest drug, and writes
 only values that changed.
@@ -31,45 +31,35 @@ from typing import Any
 from sqlalchemy import (
     Enum,
     String,
-    delete,
     func,
-    insert,
     select,
     type_coerce,
-    union,
-    update,
 )
 from sqlalchemy.orm import Session
 
-from app.db_bulk import analyze, id_ranges
+from app.db_bulk import analyze
 from app.enums import (
     Release,
 )
-from app.importers.derived_keys import rekey
-from app.importers.terminology_links import link
 from app.models import (
     Citation,
-    Drug,
     DrugEffect,
-    DrugEffectItem,
-    DrugEffectSource,
     DrugUse,
     Effect,
     Evidence,
-    Source,
     SourceAnchor,
 )
-from app.readmodel.rules import Record, flag, rank, summary
+from app.readmodel.order import rank
+from app.readmodel.record_sources import write_record_sources, write_source_backing
+from app.readmodel.rules import Record, flag, summary
 from app.readmodel.stored import store_records
-from app.readmodel.update import DERIVED, RANGE, RecordUpdates
+from app.readmodel.update import DERIVED, RecordUpdates
 
 CHUNK = 5000
 
 
 def refresh(session: Session) -> int:
     """Recompute the read model; returns how many records changed."""
-    rekey(session)  # name keys in the current rule (app.text.name_key), before any name join
-    link(session)  # effects' MedDRA codes, body systems, kinds and aliases from terminologies
     analyze(session)  # the load's rows in the planner's statistics
     changed = 0
     document_sources = _document_sources(session)
@@ -85,8 +75,8 @@ def refresh(session: Session) -> int:
                 row_changed = tuple(r.values[k] for k in DERIVED) != r.current
                 updates.add({"id": r.id, **r.values, "changed": row_changed})
                 changed += row_changed
-    _record_sources(session)
-    _source_backing(session)
+    write_record_sources(session)
+    write_source_backing(session)
     store_records(session)  # last: a record shows its summary, flag and sources
     return changed
 
@@ -184,73 +174,3 @@ def _text(column: Any) -> Any:
     return (
         type_coerce(column, String).label(column.key) if isinstance(column.type, Enum) else column
     )
-
-
-def _record_sources(session: Session) -> None:
-    """Rebuild record -> source from citations (parts and items) and evidence, a range of
-    records at a time (10x SIDER on PostgreSQL: 37 s as one statement)."""
-    for low, high in id_ranges(session, DrugEffect.id, RANGE):
-        by_part = (
-            select(Citation.drug_effect_id, SourceAnchor.source_id)
-            .join(SourceAnchor, SourceAnchor.id == Citation.anchor_id)
-            .where(Citation.drug_effect_id.between(low, high))
-        )
-        by_item = (
-            select(DrugEffectItem.drug_effect_id, SourceAnchor.source_id)
-            .join(Citation, Citation.drug_effect_item_id == DrugEffectItem.id)
-            .join(SourceAnchor, SourceAnchor.id == Citation.anchor_id)
-            .where(DrugEffectItem.drug_effect_id.between(low, high))
-        )
-        by_evidence = select(Evidence.drug_effect_id, Evidence.source_id).where(
-            Evidence.drug_effect_id.between(low, high)
-        )
-        session.execute(
-            delete(DrugEffectSource).where(DrugEffectSource.drug_effect_id.between(low, high))
-        )
-        session.execute(
-            insert(DrugEffectSource).from_select(
-                ["drug_effect_id", "source_id"], union(by_part, by_item, by_evidence)
-            )
-        )
-
-
-MAX_DRUG_SLUGS = 100
-
-
-def _source_backing(session: Session) -> None:
-    """Per source: drugs, records, rows and statements it backs (the /v1/sources figures)."""
-    conn = session.connection()
-    records = dict(
-        conn.execute(
-            select(DrugEffectSource.source_id, func.count()).group_by(DrugEffectSource.source_id)
-        ).all()
-    )
-    drugs: dict[int, list[str]] = {}
-    for source_id, slug in conn.execute(
-        select(DrugEffectSource.source_id, Drug.slug)
-        .join(DrugEffect, DrugEffect.id == DrugEffectSource.drug_effect_id)
-        .join(Drug, Drug.id == DrugEffect.drug_id)
-        .distinct()
-        .order_by(DrugEffectSource.source_id, Drug.slug)
-    ):
-        drugs.setdefault(source_id, []).append(slug)
-    evidence = dict(
-        conn.execute(select(Evidence.source_id, func.count()).group_by(Evidence.source_id)).all()
-    )
-    statements = dict(
-        conn.execute(
-            select(SourceAnchor.source_id, func.count())
-            .join(Citation, Citation.anchor_id == SourceAnchor.id)
-            .group_by(SourceAnchor.source_id)
-        ).all()
-    )
-    for source_id in conn.execute(select(Source.id)).scalars():
-        slugs = drugs.get(source_id, [])
-        backing = {
-            "drugs": len(slugs),
-            "drug_effects": records.get(source_id, 0),
-            "evidence": evidence.get(source_id, 0),
-            "statements": statements.get(source_id, 0),
-            "drug_slugs": slugs[:MAX_DRUG_SLUGS],
-        }
-        conn.execute(update(Source).where(Source.id == source_id).values(backing=backing))

@@ -1,7 +1,8 @@
-"""The read model's rules: the summary incidence, the flags and the list order of a record.
+"""The read model's rules: the summary incidence and the flags of a record.
 
-Pure functions over one drug's records (derived.py reads them and writes what these return);
-the rules are stated in derived.py's docstring and README "How sources combine".
+Pure functions over one drug's records (refresh.py reads them and writes what these return;
+the order of the lists is order.py); the rules are stated in refresh.py's docstring and
+README "How sources combine". The flags' texts are the vocabulary's (effect_vocabularies.py).
 """
 
 import re
@@ -9,8 +10,8 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.effect_vocabularies import FLAG_RULES
 from app.enums import INCIDENCE_RANK, Context, Flag, IncidenceBand, IncidenceBasis
-from app.models.drug_effect import PLACEBO_MARGIN
 
 CIOMS_FLOORS = (  # lowest fraction of each band, most frequent first
     (0.1, IncidenceBand.very_common),
@@ -39,15 +40,6 @@ HEADING_TERMS = frozenset(
 
 # Withdrawal from something other than the drug (alcohol, tobacco): UMLS CUIs of the PTs.
 OTHER_SUBSTANCE_WITHDRAWAL = {"C0236663": "alcohol", "C1167842": "tobacco"}
-FLAG_RULES = {
-    Flag.procedure_or_therapy: "the term names a procedure or a therapy, not an effect "
-    "(a MedDRA term ending in 'therapy', 'procedure' or 'operation', or 'Surgery')",
-    Flag.indication: "the term is an indication of this drug in the same release, and no "
-    "frequency of it is given among the drug's adverse reactions",
-    Flag.system_heading: "the term is a label's system-organ-class heading read as an effect "
-    "(a whole body system, not a specific effect)",
-    Flag.other_substance_withdrawal: "withdrawal from another substance, not from this drug",
-}
 
 
 def band_of_fraction(fraction: float) -> IncidenceBand:
@@ -149,42 +141,6 @@ def flag(r: Record, indications: set[str]) -> dict[str, Any]:
         # the indications say.
         flag = Flag.indication
     return {"flag": flag, "flag_reason": FLAG_RULES[flag] if flag else None}
-
-
-def evidence_order(r: Record, prevalence: int) -> tuple[Any, ...]:
-    """How a pharmacist weighs a record, strongest first (smaller sorts first): a measured
-    excess over placebo (or the measured median where no placebo is known), then frequency
-    words from labels by band, then a curated document's wording, then a bare listing; within
-    those without numbers, effects that labels list for more drugs first (a drug listed
-    without any frequency, like warfarin, is not read alphabetically). Placebo-level records
-    (excess within PLACEBO_MARGIN) go below every other unflagged record."""
-    v = r.values
-    excess = v["excess_over_placebo"]
-    placebo_level = excess is not None and excess <= PLACEBO_MARGIN
-    if v["frequency"] is not None:
-        tier, strength = 0, excess if excess is not None else v["frequency"]
-    elif v["basis"] == IncidenceBasis.label_words:
-        tier, strength = 1, float(v["summary_rank"])
-    elif v["basis"] == IncidenceBasis.document_wording:
-        tier, strength = 2, 0.0
-    else:
-        tier, strength = 3, 0.0
-    return (v["flag"] is not None, placebo_level, tier, -strength, -prevalence, not r.curated)
-
-
-def rank(records: list[Record], prevalence: dict[int, int]) -> None:
-    """Positions in the drug's list: unflagged first, then evidence_order; ties by name."""
-    order = sorted(
-        records,
-        key=lambda r: (
-            evidence_order(r, prevalence.get(r.effect_id, 0)),
-            r.effect_name.casefold(),
-            list(Context).index(r.context),
-            r.id,
-        ),
-    )
-    for position, r in enumerate(order, start=1):
-        r.values["list_rank"] = position
 
 
 def _states_number(text: str | None) -> bool:

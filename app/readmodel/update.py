@@ -1,6 +1,6 @@
 """The read model's write of derived values: one UPDATE of each record per load.
 
-derived.refresh computes each record's values (derived_rules.py) and hands them to
+refresh.py computes each record's values (rules.py, order.py) and hands them to
 `RecordUpdates`, which writes them, with the effect rank numbered over the new values, in
 ranges of record ids.
 """
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from app.db_bulk import analyze, id_ranges, write_rows
 from app.models import Drug, DrugEffect
-from app.models.drug_effect import effect_list_order
+from app.readmodel.order import effect_list_order
 
 DERIVED = (
     "summary_band",

@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 from app.enums import TermMatch, WarningKind
 from app.errors import InvalidParameter, TooFewDrugs, TooManyDrugs
 from app.models import Drug, DrugEffect, DrugWarning, Effect
-from app.readmodel.citations import cites_of, get
-from app.readmodel.compose import EFFECT_COLUMNS, build_records, effect_ref
+from app.readmodel import EFFECT_COLUMNS, build_records, cites_of, effect_ref, get
 from app.schemas.common import EffectRef
 from app.schemas.comparison import ComparisonRead
 from app.schemas.record import MatchedVia

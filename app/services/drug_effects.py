@@ -11,8 +11,14 @@ from sqlalchemy.orm import Session
 from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
 from app.errors import NoRecord, UnknownSource
 from app.models import DrugEffect, DrugEffectSource, Effect, Source, StoredRecord
-from app.readmodel.compose import EFFECT_COLUMNS, build_records, effect_ref, stored_bodies
-from app.readmodel.pages import RecordPage, page_of
+from app.readmodel import (
+    EFFECT_COLUMNS,
+    RecordPage,
+    build_records,
+    effect_ref,
+    page_of,
+    stored_bodies,
+)
 from app.schemas.common import DrugRef
 from app.schemas.effect import ContextRow, DrugContexts
 from app.schemas.record import DrugEffectDetail, DrugEffectRecord

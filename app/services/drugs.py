@@ -18,8 +18,7 @@ from app.models import (
     DrugWarning,
 )
 from app.models.drug import TEXT_ATTRIBUTES
-from app.readmodel.citations import cites_of, get
-from app.readmodel.pages import page_of
+from app.readmodel import cites_of, get, page_of
 from app.schemas.common import ClassRef, Page
 from app.schemas.drug import DrugDetail, DrugSummary
 from app.services.classes import resolve_class

@@ -9,9 +9,16 @@ from sqlalchemy.orm import Session
 
 from app.enums import BodySystem, Context
 from app.models import Alias, DrugEffect, Effect, EffectFact
-from app.readmodel.citations import cited, cites_of, get
-from app.readmodel.compose import EFFECT_COLUMNS, effect_ref
-from app.readmodel.pages import RecordPage, page_of, record_page
+from app.readmodel import (
+    EFFECT_COLUMNS,
+    RecordPage,
+    cited,
+    cites_of,
+    effect_ref,
+    get,
+    page_of,
+    record_page,
+)
 from app.schemas.common import EffectRef, Page
 from app.schemas.effect import EffectDetail
 from app.services.drug_effects import RecordFilters, ranked_page

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.enums import Context
 from app.errors import InvalidParameter
 from app.models import Drug, DrugEffect, Effect, Source
-from app.readmodel.compose import record_json
+from app.readmodel import record_json
 from app.services.drugs import drug_details
 from app.services.effects import effect_details
 from app.services.meta import API_VERSION, data_version

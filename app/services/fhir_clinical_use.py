@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import WarningKind
 from app.models import Drug, DrugEffect, DrugUse, DrugWarning, Effect, StoredRecord
-from app.readmodel.citations import cites_of, get
-from app.readmodel.compose import stored_bodies
+from app.readmodel import cites_of, get, stored_bodies
 from app.services import fhir_extensions as ext
 from app.services.fhir_common import PREFIXES, Resource, coding, drug_id, meta, present, ready
 from app.services.fhir_extensions import cites_data

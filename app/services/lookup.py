@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.enums import DrugCodeSystem
 from app.errors import InvalidParameter, UnknownDrug, UnknownEffect
 from app.models import Drug, DrugCode, DrugEffect, Effect, Evidence
-from app.readmodel.pages import page_of
+from app.readmodel import page_of
 from app.schemas.common import Page
 from app.schemas.lookup import LookupHit
 from app.text import name_key

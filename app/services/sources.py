@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import UnknownSource
 from app.models import Source, SourceAnchor
-from app.readmodel.pages import page_of
+from app.readmodel import page_of
 from app.schemas.common import Page
 from app.schemas.source import SourceBacking, SourceDetail, SourceSummary
 

@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 
 from app.enums import Context
-from app.readmodel.compose import model_data
+from app.readmodel import model_data
 from app.schemas.common import DISCLAIMER, EffectRef
 from app.schemas.symptom import FoundAs, SymptomCheckResult, Timing
 

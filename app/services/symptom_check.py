@@ -23,8 +23,7 @@ from app.enums import (
     TimingVerdict,
     WarningKind,
 )
-from app.readmodel.citations import cites_of, get
-from app.readmodel.compose import effect_data, effect_ref, marked, record_json
+from app.readmodel import cites_of, effect_data, effect_ref, get, marked, record_json
 from app.schemas.record import Onset
 from app.schemas.symptom import FoundAs, Medication, SymptomCheckInput, SymptomCheckResult
 from app.services import symptom_reads as reads

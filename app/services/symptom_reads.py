@@ -20,7 +20,7 @@ from app.models import (
     Effect,
     EffectFact,
 )
-from app.readmodel.citations import Cites, cites_of
+from app.readmodel import Cites, cites_of
 from app.text import name_key
 
 Candidate = tuple[int, int, int, bool]  # record id, effect id, summary rank, flagged

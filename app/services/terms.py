@@ -14,8 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import TermMatch
 from app.models import Drug, DrugEffect, Effect
-from app.models.drug_effect import effect_list_order
-from app.readmodel.compose import EFFECT_COLUMNS, effect_ref
+from app.readmodel import EFFECT_COLUMNS, effect_list_order, effect_ref
 from app.schemas.record import MatchedVia
 
 PRIORITY = {TermMatch.exact: 0, TermMatch.narrower_term: 1, TermMatch.broader_term: 2}

@@ -14,11 +14,16 @@ from app.importers.seed import load_seed
 from app.importers.seed_files import read_seed
 from app.importers.sider import import_sider
 from app.models import Citation, DataRelease, Drug, DrugEffect, Effect, Evidence, StoredRecord
-from app.readmodel import refresh as derived
-from app.readmodel import stored as derived_records
-from app.readmodel import update as derived_update
-from app.readmodel.compose import READ_MODEL, RECORD_FORMAT, build_records, compose_record_json
-from app.readmodel.pages import record_page
+from app.readmodel import (
+    READ_MODEL,
+    build_records,
+    record_page,
+    record_sources,
+    stored,
+    stored_format,
+)
+from app.readmodel import update as record_updates
+from app.readmodel.compose import compose_record_json
 from app.schemas.common import Page
 from app.schemas.record import DrugEffectRecord
 from app.services.drug_effects import RecordFilters, ranked_page
@@ -43,7 +48,7 @@ def test_every_stored_record_is_what_the_builder_composes(session: Session) -> N
     assert session.execute(select(func.count()).select_from(cited.subquery())).scalar_one() > 0
     built = [r.model_dump_json().encode() for r in build_records(session, ids)]
     assert built == [body for _, body in composed]
-    assert session.get_one(DataRelease, READ_MODEL).checksum == RECORD_FORMAT
+    assert session.get_one(DataRelease, READ_MODEL).checksum == stored_format()
 
 
 async def test_a_list_page_is_a_valid_page_of_records(client: httpx.AsyncClient) -> None:
@@ -161,9 +166,9 @@ def test_a_load_in_small_ranges_writes_what_whole_statements_write(
         expected = _loaded(session)
         whole.rollback()
     monkeypatch.setattr(sider_write, "DRUGS_PER_STATEMENT", 2)
-    monkeypatch.setattr(derived_update, "RANGE", 7)
-    monkeypatch.setattr(derived, "RANGE", 7)
-    monkeypatch.setattr(derived_records, "BATCH", 5)
+    monkeypatch.setattr(record_updates, "RANGE", 7)
+    monkeypatch.setattr(record_sources, "RANGE", 7)
+    monkeypatch.setattr(stored, "BATCH", 5)
     with session.begin_nested():
         import_sider(session, SIDER_FIXTURES)
         ranged = _loaded(session)

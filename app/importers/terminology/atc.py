@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from app.enums import DrugCodeSystem, Release, SourceKind
 from app.importers.load_lock import take_load_lock
+from app.importers.recompute import recompute
 from app.importers.terminology import common
 from app.importers.terminology.files import ATC_SUBSTANCE, checksum, read_atc_csv
 from app.importers.terminology.report import TerminologyReport
-from app.readmodel import refresh as derived
 from app.text import ingredient_key, slugify
 
 IMPORTER = "atc-importer-1"
@@ -58,7 +58,7 @@ def import_atc(
     matched = common.match_drugs(session, keys, report)
     codes = [(d, DrugCodeSystem.atc, c) for d, key in matched.items() for c in codes_of[key]]
     common.write_codes(session, codes, Release.atc, anchors[path.name], report)
-    derived.refresh(session)
+    recompute(session)
     common.record_release(session, Release.atc, check)
     report.seconds = time.perf_counter() - started
     return report

@@ -18,12 +18,12 @@ from sqlalchemy.orm import Session
 
 from app.enums import AliasKind, DrugCodeSystem, Release, SourceKind
 from app.importers.load_lock import take_load_lock
+from app.importers.recompute import recompute
 from app.importers.sider_mapping import NOT_A_NAME
 from app.importers.terminology import common
 from app.importers.terminology.files import ATC_SUBSTANCE, TerminologyError, checksum, read_rrf
 from app.importers.terminology.report import TerminologyReport
 from app.models import Alias, Citation, Drug
-from app.readmodel import refresh as derived
 from app.text import ingredient_key, name_key, slugify
 
 IMPORTER = "rxnorm-importer-1"  # bump when the same files would be written differently
@@ -78,7 +78,7 @@ def import_rxnorm(
         _write_brands(session, release, matched, [anchors[CONSO], anchors[REL]], report)
     else:
         report.skipped[f"brand names: {REL} not in the release"] += len(release.brands)
-    derived.refresh(session)  # the new source's backing (/v1/sources)
+    recompute(session)  # the new source's backing (/v1/sources)
     common.record_release(session, Release.rxnorm, check)
     report.seconds = time.perf_counter() - started
     return report
