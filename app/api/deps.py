@@ -153,7 +153,7 @@ def respond(request: Request, answer: Answer[Any]) -> Response:
     links = PageLinks()
     if isinstance(page, RecordPage | Page):
         links = page_links(request, page.total, page.limit, page.offset)
-    if isinstance(model, RecordPage):  # stored records, spliced (services/pages.py)
+    if isinstance(model, RecordPage):  # stored records, spliced (app/readmodel/pages.py)
         body = model.to_json()[:-1] + b',"links":' + links.__pydantic_serializer__.to_json(links)
         body += b"}"
     else:

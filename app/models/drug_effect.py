@@ -27,7 +27,7 @@ class DrugEffect(Base):
 
     Two kinds of columns. The curated statements (`curated`: wording, onset, severity; their
     lists in DrugEffectItem), each cited. And the derived read model, written only by
-    app/importers/derived.py after every load: the summary incidence from every source's
+    app/readmodel/ after every load: the summary incidence from every source's
     values, the flag, and the positions in the drug's list and in the effect's.
     """
 
@@ -62,7 +62,7 @@ class DrugEffect(Base):
     severity: Mapped[Severity | None] = mapped_column(vocab(Severity, "severity"))
     severity_note: Mapped[str | None] = mapped_column(Text)
 
-    # Derived (app/importers/derived.py): the summary incidence and where it comes from.
+    # Derived (app/readmodel/): the summary incidence and where it comes from.
     summary_band: Mapped[IncidenceBand] = mapped_column(
         vocab(IncidenceBand, "summary_band"), default=IncidenceBand.unknown
     )
@@ -73,7 +73,7 @@ class DrugEffect(Base):
     placebo_frequency: Mapped[float | None] = mapped_column(Float)
     placebo_low: Mapped[float | None] = mapped_column(Float)
     placebo_high: Mapped[float | None] = mapped_column(Float)
-    # Highest measured rate on the drug minus highest on placebo (derived_rules.summary).
+    # Highest measured rate on the drug minus highest on placebo (readmodel/rules.summary).
     excess_over_placebo: Mapped[float | None] = mapped_column(Float)
     basis: Mapped[IncidenceBasis] = mapped_column(
         vocab(IncidenceBasis, "incidence_basis"), default=IncidenceBasis.document_wording
@@ -91,7 +91,7 @@ class DrugEffect(Base):
 class StoredRecord(Base):
     """A drug-effect record as the API serves it (JSON), so a page is read, not assembled.
 
-    Written only by importers/derived_records.py with services/records.compose_record_json. A
+    Written only by app/readmodel/stored.py with compose.py's records. A
     table of its own rather than a column of drug_effect: writing 145k new narrow rows took
     PostgreSQL a fraction of updating as many wide, indexed ones (see store_records)."""
 
@@ -150,7 +150,7 @@ class Evidence(Base):
 
 class DrugEffectSource(Base):
     """Derived: which sources back each record (its citations and evidence), for the `source`
-    filter and list rows. Written only by app/importers/derived.py."""
+    filter and list rows. Written only by app/readmodel/record_sources.py."""
 
     __tablename__ = "drug_effect_source"
 

@@ -23,7 +23,7 @@ class Source(Base):
     licence: Mapped[str | None] = mapped_column(String(200))
     document: Mapped[str | None] = mapped_column(String(200))
     summary: Mapped[str | None] = mapped_column(Text)
-    # Derived (app/importers/derived.py): what the source backs, counted once per load.
+    # Derived (app/readmodel/record_sources.py): what the source backs, counted once per load.
     backing: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 

@@ -1,4 +1,4 @@
-"""Sources and what each one backs (counted by the loaders: app/importers/derived.py)."""
+"""Sources and what each one backs (counted by the loaders: app/readmodel/record_sources.py)."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session

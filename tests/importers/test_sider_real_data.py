@@ -312,7 +312,7 @@ def test_every_imported_row_and_statement_cites_its_file(imported: Imported) -> 
 
 
 def test_every_stored_record_reads_back_as_the_model_writes_it(imported: Imported) -> None:
-    """The builder dumps plain data (services/records.py): each of the release's records must
+    """The builder dumps plain data (app/readmodel/compose.py): each of the release's records must
     be, byte for byte, what DrugEffectRecord would write, or clients would see two formats."""
     with Session(imported.engine) as session:
         assert session.scalar(select(func.count()).select_from(StoredRecord)) == session.scalar(
