@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import Database
-from app.errors import DatabaseTimeout
+from app.edge.problem_responses import DatabaseTimeout
 from app.models import Drug
 from app.services.meta import data_version
 from tests.builders import make_drug

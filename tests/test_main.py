@@ -32,7 +32,7 @@ class _Records(logging.Handler):
 def index_builds() -> Iterator[Callable[[], list[logging.LogRecord]]]:
     """The catalog's "name index built" log records (attached after the migrations, whose
     logging set-up replaces the root logger's handlers)."""
-    logger, handler = logging.getLogger("app.services.catalog"), _Records()
+    logger, handler = logging.getLogger("app.services.names.index_cache"), _Records()
     level, logger.level = logger.level, logging.INFO
     logger.addHandler(handler)
     yield lambda: [r for r in handler.records if r.getMessage() == "name index built"]

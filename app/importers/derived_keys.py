@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Alias, Drug, DrugClass, Effect
-from app.text import ingredient_key, name_key
+from app.name_keys import ingredient_key, name_key
 
 CHUNK = 5000
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.enums import EffectKind, MeddraLevel, Release
 from app.importers.sider_mapping import DrugNames
 from app.models import Drug, Effect
-from app.text import ingredient_key, name_key, slugify
+from app.name_keys import ingredient_key, name_key, slugify
 
 SLUG_ROOM = 72  # leaves room for a "-NN" suffix within the 80-character slug
 

@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 
 from sqlalchemy.orm import Session
 
-from app.errors import AppError, InvalidParameter, UnknownDrug, UnknownEffect
+from app.edge.problem_responses import AppError, InvalidParameter, UnknownDrug, UnknownEffect
+from app.name_keys import MAX_NAME_LENGTH
 from app.services.cds_fhir import Concept
 from app.services.lookup import CodeSystem, lookup
-from app.services.names import Ref, resolve_drug, resolve_effect
-from app.text import MAX_NAME_LENGTH
+from app.services.names.resolve import Ref, resolve_drug, resolve_effect
 
 # FHIR code system URIs -> the lookup's systems (drugs, effects).
 DRUG_SYSTEMS = {

@@ -8,13 +8,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
+from app.edge.problem_responses import NoRecord, UnknownSource
 from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
-from app.errors import NoRecord, UnknownSource
 from app.models import DrugEffect, DrugEffectSource, Effect, Source, StoredRecord
 from app.schemas.common import DrugRef
 from app.schemas.effect import ContextRow, DrugContexts
 from app.schemas.record import DrugEffectDetail, DrugEffectRecord
-from app.services.names import resolve_drug, resolve_effect
+from app.services.names.resolve import resolve_drug, resolve_effect
 from app.services.pages import RecordPage, page_of
 from app.services.records import EFFECT_COLUMNS, build_records, effect_ref, stored_bodies
 from app.services.terms import best_per_drug_and_context, term_matches

@@ -23,9 +23,9 @@ from app.schemas.drug import DrugDetail, DrugSummary
 from app.services.citations import cites_of, get
 from app.services.classes import resolve_class
 from app.services.effects import effect_counts, grouped
-from app.services.names import resolve_drug
+from app.services.names.list_filter import listed_ids
+from app.services.names.resolve import resolve_drug
 from app.services.pages import page_of
-from app.services.text_filter import listed_ids
 
 ATTRIBUTES = (*TEXT_ATTRIBUTES, "dependence_risk", "formulations")
 

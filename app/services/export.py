@@ -15,8 +15,8 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.edge.problem_responses import InvalidParameter
 from app.enums import Context
-from app.errors import InvalidParameter
 from app.models import Drug, DrugEffect, Effect, Source
 from app.services.drugs import drug_details
 from app.services.effects import effect_details

@@ -20,8 +20,8 @@ from pydantic import BaseModel
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from app.edge.problem_responses import ReadModelNotBuilt
 from app.enums import ItemKind, TermMatch
-from app.errors import ReadModelNotBuilt
 from app.models import (
     DataRelease,
     Drug,

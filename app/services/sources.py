@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import UnknownSource
+from app.edge.problem_responses import UnknownSource
 from app.models import Source, SourceAnchor
 from app.schemas.common import Page
 from app.schemas.source import SourceBacking, SourceDetail, SourceSummary

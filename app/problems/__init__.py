@@ -6,7 +6,7 @@ A client tells problems apart by `type` (`/v1/problems/unknown-drug`), never by 
 
 from dataclasses import dataclass
 
-from app.paths import PROBLEMS_PATH
+from app.url_paths import PROBLEMS_PATH
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,11 +22,12 @@ from typing import Any
 from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import metrics, problems
+from app import problems
 from app.db_calls import costly_call
-from app.errors import PROBLEM_JSON, problem_body
+from app.edge import metrics
+from app.edge.problem_responses import PROBLEM_JSON, problem_body
 from app.logging_config import request_id as current_request_id
-from app.paths import API_PREFIX, META_PATH
+from app.url_paths import API_PREFIX, META_PATH
 
 access_log = logging.getLogger("app.access")
 logger = logging.getLogger(__name__)

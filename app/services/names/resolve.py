@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from app.errors import AppError, NameIndexBuilding, UnknownDrug, UnknownEffect
+from app.edge.problem_responses import AppError, NameIndexBuilding, UnknownDrug, UnknownEffect
 from app.models import Alias, Drug, DrugEffect, Effect
-from app.services.catalog import name_index
-from app.text import ingredient_key, name_key
+from app.name_keys import ingredient_key, name_key
+from app.services.names.index_cache import name_index
 
 SUGGESTIONS = 5
 INGREDIENT = 3  # the match level of an ingredient name

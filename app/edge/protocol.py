@@ -28,10 +28,10 @@ from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from app import problems
-from app.coalescing import CoalescingTransport
 from app.config import get_settings
-from app.errors import PROBLEM_JSON, problem_body
-from app.listeners import Supervisor, claim_address
+from app.edge.coalescing import CoalescingTransport
+from app.edge.problem_responses import PROBLEM_JSON, problem_body
+from app.edge.workers import Supervisor, claim_address
 
 logger = logging.getLogger("uvicorn.error")
 LINGER_SECONDS = 2.0  # a refused client's time to read the answer while it still sends

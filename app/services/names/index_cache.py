@@ -17,11 +17,11 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import NameIndexBuilding
+from app.edge.problem_responses import NameIndexBuilding
 from app.models import Alias, Drug, Effect
+from app.name_keys import name_key, slug_key
 from app.services.meta import data_version
-from app.services.name_index import Entry, NameIndex
-from app.text import name_key, slug_key
+from app.services.names.index import Entry, NameIndex
 
 logger = logging.getLogger(__name__)
 WAIT_FOR_BUILD = 2.0  # seconds
