@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 
 from app.api.deps import MAX_OFFSET
 from app.db import Database
-from app.edge.problem_responses import AppError
 from app.enums import BodySystem, Context, IncidenceBand
 from app.name_keys import MAX_NAME_LENGTH, PRINTABLE
+from app.problems.exceptions import AppError
 from app.schemas.common import DISCLAIMER
 from app.schemas.symptom import MAX_MEDICATIONS, Medication, SymptomCheckInput
 from app.services import comparison, drug_effects, lookup, symptom_check

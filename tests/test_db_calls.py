@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.db import Database, make_engine
 from app.db_calls import costly_call
 from app.edge.http_cache import DataVersion
-from app.edge.problem_responses import DatabaseTimeout, ServerBusy
+from app.problems.exceptions import DatabaseTimeout, ServerBusy
 from app.services.meta import data_version
 from tests.conftest import settings_for
 

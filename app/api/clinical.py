@@ -22,8 +22,8 @@ from app.api.deps import (
 from app.api.docs import read_responses
 from app.db import Answer, Database, DatabaseDep
 from app.edge.http_cache import etag_for
-from app.edge.problem_responses import DatabaseTimeout
 from app.name_keys import PRINTABLE
+from app.problems.exceptions import DatabaseTimeout
 from app.schemas.common import Page
 from app.schemas.export import ExportManifest
 from app.schemas.fhir import FhirBundle

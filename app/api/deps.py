@@ -10,9 +10,9 @@ from fastapi import Depends, Path, Query, Request, Response
 
 from app.db import Answer
 from app.edge.http_cache import etag_for
-from app.edge.problem_responses import RepeatedParameter, UnknownParameter
 from app.enums import BodySystem, Context, IncidenceBand
 from app.name_keys import MAX_NAME_LENGTH, PRINTABLE
+from app.problems.exceptions import RepeatedParameter, UnknownParameter
 from app.schemas.common import Page, PageLink, PageLinks
 from app.schemas.comparison import ComparisonRead
 from app.services.pages import RecordPage

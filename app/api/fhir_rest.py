@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException
 
 from app.db import Answer, DatabaseDep
 from app.edge.http_cache import etag_for
-from app.edge.problem_responses import AppError
+from app.problems.exceptions import AppError
 from app.services import fhir_conformance as conformance
 from app.services import fhir_search
 from app.services.fhir_common import to_json

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterator
 
 from sqlalchemy.orm import Session
 
-from app.edge.problem_responses import AppError, InvalidParameter, UnknownDrug, UnknownEffect
 from app.name_keys import MAX_NAME_LENGTH
+from app.problems.exceptions import AppError, InvalidParameter, UnknownDrug, UnknownEffect
 from app.services.cds_fhir import Concept
 from app.services.lookup import CodeSystem, lookup
 from app.services.names.resolve import Ref, resolve_drug, resolve_effect

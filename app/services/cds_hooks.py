@@ -18,8 +18,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.edge.problem_responses import InvalidParameter
 from app.enums import Context, MedicationStatus, TimingVerdict, WarningKind
+from app.problems.exceptions import InvalidParameter
 from app.schemas.cds_hooks import Card, CdsRequest, CdsResponse, CdsService, Discovery
 from app.schemas.record import DrugEffectRecord
 from app.schemas.symptom import MAX_MEDICATIONS, Explanation, Medication, SymptomCheckInput

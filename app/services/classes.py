@@ -3,9 +3,9 @@
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.edge.problem_responses import InvalidParameter
 from app.models import Alias, DrugClass, DrugClassMember
 from app.name_keys import name_key
+from app.problems.exceptions import InvalidParameter
 from app.services.names.resolve import Ref
 
 

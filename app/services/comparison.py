@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.edge.problem_responses import InvalidParameter, TooFewDrugs, TooManyDrugs
 from app.enums import TermMatch, WarningKind
 from app.models import Drug, DrugEffect, DrugWarning, Effect
 from app.name_keys import MAX_NAME_LENGTH
+from app.problems.exceptions import InvalidParameter, TooFewDrugs, TooManyDrugs
 from app.schemas.common import EffectRef
 from app.schemas.comparison import ComparisonRead
 from app.schemas.record import MatchedVia

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
-from app.edge.problem_responses import NoRecord, UnknownSource
 from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
 from app.models import DrugEffect, DrugEffectSource, Effect, Source, StoredRecord
+from app.problems.exceptions import NoRecord, UnknownSource
 from app.schemas.common import DrugRef
 from app.schemas.effect import ContextRow, DrugContexts
 from app.schemas.record import DrugEffectDetail, DrugEffectRecord

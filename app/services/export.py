@@ -15,9 +15,9 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.edge.problem_responses import InvalidParameter
 from app.enums import Context
 from app.models import Drug, DrugEffect, Effect, Source
+from app.problems.exceptions import InvalidParameter
 from app.services.drugs import drug_details
 from app.services.effects import effect_details
 from app.services.meta import API_VERSION, data_version

@@ -14,10 +14,10 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.edge.problem_responses import InvalidParameter, UnknownDrug, UnknownEffect
 from app.enums import DrugCodeSystem
 from app.models import Drug, DrugCode, DrugEffect, Effect, Evidence
 from app.name_keys import name_key
+from app.problems.exceptions import InvalidParameter, UnknownDrug, UnknownEffect
 from app.schemas.common import Page
 from app.schemas.lookup import LookupHit
 from app.services.pages import page_of

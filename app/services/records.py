@@ -20,7 +20,6 @@ from pydantic import BaseModel
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from app.edge.problem_responses import ReadModelNotBuilt
 from app.enums import ItemKind, TermMatch
 from app.models import (
     DataRelease,
@@ -34,6 +33,7 @@ from app.models import (
     SourceAnchor,
     StoredRecord,
 )
+from app.problems.exceptions import ReadModelNotBuilt
 from app.schemas.common import EffectRef
 from app.schemas.record import DrugEffectRecord, MatchedVia
 from app.services.citations import cites_of, get

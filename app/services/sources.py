@@ -3,8 +3,8 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.edge.problem_responses import UnknownSource
 from app.models import Source, SourceAnchor
+from app.problems.exceptions import UnknownSource
 from app.schemas.common import Page
 from app.schemas.source import SourceBacking, SourceDetail, SourceSummary
 from app.services.pages import page_of

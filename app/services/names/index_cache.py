@@ -17,9 +17,9 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.edge.problem_responses import NameIndexBuilding
 from app.models import Alias, Drug, Effect
 from app.name_keys import name_key, slug_key
+from app.problems.exceptions import NameIndexBuilding
 from app.services.meta import data_version
 from app.services.names.index import Entry, NameIndex
 

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from app.edge.problem_responses import AppError, NameIndexBuilding, UnknownDrug, UnknownEffect
 from app.models import Alias, Drug, DrugEffect, Effect
 from app.name_keys import ingredient_key, name_key
+from app.problems.exceptions import AppError, NameIndexBuilding, UnknownDrug, UnknownEffect
 from app.services.names.index_cache import name_index
 
 SUGGESTIONS = 5
