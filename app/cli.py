@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.cli_terminology import terminology_cli
 from app.config import Settings, get_settings
 from app.db import make_engine, statement_deadline
-from app.edge.protocol import run_workers
+from app.edge.workers import run_workers
 from app.importers.bulk import checkpoint, vacuum
 from app.importers.load_lock import LoadBusy
 from app.importers.release_guard import MAX_DROP

@@ -23,14 +23,9 @@ from app.db import Database, make_engine
 from app.edge.canonical_query import QueryDefaults
 from app.edge.cors import Cors
 from app.edge.http_cache import DataVersion, ReadCache
-from app.edge.problem_responses import install_error_handlers
-from app.edge.request_context import (
-    BodyLimit,
-    CatchAll,
-    CostlyRoutes,
-    RequestContext,
-    route_templates,
-)
+from app.edge.problem_responses import CatchAll, install_error_handlers
+from app.edge.request_context import RequestContext, route_templates
+from app.edge.request_limits import BodyLimit, CostlyRoutes
 from app.edge.security_headers import SecurityHeaders
 from app.logging_config import configure_logging
 from app.openapi.document import install_openapi

@@ -1,7 +1,9 @@
 """RFC 9457 problem details for every error; tracebacks are logged, never sent.
 
 `problem_body` is the one place that builds a problem: the exception handlers, the edge
-middleware (413) and the HTTP server (400, 431) all use it.
+middleware (413, and CatchAll's 500) and the HTTP server (400, 431) all use it. CatchAll
+(innermost middleware): any unexpected exception becomes a 500 problem there, inside CORS, so
+even a 500 carries CORS headers.
 """
 
 import json
@@ -15,6 +17,7 @@ from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import problems
 from app.problems import ProblemType
@@ -151,3 +154,48 @@ def install_error_handlers(app: FastAPI) -> None:
     for unavailable in (OperationalError, InterfaceError, PoolTimeout, DBAPIError):
         app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
+
+
+# Paths whose clients read FHIR, not problem+json: every error there is an OperationOutcome,
+# also the few written here before a route runs (a body too large, an unexpected error).
+FHIR_PATHS = ("/fhir", "/cds-services")
+OUTCOME_CODES = {413: "too-long", 500: "exception", 503: "transient"}
+
+
+async def send_problem(scope: Scope, send: Send, kind: problems.ProblemType, detail: str) -> None:
+    if scope["path"].startswith(FHIR_PATHS):
+        issue = {"severity": "error", "code": OUTCOME_CODES.get(kind.status, "processing"),
+                 "diagnostics": detail}  # fmt: skip
+        body = json.dumps({"resourceType": "OperationOutcome", "issue": [issue]}).encode()
+        content_type = b"application/fhir+json"
+    else:
+        body = problem_body(kind, detail, scope["path"], scope.get("state", {}).get("request_id"))
+        content_type = PROBLEM_JSON.encode()
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": kind.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class CatchAll:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception:
+            logger.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if scope["type"] != "http" or started:
+                raise
+            kind = problems.INTERNAL_ERROR
+            await send_problem(scope, send, kind, kind.example)
