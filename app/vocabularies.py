@@ -1,5 +1,5 @@
 """Every vocabulary's values with a label and a definition: served at /v1/vocabularies and
-written into the OpenAPI document's enum schemas (app/openapi.py), from this one table."""
+written into the OpenAPI document's enum schemas (app/openapi/document.py), from this one table."""
 
 from enum import StrEnum
 

@@ -68,7 +68,7 @@ CHUNK = 5000
 
 def refresh(session: Session) -> int:
     """Recompute the read model; returns how many records changed."""
-    rekey(session)  # name keys in the current rule (app.text.name_key), before any name join
+    rekey(session)  # name keys in the current rule (app.name_keys.name_key), before any name join
     link(session)  # effects' MedDRA codes, body systems, kinds and aliases from terminologies
     analyze(session)  # the load's rows in the planner's statistics
     changed = 0

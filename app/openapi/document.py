@@ -88,7 +88,7 @@ def _body_problems(responses: dict[str, Any]) -> None:
 
 
 def _conditional(operation: dict[str, Any]) -> None:
-    """Every /v1 read honours If-None-Match (app/http_cache.py): a declared header parameter
+    """Every /v1 read honours If-None-Match (app/edge/http_cache.py): a declared header parameter
     and a declared 304, so generated clients can send the one and branch on the other."""
     operation.setdefault("parameters", []).append(IF_NONE_MATCH)
     operation["responses"].setdefault("304", NOT_MODIFIED)

@@ -62,7 +62,7 @@ def effect_ref(row: Any) -> EffectRef:
 # the read model was built in). record-3: effect_rank. record-4: effect_rank unflagged first.
 # record-5: label terms on measurements, the system_heading flag, the evidence-weighed order.
 # record-6: matched_via always an object (`exact` as stored). record-7: name keys read British
-# spellings as American ones (app.text.SPELLINGS): stored keys need a load. record-8: effects
+# spellings as American ones (app.name_keys.SPELLINGS): stored keys need a load. record-8: effects
 # say whether their body system is approximate (HPO).
 RECORD_FORMAT = "record-8"
 READ_MODEL = "read-model"  # the data_release row holding the stored records' format

@@ -1,7 +1,7 @@
 """In-process name index: exact, alias, prefix and fuzzy (typo and sound-alike) matching.
 
 Pure Python over rapidfuzz (no SQL), so SQLite and PostgreSQL rank identically. Built once per
-data version by services/search.py.
+data version by index_cache.py.
 """
 
 import bisect

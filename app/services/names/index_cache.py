@@ -6,7 +6,7 @@ by every request of that version. A request that finds no index of its version b
 another thread is building it, waits at most `WAIT_FOR_BUILD` seconds and then answers 503:
 requests must not queue behind a build that takes seconds at many times SIDER's size (each
 waiting request would hold one of the few database threads). Path lookups do not use the index:
-they resolve by SQL in the request's own snapshot (names.py).
+they resolve by SQL in the request's own snapshot (resolve.py).
 """
 
 import logging

@@ -1,4 +1,4 @@
-"""Resolving names in paths, compare lists and symptom checks (the rule is app.text.name_key).
+"""Resolving names in paths, compare lists and symptom checks (the rule is app.name_keys.name_key).
 
 A name is a slug, a name, an alias (brand, synonym), the MedDRA term of an effect, or a drug's
 active ingredient (`venlafaxine` finds venlafaxine hydrochloride). It resolves by SQL in the
