@@ -23,6 +23,7 @@ from app.cli_terminology import terminology_cli
 from app.config import Settings, get_settings
 from app.db import make_engine, statement_deadline
 from app.db_bulk import checkpoint, vacuum
+from app.edge.workers import run_workers
 from app.importers.load_lock import LoadBusy
 from app.importers.release_guard import MAX_DROP
 from app.importers.seed import load_seed
@@ -32,7 +33,6 @@ from app.importers.sider_files import SiderError
 from app.importers.sider_report import summary_table
 from app.logging_config import configure_logging
 from app.services import export
-from app.serving import run_workers
 
 ROOT = Path(__file__).resolve().parent.parent
 console = Console(stderr=True)
@@ -218,7 +218,7 @@ def serve(
         # (p99 2-4 s, wrk timeouts) where asyncio kept p99 near twice the median.
         loop="asyncio",
         # Named, not passed: a spawned worker imports it once it answers the supervisor.
-        http="app.serving:SidefxHttpProtocol",
+        http="app.edge.protocol:SidefxHttpProtocol",
         proxy_headers=True,
         log_config=None,  # create_app() configures logging (JSON, with request ids)
         access_log=False,  # our access log line carries the request id

@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     # PostgreSQL (calls wait on the network).
     threadpool_size: int | None = Field(None, ge=1, le=200)
     graceful_shutdown_seconds: int = Field(10, ge=1, le=300)  # to finish in-flight requests
-    # HTTP limits enforced by the server (app/serving.py).
+    # HTTP limits enforced by the server (app/edge/protocol.py).
     max_header_bytes: int = Field(16 * 1024, ge=1024, le=1024 * 1024)
     header_timeout: float = Field(10.0, gt=0, le=300)  # to send a request's head
     body_timeout: float = Field(10.0, gt=0, le=300)  # to send its body, once the head is in

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings, get_settings
 from app.db_calls import Call, CapacityFull, Slots, costly_call
-from app.errors import DatabaseTimeout, ServerBusy
+from app.problems.exceptions import DatabaseTimeout, ServerBusy
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -27,7 +27,7 @@ import anyio
 logger = logging.getLogger(__name__)
 
 costly_call: ContextVar[bool] = ContextVar("costly_call", default=False)
-"""Set by the edge (app/middleware.py CostlyRoutes) for the requests of costly routes."""
+"""Set by the edge (app/edge/request_limits.py CostlyRoutes) for the requests of costly routes."""
 
 
 class CapacityFull(Exception):

@@ -18,19 +18,20 @@ from fastapi_offline import FastAPIOffline
 
 from app import mcp_http
 from app.api import API_PREFIX, cds_hooks, fhir_rest, health_router, resource_routers
-from app.canonical_query import QueryDefaults
 from app.config import Settings, get_settings
-from app.cors import Cors
 from app.db import Database, make_engine
-from app.errors import install_error_handlers
-from app.http_cache import DataVersion, ReadCache
+from app.edge.canonical_query import QueryDefaults
+from app.edge.cors import Cors
+from app.edge.http_cache import DataVersion, ReadCache
+from app.edge.problem_responses import CatchAll, install_error_handlers
+from app.edge.request_context import RequestContext, route_templates
+from app.edge.request_limits import BodyLimit, CostlyRoutes
+from app.edge.security_headers import SecurityHeaders
 from app.logging_config import configure_logging
-from app.middleware import BodyLimit, CatchAll, CostlyRoutes, RequestContext, route_templates
-from app.openapi import install_openapi
+from app.openapi.document import install_openapi
 from app.schemas.common import DISCLAIMER
-from app.security_headers import SecurityHeaders
-from app.services import catalog
 from app.services.meta import API_VERSION, data_version
+from app.services.names import index_cache
 
 logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,7 +73,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     # In a slot of its own: a flood of requests never keeps the poller from the version.
     poller = asyncio.create_task(version.poll(lambda: database.monitor(data_version), every))
     # Search's name index is built off the request path for each new data version.
-    warmer = asyncio.create_task(version.follow(lambda: database.background(catalog.warm), every))
+    warmer = asyncio.create_task(
+        version.follow(lambda: database.background(index_cache.warm), every)
+    )
     # The ~140k objects of imported modules (FastAPI, pydantic, SQLAlchemy, fhir.resources)
     # live as long as the process; out of the collector's reach, a full collection no longer
     # holds the GIL ~150 ms while slow requests allocate (longest pause 146 -> 28 ms; the

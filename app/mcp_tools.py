@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from app.api.deps import MAX_OFFSET
 from app.db import Database
 from app.enums import BodySystem, Context, IncidenceBand
-from app.errors import AppError
+from app.name_keys import MAX_NAME_LENGTH, PRINTABLE
+from app.problems.exceptions import AppError
 from app.readmodel import RecordPage
 from app.schemas.common import DISCLAIMER
 from app.schemas.symptom import MAX_MEDICATIONS, Medication, SymptomCheckInput
@@ -29,7 +30,6 @@ from app.services import comparison, drug_effects, lookup, symptom_check
 from app.services.comparison import MAX_DRUGS, MIN_DRUGS
 from app.services.drug_effects import RecordFilters
 from app.services.meta import API_VERSION
-from app.text import MAX_NAME_LENGTH, PRINTABLE
 
 INSTRUCTIONS = f"""sidefx: drug side effects in context — during regular use (side_effect),
 after stopping or lowering the dose (withdrawal), or in overdose — with how often, how soon,

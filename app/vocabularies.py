@@ -1,5 +1,5 @@
 """Every vocabulary's values with a label and a definition: served at /v1/vocabularies and
-written into the OpenAPI document's enum schemas (app/openapi.py), from this one table (its
+written into the OpenAPI document's enum schemas (app/openapi/document.py), from this one table (its
 first part, the vocabularies of effects and records, is effect_vocabularies.py)."""
 
 from enum import StrEnum

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app.db import make_engine
-from app.services.catalog import name_index
+from app.services.names.index_cache import name_index
 
 ROOT = Path(__file__).resolve().parent.parent
 

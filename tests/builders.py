@@ -12,7 +12,7 @@ from app.enums import AnchorKind, Context, IncidenceBand, Release, SourceKind
 from app.importers.recompute import recompute
 from app.importers.sider_incidence import FreqRow, row_band
 from app.models import Drug, DrugEffect, Effect, Evidence, Source, SourceAnchor
-from app.text import ingredient_key, name_key, slugify
+from app.name_keys import ingredient_key, name_key, slugify
 
 
 def make_drug(session: Session, *, name: str = "Testamine", **overrides: Any) -> Drug:

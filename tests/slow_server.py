@@ -10,8 +10,8 @@ from fastapi import FastAPI, Request
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from app.edge.protocol import SidefxHttpProtocol
 from app.main import create_app
-from app.serving import SidefxHttpProtocol
 
 _SQLITE_ENDLESS = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*)"
 

@@ -14,8 +14,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.db import Database
-from app.errors import DatabaseTimeout
 from app.models import Drug
+from app.problems.exceptions import DatabaseTimeout
 from app.services.meta import data_version
 from tests.builders import make_drug
 from tests.conftest import app_over, database_over, settings_for

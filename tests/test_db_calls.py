@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from app.db import Database, make_engine
 from app.db_calls import costly_call
-from app.errors import DatabaseTimeout, ServerBusy
-from app.http_cache import DataVersion
+from app.edge.http_cache import DataVersion
+from app.problems.exceptions import DatabaseTimeout, ServerBusy
 from app.services.meta import data_version
 from tests.conftest import settings_for
 

@@ -30,9 +30,9 @@ class _Records(logging.Handler):
 
 @pytest.fixture
 def index_builds() -> Iterator[Callable[[], list[logging.LogRecord]]]:
-    """The catalog's "name index built" log records (attached after the migrations, whose
+    """The name index cache's "name index built" log records (attached after the migrations, whose
     logging set-up replaces the root logger's handlers)."""
-    logger, handler = logging.getLogger("app.services.catalog"), _Records()
+    logger, handler = logging.getLogger("app.services.names.index_cache"), _Records()
     level, logger.level = logger.level, logging.INFO
     logger.addHandler(handler)
     yield lambda: [r for r in handler.records if r.getMessage() == "name index built"]

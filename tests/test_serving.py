@@ -26,10 +26,10 @@ from uvicorn import Config, Server
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from uvicorn.server import ServerState
 
-from app.coalescing import CoalescingTransport
 from app.config import get_settings
-from app.listeners import claim_address
-from app.serving import SidefxHttpProtocol
+from app.edge.coalescing import CoalescingTransport
+from app.edge.protocol import SidefxHttpProtocol
+from app.edge.workers import claim_address
 from tests.servers import ServerProcess, run_to_end, server_env, server_process, sidefx_serve
 
 pytestmark = pytest.mark.anyio

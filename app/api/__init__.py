@@ -1,7 +1,7 @@
 from fastapi import APIRouter
 
 from app.api import clinical, comparison, drugs, effects, meta, search, sources, symptom_check
-from app.paths import API_PREFIX
+from app.url_paths import API_PREFIX
 
 __all__ = ["API_PREFIX", "health_router", "resource_routers"]
 resource_routers: list[APIRouter] = [

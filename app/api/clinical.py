@@ -21,15 +21,15 @@ from app.api.deps import (
 )
 from app.api.docs import read_responses
 from app.db import Answer, Database, DatabaseDep
-from app.errors import DatabaseTimeout
-from app.http_cache import etag_for
+from app.edge.http_cache import etag_for
+from app.name_keys import PRINTABLE
+from app.problems.exceptions import DatabaseTimeout
 from app.schemas.common import Page
 from app.schemas.export import ExportManifest
 from app.schemas.fhir import FhirBundle
 from app.schemas.lookup import LookupHit
 from app.services import export, fhir, lookup
 from app.services.lookup import CodeSystem
-from app.text import PRINTABLE
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["clinical integration"], dependencies=[StrictQuery])

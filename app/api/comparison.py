@@ -13,11 +13,11 @@ from app.api.deps import (
 )
 from app.api.docs import read_responses
 from app.db import DatabaseDep
+from app.name_keys import MAX_NAME_LENGTH
 from app.schemas.comparison import ComparisonRead
 from app.services import comparison
 from app.services.comparison import MAX_DRUGS, MIN_DRUGS
 from app.services.drug_effects import RecordFilters
-from app.text import MAX_NAME_LENGTH
 
 router = APIRouter(tags=["compare"], dependencies=[StrictQuery])
 

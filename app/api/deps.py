@@ -9,13 +9,13 @@ from urllib.parse import quote, urlencode
 from fastapi import Depends, Path, Query, Request, Response
 
 from app.db import Answer
+from app.edge.http_cache import etag_for
 from app.enums import BodySystem, Context, IncidenceBand
-from app.errors import RepeatedParameter, UnknownParameter
-from app.http_cache import etag_for
+from app.name_keys import MAX_NAME_LENGTH, PRINTABLE
+from app.problems.exceptions import RepeatedParameter, UnknownParameter
 from app.readmodel import RecordPage
 from app.schemas.common import Page, PageLink, PageLinks
 from app.schemas.comparison import ComparisonRead
-from app.text import MAX_NAME_LENGTH, PRINTABLE
 
 MAX_QUERY_LENGTH = 100
 MAX_OFFSET = 10_000

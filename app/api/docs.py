@@ -1,5 +1,5 @@
 """What every operation declares in the OpenAPI document beyond its body: the headers of its
-200, its 304, and its problems (app/openapi.py adds the problem schema and examples)."""
+200, its 304, and its problems (app/openapi/document.py adds the problem schema and examples)."""
 
 from typing import Any
 

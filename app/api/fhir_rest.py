@@ -12,8 +12,8 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.exceptions import HTTPException
 
 from app.db import Answer, DatabaseDep
-from app.errors import AppError
-from app.http_cache import etag_for
+from app.edge.http_cache import etag_for
+from app.problems.exceptions import AppError
 from app.services import fhir_conformance as conformance
 from app.services import fhir_search
 from app.services.fhir_common import to_json

@@ -5,11 +5,12 @@ from alembic.script import ScriptDirectory
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
-from app import metrics, problems
+from app import problems
 from app.api.deps import StrictQuery, respond
 from app.api.docs import problem_responses, read_responses
 from app.db import Answer, DatabaseDep
-from app.errors import problem
+from app.edge import metrics
+from app.edge.problem_responses import problem
 from app.readmodel import is_current, stored_format
 from app.schemas.meta import Health, ProblemTypeRead, VocabulariesRead
 from app.schemas.source import MetaRead

@@ -5,10 +5,10 @@ from fastapi import APIRouter, Query, Request, Response
 from app.api.deps import MAX_QUERY_LENGTH, Offset, StrictQuery, respond
 from app.api.docs import read_responses
 from app.db import DatabaseDep
+from app.name_keys import PRINTABLE
 from app.schemas.search import SearchResults
-from app.services import search as search_service
-from app.services.name_index import FUZZY_CUTOFF
-from app.text import PRINTABLE
+from app.services.names import search as search_service
+from app.services.names.index import FUZZY_CUTOFF
 
 router = APIRouter(tags=["search"], dependencies=[StrictQuery])
 SEARCH_DOC = f"""Ranked drugs and effects for a search box or autocomplete.

@@ -1,4 +1,4 @@
-"""Name keys recomputed with the current rule on every load (app.text.name_key).
+"""Name keys recomputed with the current rule on every load (app.name_keys.name_key).
 
 A key is derived from a name: the loaders store it so lookups compare keys in SQL. When the
 rule changes (British spellings read as American ones), rows a loader does not write again
@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from app.models import Alias, Drug, DrugClass, Effect
-from app.text import ingredient_key, name_key
+from app.name_keys import ingredient_key, name_key
 
 CHUNK = 5000
 

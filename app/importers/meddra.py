@@ -30,7 +30,7 @@ from app.importers.terminology_release import (
     upsert_source,
 )
 from app.models import MeddraLlt, MeddraPt, MeddraSoc
-from app.text import name_key
+from app.name_keys import name_key
 
 IMPORTER = "meddra-importer-1"  # bump when the same files would be written differently
 SOURCE_SLUG = "meddra"

@@ -38,8 +38,8 @@ from app.models import (
     SourceAnchor,
 )
 from app.models.drug import TEXT_ATTRIBUTES
+from app.name_keys import ingredient_key, name_key
 from app.readmodel import is_current
-from app.text import ingredient_key, name_key
 
 logger = logging.getLogger(__name__)
 RELEASE = Release.seed

@@ -18,7 +18,7 @@ from app.importers.seed_models import (
     SeedSource,
     cites_of,
 )
-from app.text import name_key, slug_key, slugify
+from app.name_keys import name_key, slug_key, slugify
 
 M = TypeVar("M", bound=BaseModel)
 FILES = ("sources", "classes", "effects", "drugs", "drug_effects")

@@ -17,7 +17,7 @@ from app.enums import AliasKind, Release
 from app.importers.sider_mapping import NOT_A_NAME
 from app.importers.sider_read import SiderData
 from app.models import Alias, Drug
-from app.text import name_key, slug_key
+from app.name_keys import name_key, slug_key
 
 MAX_ALIAS = 200  # Alias.name and Alias.key
 

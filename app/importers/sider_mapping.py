@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from app.text import name_key
+from app.name_keys import name_key
 
 STITCH_OFFSET = 100_000_000  # flat id CID1xxxxxxxx = 100,000,000 + PubChem CID
 _NEGATIVE_ID = re.compile(r"-\d+")

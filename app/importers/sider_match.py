@@ -4,7 +4,7 @@ Identity by code, and one drug per active ingredient. SIDER has a compound per s
 of an ingredient (amlodipine and amlodipine besylate, venlafaxine and its hydrochloride), each
 with labels of its own; as separate drugs they answered differently by name (Norvasc showed
 oedema, amlodipine hid it). So the compounds of one ingredient (same name once salt and hydrate
-words are dropped: app.text.ingredient_key) are one drug, with every compound's rows as its
+words are dropped: app.name_keys.ingredient_key) are one drug, with every compound's rows as its
 evidence: the compound named as the bare ingredient leads, else the lowest CID. The group's
 drug is the existing one that its first compound in that order matches: by PubChem CID, else
 a drug without a CID whose name key is the compound's name.
@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.enums import EffectKind, MeddraLevel, Release
 from app.importers.sider_mapping import DrugNames
 from app.models import Drug, Effect
-from app.text import ingredient_key, name_key, slugify
+from app.name_keys import ingredient_key, name_key, slugify
 
 SLUG_ROOM = 72  # leaves room for a "-NN" suffix within the 80-character slug
 

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import AliasKind, Release
 from app.importers.effect_names import effect_names
-from app.text import name_key
+from app.name_keys import name_key
 
 _WORD = re.compile(r"[a-z]+")
 _BRITISH = (("oe", "e"), ("ae", "e"))  # oedema/edema, anaemia/anemia, haemorrhage/hemorrhage

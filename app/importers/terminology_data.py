@@ -17,7 +17,7 @@ from app.models import (
     MeddraLlt,
     MeddraPt,
 )
-from app.text import name_key
+from app.name_keys import name_key
 
 
 @dataclass

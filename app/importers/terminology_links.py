@@ -36,7 +36,7 @@ from app.importers.effect_names import effect_names
 from app.importers.terminology_data import Terminologies, read_terminologies
 from app.importers.terminology_systems import ancestors, hpo_system, soc_system
 from app.models import Alias, Citation, Effect, Source, SourceAnchor
-from app.text import name_key
+from app.name_keys import name_key
 
 DERIVED = (Release.hpo, Release.meddra)
 SOURCES = {Release.hpo: "hpo", Release.meddra: "meddra"}  # release -> source slug

@@ -7,7 +7,7 @@ from app.models.base import Base, vocab
 
 class Alias(Base):
     """Another name of a drug (brand, synonym), of an effect (charley horse) or of a drug
-    class (benzo). ``key`` is the normalised name (app.text.name_key) lookups compare."""
+    class (benzo). ``key`` is the normalised name (app.name_keys.name_key) lookups compare."""
 
     __tablename__ = "alias"
     __table_args__ = (

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from app.db_bulk import id_ranges, write_rows
 from app.enums import TermMatch
-from app.errors import ReadModelNotBuilt
 from app.models import DataRelease, DrugEffect, StoredRecord
+from app.problems.exceptions import ReadModelNotBuilt
 from app.readmodel.compose import compose_record_json
 from app.readmodel.version import stored_format
 from app.schemas.record import DrugEffectRecord, MatchedVia

@@ -9,7 +9,7 @@
   (line numbers and comments are not in the tree), so a change to a rule, an order, the
   writer or the composer changes it, and comments, docstrings and formatting do not;
 - FLAG_RULES, the flag reasons the records store (their texts are the vocabulary's);
-- app/text.py, normalised the same way: name keys are stored (every load rekeys them), and a
+- app/name_keys.py, normalised the same way: name keys are stored (every load rekeys them), and a
   new rule needs a load (British spellings did).
 
 Every load stores it in data_release `read-model`; while the stored value is not this code's,
@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from app import text
+from app import name_keys
 from app.effect_vocabularies import FLAG_RULES
 from app.schemas.record import DrugEffectRecord
 
@@ -41,7 +41,7 @@ def stored_format() -> str:
     """This code's format of the stored data (computed once per process)."""
     package = sorted(Path(__file__).parent.glob("*.py"))
     sources = [(f"readmodel/{p.name}", p.read_text()) for p in package]
-    sources.append(("text.py", Path(text.__file__).read_text()))
+    sources.append(("name_keys.py", Path(name_keys.__file__).read_text()))
     return digest(DrugEffectRecord, sources, {k.value: v for k, v in FLAG_RULES.items()})
 
 

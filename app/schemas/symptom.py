@@ -13,9 +13,9 @@ from app.enums import (
     TimingVerdict,
     WarningKind,
 )
+from app.name_keys import MAX_NAME_LENGTH, PRINTABLE
 from app.schemas.common import Citation, DrugRef, EffectRef, Input, Schema
 from app.schemas.record import DrugEffectRecord
-from app.text import MAX_NAME_LENGTH, PRINTABLE
 
 MAX_MEDICATIONS = 20
 Name = Annotated[

@@ -2,7 +2,7 @@
 
 Codes first, through the code lookup (`/v1/lookup`'s service: RxNorm and ATC, curated and
 from `sidefx import rxnorm|atc`; UMLS and MedDRA for effects); then each coding's display and
-the concept's text through the name rules (app/services/names.py), a product name also by the
+the concept's text through the name rules (services/names/resolve.py), a product name also by the
 words before its strength (`Clonazepam 0.5 MG Oral Tablet` -> clonazepam) and by a brand in
 brackets (`[Klonopin]`). SNOMED CT has no table here: its codings resolve by their display.
 A concept that resolves to nothing is None, and the caller says so.
@@ -13,11 +13,11 @@ from collections.abc import Callable, Iterator
 
 from sqlalchemy.orm import Session
 
-from app.errors import AppError, InvalidParameter, UnknownDrug, UnknownEffect
+from app.name_keys import MAX_NAME_LENGTH
+from app.problems.exceptions import AppError, InvalidParameter, UnknownDrug, UnknownEffect
 from app.services.cds_fhir import Concept
 from app.services.lookup import CodeSystem, lookup
-from app.services.names import Ref, resolve_drug, resolve_effect
-from app.text import MAX_NAME_LENGTH
+from app.services.names.resolve import Ref, resolve_drug, resolve_effect
 
 # FHIR code system URIs -> the lookup's systems (drugs, effects).
 DRUG_SYSTEMS = {

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.enums import Context, MedicationStatus, TimingVerdict, WarningKind
-from app.errors import InvalidParameter
+from app.problems.exceptions import InvalidParameter
 from app.schemas.cds_hooks import Card, CdsRequest, CdsResponse, CdsService, Discovery
 from app.schemas.record import DrugEffectRecord
 from app.schemas.symptom import MAX_MEDICATIONS, Explanation, Medication, SymptomCheckInput
@@ -28,7 +28,7 @@ from app.services.cds_cards import explanation_card, notice_card, withdrawal_car
 from app.services.cds_coding import resolve_finding, resolve_medication
 from app.services.cds_fhir import MedicationEntry, Read, concept, read_resource, resources
 from app.services.drug_effects import RecordFilters
-from app.services.names import Ref
+from app.services.names.resolve import Ref
 
 PATIENT_VIEW, ORDER_SIGN = "sidefx-symptom-explanations", "sidefx-withdrawal-on-stop"
 REASON = "org.sidefx.reason"

@@ -3,10 +3,10 @@
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidParameter
 from app.models import Alias, DrugClass, DrugClassMember
-from app.services.names import Ref
-from app.text import name_key
+from app.name_keys import name_key
+from app.problems.exceptions import InvalidParameter
+from app.services.names.resolve import Ref
 
 
 def resolve_class(session: Session, name: str) -> Ref:

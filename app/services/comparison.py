@@ -15,17 +15,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.enums import TermMatch, WarningKind
-from app.errors import InvalidParameter, TooFewDrugs, TooManyDrugs
 from app.models import Drug, DrugEffect, DrugWarning, Effect
+from app.name_keys import MAX_NAME_LENGTH
+from app.problems.exceptions import InvalidParameter, TooFewDrugs, TooManyDrugs
 from app.readmodel import EFFECT_COLUMNS, build_records, cites_of, effect_ref, get
 from app.schemas.common import EffectRef
 from app.schemas.comparison import ComparisonRead
 from app.schemas.record import MatchedVia
 from app.services.drug_effects import RecordFilters
 from app.services.drugs import attribute_values, class_memberships
-from app.services.names import Ref, resolve_drugs
+from app.services.names.resolve import Ref, resolve_drugs
 from app.services.terms import PRIORITY, terms_for
-from app.text import MAX_NAME_LENGTH
 
 MIN_DRUGS, MAX_DRUGS = 2, 10
 DRUG_NAME = re.compile(r"^[^\x00-\x1f\x7f,]*[^\s\x00-\x1f\x7f,][^\x00-\x1f\x7f,]*$")

@@ -9,8 +9,8 @@ from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
-from app.errors import NoRecord, UnknownSource
 from app.models import DrugEffect, DrugEffectSource, Effect, Source, StoredRecord
+from app.problems.exceptions import NoRecord, UnknownSource
 from app.readmodel import (
     EFFECT_COLUMNS,
     RecordPage,
@@ -22,7 +22,7 @@ from app.readmodel import (
 from app.schemas.common import DrugRef
 from app.schemas.effect import ContextRow, DrugContexts
 from app.schemas.record import DrugEffectDetail, DrugEffectRecord
-from app.services.names import resolve_drug, resolve_effect
+from app.services.names.resolve import resolve_drug, resolve_effect
 from app.services.terms import best_per_drug_and_context, term_matches
 
 CONTEXT_ORDER = list(Context)

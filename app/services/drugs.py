@@ -23,8 +23,8 @@ from app.schemas.common import ClassRef, Page
 from app.schemas.drug import DrugDetail, DrugSummary
 from app.services.classes import resolve_class
 from app.services.effects import effect_counts, grouped
-from app.services.names import resolve_drug
-from app.services.text_filter import listed_ids
+from app.services.names.list_filter import listed_ids
+from app.services.names.resolve import resolve_drug
 
 ATTRIBUTES = (*TEXT_ATTRIBUTES, "dependence_risk", "formulations")
 

@@ -22,9 +22,9 @@ from app.readmodel import (
 from app.schemas.common import EffectRef, Page
 from app.schemas.effect import EffectDetail
 from app.services.drug_effects import RecordFilters, ranked_page
-from app.services.names import resolve_effect
+from app.services.names.list_filter import listed_ids
+from app.services.names.resolve import resolve_effect
 from app.services.terms import best_per_drug_and_context, term_matches
-from app.services.text_filter import listed_ids
 
 
 def list_effects(

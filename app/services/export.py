@@ -16,8 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.enums import Context
-from app.errors import InvalidParameter
 from app.models import Drug, DrugEffect, Effect, Source
+from app.problems.exceptions import InvalidParameter
 from app.readmodel import record_json
 from app.services.drugs import drug_details
 from app.services.effects import effect_details

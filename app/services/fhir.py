@@ -16,7 +16,7 @@ from app.models import DrugEffect
 from app.services.fhir_clinical_use import clinical_uses
 from app.services.fhir_common import Resource, full_url, ready, to_json
 from app.services.fhir_medication import clinical_use_ids, drug_resources
-from app.services.names import resolve_drug
+from app.services.names.resolve import resolve_drug
 
 
 def drug_bundle(session: Session, name: str, *, include_flagged: bool, base: str) -> list[Resource]:

@@ -15,12 +15,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.enums import DrugCodeSystem
-from app.errors import InvalidParameter, UnknownDrug, UnknownEffect
 from app.models import Drug, DrugCode, DrugEffect, Effect, Evidence
+from app.name_keys import name_key
+from app.problems.exceptions import InvalidParameter, UnknownDrug, UnknownEffect
 from app.readmodel import page_of
 from app.schemas.common import Page
 from app.schemas.lookup import LookupHit
-from app.text import name_key
 
 
 class CodeSystem(StrEnum):

@@ -3,8 +3,8 @@
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import UnknownSource
 from app.models import Source, SourceAnchor
+from app.problems.exceptions import UnknownSource
 from app.readmodel import page_of
 from app.schemas.common import Page
 from app.schemas.source import SourceBacking, SourceDetail, SourceSummary

@@ -27,7 +27,7 @@ from app.readmodel import cites_of, effect_data, effect_ref, get, marked, record
 from app.schemas.record import Onset
 from app.schemas.symptom import FoundAs, Medication, SymptomCheckInput, SymptomCheckResult
 from app.services import symptom_reads as reads
-from app.services.names import Ref, how_named, resolve_drugs, resolve_effect
+from app.services.names.resolve import Ref, how_named, resolve_drugs, resolve_effect
 from app.services.symptom_answer import Explained, SymptomAnswer
 from app.services.symptom_reads import Candidate
 from app.services.terms import PRIORITY, term_matches

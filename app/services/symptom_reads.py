@@ -20,8 +20,8 @@ from app.models import (
     Effect,
     EffectFact,
 )
+from app.name_keys import name_key
 from app.readmodel import Cites, cites_of
-from app.text import name_key
 
 Candidate = tuple[int, int, int, bool]  # record id, effect id, summary rank, flagged
 

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from starlette.types import Message, Receive, Scope, Send
 
-from app.http_cache import PACKAGE, ReadCache, code_digest
+from app.edge.http_cache import PACKAGE, ReadCache, code_digest
 from app.models import DataRelease
 from tests.builders import make_drug
 from tests.conftest import app_over, database_over, settings_for

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from app.api.symptom_check import EXAMPLE as SYMPTOM_CHECK
-from app.openapi import EXAMPLES
+from app.openapi.document import EXAMPLES
 
 pytestmark = pytest.mark.anyio
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.orm import Session
 
 from app.models import DataRelease
-from app.services import catalog
+from app.services.names import index_cache
 from tests.builders import make_drug
 
 pytestmark = pytest.mark.anyio
@@ -130,11 +130,11 @@ async def test_search_single_character_is_a_prefix_search(client: httpx.AsyncCli
 def index_being_built(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Another thread holds the build of the name index (as a build at 50x SIDER does for
     seconds); requests wait 0.2 s for it."""
-    monkeypatch.setattr(catalog, "WAIT_FOR_BUILD", 0.2)
+    monkeypatch.setattr(index_cache, "WAIT_FOR_BUILD", 0.2)
     held, release = threading.Event(), threading.Event()
 
     def build() -> None:
-        with catalog._lock:
+        with index_cache._lock:
             held.set()
             release.wait(60)
 

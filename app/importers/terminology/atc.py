@@ -18,7 +18,7 @@ from app.importers.recompute import recompute
 from app.importers.terminology import common
 from app.importers.terminology.files import ATC_SUBSTANCE, checksum, read_atc_csv
 from app.importers.terminology.report import TerminologyReport
-from app.text import ingredient_key, slugify
+from app.name_keys import ingredient_key, slugify
 
 IMPORTER = "atc-importer-1"
 

@@ -1,7 +1,7 @@
 """What both terminology loaders share: their source and anchors, clearing their previous
 load, matching drugs to concepts by ingredient name, writing codes and citations.
 
-The matching rule: a drug's ingredient key (app.text.ingredient_key: its name key with salt
+The matching rule: a drug's ingredient key (app.name_keys.ingredient_key: its name key with salt
 and hydrate words dropped) equal to a concept name's ingredient key. One concept: matched.
 Several distinct concepts: ambiguous, reported and left without a code (never a guess).
 None: unmatched.

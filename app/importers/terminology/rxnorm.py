@@ -24,7 +24,7 @@ from app.importers.terminology import common
 from app.importers.terminology.files import ATC_SUBSTANCE, TerminologyError, checksum, read_rrf
 from app.importers.terminology.report import TerminologyReport
 from app.models import Alias, Citation, Drug
-from app.text import ingredient_key, name_key, slugify
+from app.name_keys import ingredient_key, name_key, slugify
 
 IMPORTER = "rxnorm-importer-1"  # bump when the same files would be written differently
 CONSO, REL, SAB = "RXNCONSO.RRF", "RXNREL.RRF", "RXNSAB.RRF"

@@ -5,8 +5,8 @@
   `--workers N` has protocol 0, so its connections kept Nagle's algorithm. A response written
   as headers then body then waited for the client's delayed ACK: every request took 44 ms at
   2 workers (benchmarks/results.md) until this.
-- One send per response (app/coalescing.py).
-- A listening socket per worker (`run_workers`, app/listeners.py), so the kernel shares
+- One send per response (app/edge/coalescing.py).
+- A listening socket per worker (`run_workers`, app/edge/workers.py), so the kernel shares
   connections out evenly.
 - Limits uvicorn does not set with httptools: the request line and headers together are at most
   `SIDEFX_MAX_HEADER_BYTES` (431), and must arrive within `SIDEFX_HEADER_TIMEOUT` seconds of the
@@ -17,23 +17,17 @@
 """
 
 import asyncio
-import logging
 import socket
-import sys
 from typing import Any, cast
 
 import httptools
-from uvicorn import Config
-from uvicorn.config import STARTUP_FAILURE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 from app import problems
-from app.coalescing import CoalescingTransport
 from app.config import get_settings
-from app.errors import PROBLEM_JSON, problem_body
-from app.listeners import Supervisor, claim_address
+from app.edge.coalescing import CoalescingTransport
+from app.edge.problem_responses import PROBLEM_JSON, problem_body
 
-logger = logging.getLogger("uvicorn.error")
 LINGER_SECONDS = 2.0  # a refused client's time to read the answer while it still sends
 
 
@@ -229,28 +223,3 @@ class SidefxHttpProtocol(HttpToolsProtocol):
 def _cancel(timer: asyncio.TimerHandle | None) -> None:
     if timer is not None:
         timer.cancel()
-
-
-def run_workers(config: Config) -> None:
-    """Serve with `config.workers` processes under uvicorn's supervisor.
-
-    On Linux each worker gets its own listener; elsewhere `SO_REUSEPORT` does not balance
-    connections, so the workers share uvicorn's one socket.
-    """
-    if sys.platform != "linux":
-        listener = config.bind_socket()  # exits with STARTUP_FAILURE if the port is taken
-    else:
-        family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
-        try:
-            listener = claim_address(family, (config.host, config.port))
-        except OSError as exc:
-            logger.error("cannot listen on %s port %d: %s", config.host, config.port, exc)
-            sys.exit(STARTUP_FAILURE)
-        host, port = listener.getsockname()[:2]
-        logger.info("Uvicorn running on http://%s:%d with %d workers", host, port, config.workers)
-    try:
-        Supervisor(config, sockets=[listener]).run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        listener.close()

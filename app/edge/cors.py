@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp
 
 from app import problems
-from app.errors import PROBLEM_JSON, problem_body
+from app.edge.problem_responses import PROBLEM_JSON, problem_body
 
 
 class Cors(CORSMiddleware):

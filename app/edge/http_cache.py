@@ -26,11 +26,11 @@ from pathlib import Path
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.canonical_query import canonical_query
-from app.middleware import route_template
+from app.edge.canonical_query import canonical_query
+from app.edge.request_context import route_template
 
 logger = logging.getLogger(__name__)
-PACKAGE = Path(__file__).resolve().parent
+PACKAGE = Path(__file__).resolve().parent.parent  # the whole app, not this package
 
 
 def code_digest(package: Path = PACKAGE) -> str:

@@ -6,7 +6,7 @@ by every request of that version. A request that finds no index of its version b
 another thread is building it, waits at most `WAIT_FOR_BUILD` seconds and then answers 503:
 requests must not queue behind a build that takes seconds at many times SIDER's size (each
 waiting request would hold one of the few database threads). Path lookups do not use the index:
-they resolve by SQL in the request's own snapshot (names.py).
+they resolve by SQL in the request's own snapshot (resolve.py).
 """
 
 import logging
@@ -17,11 +17,11 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import NameIndexBuilding
 from app.models import Alias, Drug, Effect
+from app.name_keys import name_key, slug_key
+from app.problems.exceptions import NameIndexBuilding
 from app.services.meta import data_version
-from app.services.name_index import Entry, NameIndex
-from app.text import name_key, slug_key
+from app.services.names.index import Entry, NameIndex
 
 logger = logging.getLogger(__name__)
 WAIT_FOR_BUILD = 2.0  # seconds

@@ -1,7 +1,7 @@
 """In-process name index: exact, alias, prefix and fuzzy (typo and sound-alike) matching.
 
 Pure Python over rapidfuzz (no SQL), so SQLite and PostgreSQL rank identically. Built once per
-data version by services/search.py.
+data version by index_cache.py.
 """
 
 import bisect
@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from app.enums import MatchKind
-from app.text import ingredient_key, name_key
+from app.name_keys import ingredient_key, name_key
 
 # Prefix scores by tier (coverage adds up to 4.8): a drug's own name, then the first word of
 # any other name, then a later word; all below exact names (100) and aliases (98), all above

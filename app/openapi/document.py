@@ -19,7 +19,7 @@ from fastapi.openapi.utils import get_openapi
 
 from app import enums
 from app.api.docs import NOT_MODIFIED
-from app.openapi_problems import problem_examples
+from app.openapi.problem_examples import problem_examples
 from app.vocabularies import enum_description
 
 PROBLEM = {"$ref": "#/components/schemas/ProblemDetail"}
@@ -45,7 +45,7 @@ ENUM_DESCRIPTIONS = {
     "MedDRA term) and `meddra` (a MedDRA term's name: SIDER gives no MedDRA ids) find effects.",
 }
 NDJSON = "application/x-ndjson"
-EXAMPLES = Path(__file__).resolve().parent / "api" / "openapi_examples.json"
+EXAMPLES = Path(__file__).resolve().parent.parent / "api" / "openapi_examples.json"
 
 
 def install_openapi(app: FastAPI) -> None:
@@ -88,7 +88,7 @@ def _body_problems(responses: dict[str, Any]) -> None:
 
 
 def _conditional(operation: dict[str, Any]) -> None:
-    """Every /v1 read honours If-None-Match (app/http_cache.py): a declared header parameter
+    """Every /v1 read honours If-None-Match (app/edge/http_cache.py): a declared header parameter
     and a declared 304, so generated clients can send the one and branch on the other."""
     operation.setdefault("parameters", []).append(IF_NONE_MATCH)
     operation["responses"].setdefault("304", NOT_MODIFIED)

@@ -3,7 +3,7 @@
 from sqlalchemy.orm import Session
 
 from app.schemas.search import SearchHit, SearchResults
-from app.services.catalog import name_index
+from app.services.names.index_cache import name_index
 
 MAX_RESULTS = 200  # matches ranked per query: pages reach at most this far
 

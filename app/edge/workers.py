@@ -1,14 +1,17 @@
-"""Worker processes for `sidefx serve --workers N`: a listening socket each, on one address,
-and a supervisor that starts them promptly and says when it replaces one."""
+"""Worker processes for `sidefx serve --workers N` (`run_workers`): a listening socket each, on
+one address, and a supervisor that starts them promptly and says when it replaces one."""
 
 import logging
 import socket
 import sys
 from typing import Any
 
+from uvicorn import Config
+from uvicorn.config import STARTUP_FAILURE
 from uvicorn.supervisors import Multiprocess
 
 logger = logging.getLogger(__name__)
+server_log = logging.getLogger("uvicorn.error")  # where uvicorn says it listens
 
 
 class ReusePortSocket(socket.socket):
@@ -79,3 +82,30 @@ class Supervisor(Multiprocess):
             else:
                 why = f"exited with code {old.exitcode}"
             logger.warning("worker %s %s; replaced by worker %s", old.pid, why, new.pid)
+
+
+def run_workers(config: Config) -> None:
+    """Serve with `config.workers` processes under uvicorn's supervisor.
+
+    On Linux each worker gets its own listener; elsewhere `SO_REUSEPORT` does not balance
+    connections, so the workers share uvicorn's one socket.
+    """
+    if sys.platform != "linux":
+        listener = config.bind_socket()  # exits with STARTUP_FAILURE if the port is taken
+    else:
+        family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
+        try:
+            listener = claim_address(family, (config.host, config.port))
+        except OSError as exc:
+            server_log.error("cannot listen on %s port %d: %s", config.host, config.port, exc)
+            sys.exit(STARTUP_FAILURE)
+        host, port = listener.getsockname()[:2]
+        server_log.info(
+            "Uvicorn running on http://%s:%d with %d workers", host, port, config.workers
+        )
+    try:
+        Supervisor(config, sockets=[listener]).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        listener.close()

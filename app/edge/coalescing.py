@@ -1,7 +1,7 @@
 """One send per response: writes made in one turn of the event loop leave as one send.
 
 uvicorn writes the status line and headers, then the body, as two writes; with Nagle off
-(app/serving.py) that is two TCP segments and two syscalls on each side.
+(app/edge/protocol.py) that is two TCP segments and two syscalls on each side.
 """
 
 import asyncio

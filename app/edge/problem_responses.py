@@ -1,13 +1,15 @@
 """RFC 9457 problem details for every error; tracebacks are logged, never sent.
 
 `problem_body` is the one place that builds a problem: the exception handlers, the edge
-middleware (413) and the HTTP server (400, 431) all use it.
+middleware (413, and CatchAll's 500) and the HTTP server (400, 431) all use it. CatchAll
+(innermost middleware): any unexpected exception becomes a 500 problem there, inside CORS, so
+even a 500 carries CORS headers.
 """
 
 import json
 import logging
 from collections.abc import Sequence
-from typing import Any, ClassVar
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -15,113 +17,16 @@ from fastapi.responses import Response
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import problems
 from app.problems import ProblemType
+from app.problems.exceptions import AppError
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER = "5"
-
-
-class AppError(Exception):
-    kind: ClassVar[ProblemType] = problems.INTERNAL_ERROR
-
-    def __init__(self, detail: str, **extensions: Any) -> None:
-        super().__init__(detail)
-        self.detail = detail
-        self.extensions = extensions
-
-
-class UnknownDrug(AppError):
-    kind = problems.UNKNOWN_DRUG
-
-
-class UnknownEffect(AppError):
-    kind = problems.UNKNOWN_EFFECT
-
-
-class UnknownSource(AppError):
-    kind = problems.UNKNOWN_SOURCE
-
-
-class NoRecord(AppError):
-    kind = problems.NO_RECORD
-
-
-class InvalidParameter(AppError):
-    """A well-formed request whose values break a documented rule; carries `errors`."""
-
-    kind = problems.INVALID_PARAMETER
-    error_type: ClassVar[str] = "value_error"  # the `type` of its `errors[]` item
-
-    def __init__(self, detail: str, *, loc: Sequence[str | int], limit: Any = None) -> None:
-        error: dict[str, Any] = {"loc": list(loc), "msg": detail, "type": self.error_type}
-        if limit is not None:
-            error["limit"] = limit
-        super().__init__(detail, errors=[error])
-
-
-class UnknownParameter(InvalidParameter):
-    kind = problems.UNKNOWN_PARAMETER
-    error_type = "unknown_parameter"
-
-
-class RepeatedParameter(InvalidParameter):
-    kind = problems.REPEATED_PARAMETER
-    error_type = "repeated_parameter"
-
-
-class TooManyDrugs(InvalidParameter):
-    kind = problems.TOO_MANY_DRUGS
-    error_type = "too_many_drugs"
-
-
-class TooFewDrugs(InvalidParameter):
-    kind = problems.TOO_FEW_DRUGS
-    error_type = "too_few_drugs"
-
-
-class DatabaseTimeout(AppError):
-    kind = problems.SERVICE_UNAVAILABLE
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"The database did not answer within {seconds:g} s; retry later.")
-
-
-class ServerBusy(AppError):
-    """Too many costly requests (compare, FHIR Bundles, symptom checks, exports) at once: the
-    rest are refused at once rather than queued until their deadline (app/db_calls.py)."""
-
-    kind = problems.SERVICE_UNAVAILABLE
-
-    def __init__(self, slots: int) -> None:
-        super().__init__(
-            f"This worker is already running {slots} costly request(s) (compare, FHIR, symptom "
-            "check, export) and has no room to queue another; retry later."
-        )
-
-
-class ReadModelNotBuilt(AppError):
-    """Records whose stored JSON is missing: the database was migrated but not loaded since."""
-
-    kind = problems.SERVICE_UNAVAILABLE
-
-    def __init__(self) -> None:
-        super().__init__(
-            "The data is being rebuilt (run `sidefx seed` after an upgrade); retry later."
-        )
-
-
-class NameIndexBuilding(AppError):
-    """Search needs the name index of data that changed a moment ago, and another thread is
-    still building it (seconds at many times SIDER's size)."""
-
-    kind = problems.SERVICE_UNAVAILABLE
-
-    def __init__(self) -> None:
-        super().__init__("The name index is being rebuilt for new data; retry in a few seconds.")
 
 
 def problem_body(
@@ -249,3 +154,48 @@ def install_error_handlers(app: FastAPI) -> None:
     for unavailable in (OperationalError, InterfaceError, PoolTimeout, DBAPIError):
         app.add_exception_handler(unavailable, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
+
+
+# Paths whose clients read FHIR, not problem+json: every error there is an OperationOutcome,
+# also the few written here before a route runs (a body too large, an unexpected error).
+FHIR_PATHS = ("/fhir", "/cds-services")
+OUTCOME_CODES = {413: "too-long", 500: "exception", 503: "transient"}
+
+
+async def send_problem(scope: Scope, send: Send, kind: problems.ProblemType, detail: str) -> None:
+    if scope["path"].startswith(FHIR_PATHS):
+        issue = {"severity": "error", "code": OUTCOME_CODES.get(kind.status, "processing"),
+                 "diagnostics": detail}  # fmt: skip
+        body = json.dumps({"resourceType": "OperationOutcome", "issue": [issue]}).encode()
+        content_type = b"application/fhir+json"
+    else:
+        body = problem_body(kind, detail, scope["path"], scope.get("state", {}).get("request_id"))
+        content_type = PROBLEM_JSON.encode()
+    headers = [
+        (b"content-type", content_type),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    await send({"type": "http.response.start", "status": kind.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class CatchAll:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception:
+            logger.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            if scope["type"] != "http" or started:
+                raise
+            kind = problems.INTERNAL_ERROR
+            await send_problem(scope, send, kind, kind.example)

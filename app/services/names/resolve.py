@@ -1,4 +1,4 @@
-"""Resolving names in paths, compare lists and symptom checks (the rule is app.text.name_key).
+"""Resolving names in paths, compare lists and symptom checks (the rule is app.name_keys.name_key).
 
 A name is a slug, a name, an alias (brand, synonym), the MedDRA term of an effect, or a drug's
 active ingredient (`venlafaxine` finds venlafaxine hydrochloride). It resolves by SQL in the
@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from app.errors import AppError, NameIndexBuilding, UnknownDrug, UnknownEffect
 from app.models import Alias, Drug, DrugEffect, Effect
-from app.services.catalog import name_index
-from app.text import ingredient_key, name_key
+from app.name_keys import ingredient_key, name_key
+from app.problems.exceptions import AppError, NameIndexBuilding, UnknownDrug, UnknownEffect
+from app.services.names.index_cache import name_index
 
 SUGGESTIONS = 5
 INGREDIENT = 3  # the match level of an ingredient name

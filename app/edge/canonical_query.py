@@ -2,7 +2,7 @@
 
 `/v1/drugs/clonazepam/effects` and `...?include_flagged=false&limit=20&offset=0` (what a
 generated client sends) ask the same question, so they get one response-cache entry and one
-ETag (app/http_cache.py keys both on this form). Only a parameter given once with its route's
+ETag (app/edge/http_cache.py keys both on this form). Only a parameter given once with its route's
 default value is dropped; anything else (an invalid value, a repeat, an unknown name) is kept
 for the route to judge. Values are never re-encoded; parameters of one name keep their order.
 """

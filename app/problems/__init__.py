@@ -1,12 +1,14 @@
 """The kinds of problem the API answers with (RFC 9457), each with its own `type` URI.
 
 A client tells problems apart by `type` (`/v1/problems/unknown-drug`), never by parsing
-`detail`. Each type is documented at its URI (GET it) and in the OpenAPI document. Leaf module.
+`detail`. Each type is documented at its URI (GET it) and in the OpenAPI document. The
+exceptions carrying each kind are app/problems/exceptions.py. Below every layer that raises or
+writes problems (services, the database handle, routes, the edge): imports only app.url_paths.
 """
 
 from dataclasses import dataclass
 
-from app.paths import PROBLEMS_PATH
+from app.url_paths import PROBLEMS_PATH
 
 
 @dataclass(frozen=True, slots=True)

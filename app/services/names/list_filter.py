@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy import Select, or_, select
 
 from app.models import Alias
-from app.text import like_pattern
+from app.name_keys import like_pattern
 
 
 def matching_names(model: Any, alias_owner: Any, q: str) -> Select[tuple[int]]:
