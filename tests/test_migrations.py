@@ -149,9 +149,9 @@ def test_the_loaders_bring_an_upgraded_database_to_what_a_fresh_one_holds(
 ) -> None:
     from sqlalchemy.orm import Session
 
-    from app.importers.seed import load_seed
-    from app.importers.seed_files import read_seed
-    from app.importers.sider import import_sider
+    from app.importers.seed.files import read_seed
+    from app.importers.seed.load import load_seed
+    from app.importers.sider.load import import_sider
     from tests.conftest import SEED_DIR, SIDER_FIXTURES, seeded
 
     upgraded = _load_snapshot(empty_url)

@@ -49,7 +49,7 @@ from app.importers.derived_keys import rekey
 from app.importers.derived_records import store_records
 from app.importers.derived_rules import Record, flag, rank, summary
 from app.importers.derived_update import DERIVED, RANGE, RecordUpdates
-from app.importers.terminology_links import link
+from app.importers.terminology.effects.links import link
 from app.models import (
     Citation,
     Drug,

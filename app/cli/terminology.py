@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 
 from app.config import get_settings
 from app.db import make_engine, statement_deadline
-from app.importers.hpo import import_hpo
 from app.importers.load_lock import LoadBusy
-from app.importers.meddra import import_meddra
-from app.importers.terminology_release import TerminologyError, TerminologyReport
+from app.importers.terminology.effects.hpo import import_hpo
+from app.importers.terminology.effects.meddra import import_meddra
+from app.importers.terminology.effects.release import TerminologyError, TerminologyReport
 
 console = Console(stderr=True)
 terminology_cli = typer.Typer()

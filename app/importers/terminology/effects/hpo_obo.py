@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from importlib.util import find_spec
 from pathlib import Path
 
-from app.importers.terminology_release import TerminologyError
+from app.importers.terminology.effects.release import TerminologyError
 
 HP_ID = re.compile(r"HP:\d{7}")
 SYNONYM = re.compile(r'synonym: "((?:[^"\\]|\\.)*)" (EXACT|BROAD|NARROW|RELATED)(?: (\S+))?')

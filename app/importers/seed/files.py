@@ -10,7 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from app.enums import AnchorKind, MeddraLevel
-from app.importers.seed_models import (
+from app.importers.seed.models import (
     SeedClass,
     SeedDrug,
     SeedDrugEffect,

@@ -16,7 +16,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from app.enums import AnchorKind, DrugCodeSystem, Release
-from app.importers.terminology.report import TerminologyReport
+from app.importers.terminology.drugs.report import TerminologyReport
 from app.models import Alias, Citation, DataRelease, Drug, DrugCode, Source, SourceAnchor
 
 

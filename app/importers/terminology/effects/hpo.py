@@ -19,11 +19,12 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.enums import Release, SourceKind
-from app.importers import derived, terminology_links
+from app.importers import derived
 from app.importers.bulk import write_rows
-from app.importers.hpo_obo import HpoRelease, packaged_obo, read_obo
 from app.importers.load_lock import take_load_lock
-from app.importers.terminology_release import (
+from app.importers.terminology.effects import links
+from app.importers.terminology.effects.hpo_obo import HpoRelease, packaged_obo, read_obo
+from app.importers.terminology.effects.release import (
     TerminologyReport,
     is_unchanged,
     record_release,
@@ -55,7 +56,7 @@ def import_hpo(
         changed=True,
         version=release.version,
         rows=rows,
-        links=terminology_links.coverage(session),
+        links=links.coverage(session),
     )
 
 

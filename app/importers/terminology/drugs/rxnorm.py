@@ -19,10 +19,15 @@ from sqlalchemy.orm import Session
 from app.enums import AliasKind, DrugCodeSystem, Release, SourceKind
 from app.importers import derived
 from app.importers.load_lock import take_load_lock
-from app.importers.sider_mapping import NOT_A_NAME
-from app.importers.terminology import common
-from app.importers.terminology.files import ATC_SUBSTANCE, TerminologyError, checksum, read_rrf
-from app.importers.terminology.report import TerminologyReport
+from app.importers.sider.mapping import NOT_A_NAME
+from app.importers.terminology.drugs import common
+from app.importers.terminology.drugs.files import (
+    ATC_SUBSTANCE,
+    TerminologyError,
+    checksum,
+    read_rrf,
+)
+from app.importers.terminology.drugs.report import TerminologyReport
 from app.models import Alias, Citation, Drug
 from app.text import ingredient_key, name_key, slugify
 

@@ -7,8 +7,8 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import ItemKind
-from app.importers.seed_models import SeedDrugEffect
-from app.importers.statements import Anchors, cite
+from app.importers.seed.citations import Anchors, cite
+from app.importers.seed.models import SeedDrugEffect
 from app.models import Citation, DrugEffect, DrugEffectItem, Evidence
 
 CURATED_COLUMNS = (

@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from app.enums import DrugCodeSystem, Release, SourceKind
 from app.importers import derived
 from app.importers.load_lock import take_load_lock
-from app.importers.terminology import common
-from app.importers.terminology.files import ATC_SUBSTANCE, checksum, read_atc_csv
-from app.importers.terminology.report import TerminologyReport
+from app.importers.terminology.drugs import common
+from app.importers.terminology.drugs.files import ATC_SUBSTANCE, checksum, read_atc_csv
+from app.importers.terminology.drugs.report import TerminologyReport
 from app.text import ingredient_key, slugify
 
 IMPORTER = "atc-importer-1"

@@ -19,22 +19,22 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from app.cli_terminology import terminology_cli
+from app.cli.terminology import terminology_cli
 from app.config import Settings, get_settings
 from app.db import make_engine, statement_deadline
 from app.importers.bulk import checkpoint, vacuum
 from app.importers.load_lock import LoadBusy
-from app.importers.release_guard import MAX_DROP
-from app.importers.seed import load_seed
-from app.importers.seed_files import SeedError, read_seed
-from app.importers.sider import import_sider
-from app.importers.sider_files import SiderError
-from app.importers.sider_report import summary_table
+from app.importers.seed.files import SeedError, read_seed
+from app.importers.seed.load import load_seed
+from app.importers.sider.files import SiderError
+from app.importers.sider.load import import_sider
+from app.importers.sider.release_guard import MAX_DROP
+from app.importers.sider.report import summary_table
 from app.logging_config import configure_logging
 from app.services import export
 from app.serving import run_workers
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 console = Console(stderr=True)
 
 cli = typer.Typer(help="sidefx: drug side effects in context.", no_args_is_help=True)
@@ -301,5 +301,5 @@ def main() -> None:
     cli()
 
 
-import app.cli_mcp  # noqa: E402, F401  (registers `mcp`: the MCP tools over stdio)
-from app import cli_terminology  # noqa: E402, F401  (registers `import rxnorm` and `import atc`)
+import app.cli.mcp_stdio  # noqa: E402, F401  (registers `mcp`: the MCP tools over stdio)
+from app.cli import terminology  # noqa: E402, F401  (registers `import rxnorm` and `import atc`)

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.enums import Release
-from app.importers.sider_files import SiderError
+from app.importers.sider.files import SiderError
 from app.models import DrugEffect, DrugUse, Evidence
 
 MAX_DROP = 0.10  # a kind may lose at most this share of its count (a real release: a few %)

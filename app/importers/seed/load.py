@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from app.enums import Release
 from app.importers import derived, derived_records
-from app.importers.seed_drug_effects import load_drug_effects
-from app.importers.seed_files import SeedData, anchors_of
-from app.importers.seed_models import Cited, SeedDrug, SeedEffect
-from app.importers.statements import Anchors, cite
+from app.importers.seed.citations import Anchors, cite
+from app.importers.seed.drug_effects import load_drug_effects
+from app.importers.seed.files import SeedData, anchors_of
+from app.importers.seed.models import Cited, SeedDrug, SeedEffect
 from app.models import (
     Alias,
     Citation,

@@ -22,7 +22,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.enums import EffectKind, MeddraLevel, Release
-from app.importers.sider_mapping import DrugNames
+from app.importers.sider.mapping import DrugNames
 from app.models import Drug, Effect
 from app.text import ingredient_key, name_key, slugify
 

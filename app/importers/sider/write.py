@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from app.enums import IncidenceBand, LineOfTherapy, Release
 from app.importers.bulk import id_ranges
-from app.importers.sider_files import FREQUENCIES, SIDE_EFFECTS, Progress
-from app.importers.sider_stage import DRUG_MAP, EFFECT_MAP, LABELS, PAIRS
-from app.importers.sider_stage import FREQUENCIES as STAGED_FREQUENCIES
-from app.importers.sider_stage import INDICATIONS as STAGED_INDICATIONS
+from app.importers.sider.files import FREQUENCIES, SIDE_EFFECTS, Progress
+from app.importers.sider.stage import DRUG_MAP, EFFECT_MAP, LABELS, PAIRS
+from app.importers.sider.stage import FREQUENCIES as STAGED_FREQUENCIES
+from app.importers.sider.stage import INDICATIONS as STAGED_INDICATIONS
 from app.models import DrugEffect, DrugUse, Evidence
 
 RELEASE = Release.sider

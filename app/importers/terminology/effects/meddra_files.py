@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.importers.terminology_release import TerminologyError
+from app.importers.terminology.effects.release import TerminologyError
 
 FILES = ("soc.asc", "pt.asc", "llt.asc", "mdhier.asc")
 RELEASE_FILE = "meddra_release.asc"

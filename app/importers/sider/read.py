@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.importers.sider_files import (
+from app.importers.sider.files import (
     FILES,
     FREQUENCIES,
     INDICATIONS,
@@ -27,11 +27,11 @@ from app.importers.sider_files import (
     SiderFiles,
     read_lines,
 )
-from app.importers.sider_incidence import FreqRow, row_band
-from app.importers.sider_mapping import DrugNames, read_mapping
-from app.importers.sider_stage import INDICATIONS as STAGED_INDICATIONS
-from app.importers.sider_stage import LABELS, PAIRS, Stage
-from app.importers.sider_terms import choose_preferred_terms
+from app.importers.sider.incidence import FreqRow, row_band
+from app.importers.sider.mapping import DrugNames, read_mapping
+from app.importers.sider.stage import INDICATIONS as STAGED_INDICATIONS
+from app.importers.sider.stage import LABELS, PAIRS, Stage
+from app.importers.sider.terms import choose_preferred_terms
 
 _FLAT_ID = re.compile(r"CID1\d{8}")
 _CUI = re.compile(r"C\d{7}")

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import AliasKind, Release
-from app.importers.sider_mapping import NOT_A_NAME
-from app.importers.sider_read import SiderData
+from app.importers.sider.mapping import NOT_A_NAME
+from app.importers.sider.read import SiderData
 from app.models import Alias, Drug
 from app.text import name_key, slug_key
 

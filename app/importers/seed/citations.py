@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from app.importers.seed_models import Cited
+from app.importers.seed.models import Cited
 from app.models import Citation
 
 Anchors = dict[str, int]  # "source-slug#anchor-key" -> SourceAnchor.id

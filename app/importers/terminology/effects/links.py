@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session
 from app.enums import AliasKind, EffectKind, MeddraLevel, Release
 from app.importers.bulk import write_rows
 from app.importers.effect_names import effect_names
-from app.importers.terminology_data import Terminologies, read_terminologies
-from app.importers.terminology_systems import ancestors, hpo_system, soc_system
+from app.importers.terminology.effects.systems import ancestors, hpo_system, soc_system
+from app.importers.terminology.effects.tables import Terminologies, read_terminologies
 from app.models import Alias, Citation, Effect, Source, SourceAnchor
 from app.text import name_key
 

@@ -18,11 +18,12 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.enums import Release, SourceKind
-from app.importers import derived, terminology_links
+from app.importers import derived
 from app.importers.bulk import write_rows
 from app.importers.load_lock import take_load_lock
-from app.importers.meddra_files import MeddraRelease, read_meddra
-from app.importers.terminology_release import (
+from app.importers.terminology.effects import links
+from app.importers.terminology.effects.meddra_files import MeddraRelease, read_meddra
+from app.importers.terminology.effects.release import (
     TerminologyReport,
     is_unchanged,
     record_release,
@@ -57,7 +58,7 @@ def import_meddra(
         changed=True,
         version=release.version,
         rows=rows,
-        links=terminology_links.coverage(session),
+        links=links.coverage(session),
     )
 
 

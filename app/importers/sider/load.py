@@ -24,13 +24,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.enums import Context, Release, SourceKind
-from app.importers import derived, derived_records, terminology_links
+from app.importers import derived, derived_records
 from app.importers.bulk import analyze
 from app.importers.derived_keys import rekey
 from app.importers.load_lock import take_load_lock
-from app.importers.release_guard import Guard, check_release, release_counts
-from app.importers.sider_aliases import alias_rows
-from app.importers.sider_files import (
+from app.importers.sider.aliases import alias_rows
+from app.importers.sider.files import (
     ERRATA,
     FILES,
     FREQUENCIES,
@@ -41,14 +40,16 @@ from app.importers.sider_files import (
     SiderError,
     locate_files,
 )
-from app.importers.sider_match import match_drugs, match_effects
-from app.importers.sider_prune import prune_orphans
-from app.importers.sider_read import SiderData, read_sider
-from app.importers.sider_report import SiderReport
-from app.importers.sider_stage import DRUG_MAP, EFFECT_MAP, Stage, staged
-from app.importers.sider_terms import label_term_aliases
-from app.importers.sider_write import release_keys, write_evidence, write_records, write_uses
-from app.importers.terminology_release import upsert_source
+from app.importers.sider.match import match_drugs, match_effects
+from app.importers.sider.prune import prune_orphans
+from app.importers.sider.read import SiderData, read_sider
+from app.importers.sider.release_guard import Guard, check_release, release_counts
+from app.importers.sider.report import SiderReport
+from app.importers.sider.stage import DRUG_MAP, EFFECT_MAP, Stage, staged
+from app.importers.sider.terms import label_term_aliases
+from app.importers.sider.write import release_keys, write_evidence, write_records, write_uses
+from app.importers.terminology.effects import links as terminology_links
+from app.importers.terminology.effects.release import upsert_source
 from app.models import (
     Alias,
     Citation,
