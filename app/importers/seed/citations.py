@@ -29,3 +29,10 @@ def cite(
     ]
     if rows:
         session.execute(insert(Citation), rows)
+
+
+def add_cited(session: Session, anchors: Anchors, row: Any, statement: Cited, column: str) -> None:
+    """Add ROW, the row of one cited STATEMENT, and cite it (`Citation.<column>` = its id)."""
+    session.add(row)
+    session.flush()
+    cite(session, anchors, [(None, statement)], **{column: row.id})

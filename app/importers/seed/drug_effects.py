@@ -1,5 +1,5 @@
 """Curated drug effects: upserted by (drug, effect, context); their cited parts and items
-replaced. Part of `sidefx seed` (see seed.py)."""
+replaced. Part of `sidefx seed` (see load.py)."""
 
 from typing import Any
 
@@ -7,8 +7,8 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import ItemKind
-from app.importers.seed.citations import Anchors, cite
-from app.importers.seed.models import SeedDrugEffect
+from app.importers.seed.citations import Anchors, add_cited, cite
+from app.importers.seed.effect_models import SeedDrugEffect
 from app.models import Citation, DrugEffect, DrugEffectItem, Evidence
 
 CURATED_COLUMNS = (
@@ -87,9 +87,7 @@ def _replace_parts(
             text=None if is_symptom else statement.text,
             effect_id=effects[statement.effect] if is_symptom else None,
         )
-        session.add(item)
-        session.flush()
-        cite(session, anchors, [(None, statement)], drug_effect_item_id=item.id)
+        add_cited(session, anchors, item, statement, "drug_effect_item_id")
 
 
 def _uncurate(session: Session, ids: list[int]) -> None:

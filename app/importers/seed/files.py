@@ -10,14 +10,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from app.enums import AnchorKind, MeddraLevel
-from app.importers.seed.models import (
-    SeedClass,
-    SeedDrug,
-    SeedDrugEffect,
-    SeedEffect,
-    SeedSource,
-    cites_of,
-)
+from app.importers.seed.effect_models import SeedDrugEffect, SeedEffect
+from app.importers.seed.models import SeedClass, SeedDrug, SeedSource, cites_of
 from app.text import name_key, slug_key, slugify
 
 M = TypeVar("M", bound=BaseModel)

@@ -1,4 +1,5 @@
-"""`sidefx seed`: write the curated records, in the caller's transaction.
+"""`sidefx seed`: write the curated records, in the caller's transaction (effects.py, drugs.py,
+drug_effects.py write each file's records; this module the sources, classes and aliases).
 
 Sources, anchors, classes, effects and drugs are upserted by slug (ids stay stable, so imported
 records stay attached); everything the seed states (aliases, uses, warnings, facts, record
@@ -17,28 +18,25 @@ from sqlalchemy.orm import Session
 
 from app.enums import Release
 from app.importers import derived, derived_records
-from app.importers.seed.citations import Anchors, cite
+from app.importers.seed.citations import Anchors, add_cited
 from app.importers.seed.drug_effects import load_drug_effects
+from app.importers.seed.drugs import write_drugs
+from app.importers.seed.effects import write_effects
 from app.importers.seed.files import SeedData, anchors_of
-from app.importers.seed.models import Cited, SeedDrug, SeedEffect
+from app.importers.seed.upsert import upsert
 from app.models import (
     Alias,
     Citation,
     DataRelease,
     Drug,
     DrugClass,
-    DrugClassMember,
     DrugEffect,
-    DrugUse,
-    DrugWarning,
     Effect,
-    EffectFact,
     Evidence,
     Source,
     SourceAnchor,
 )
-from app.models.drug import TEXT_ATTRIBUTES
-from app.text import ingredient_key, name_key
+from app.text import name_key
 
 logger = logging.getLogger(__name__)
 RELEASE = Release.seed
@@ -73,9 +71,9 @@ def load_seed(session: Session, seed: SeedData, *, force: bool = False) -> SeedR
             or_(Citation.drug_id.isnot(None), Citation.effect_id.isnot(None)),
         )
     )
-    classes = _upsert(session, DrugClass, [_class_row(c) for c in seed.classes])
-    effects = _write_effects(session, seed, anchors)
-    drugs = _write_drugs(session, seed, anchors, classes)
+    classes = upsert(session, DrugClass, [_class_row(c) for c in seed.classes])
+    effects = write_effects(session, seed, anchors)
+    drugs = write_drugs(session, seed, anchors, classes)
     _write_aliases(session, seed, anchors, drugs, effects, classes)
     load_drug_effects(session, seed.drug_effects, anchors, drugs, effects)
     _retire(session, Drug, set(drugs.values()))
@@ -91,22 +89,9 @@ def load_seed(session: Session, seed: SeedData, *, force: bool = False) -> SeedR
     return SeedReport(True, *counts)
 
 
-def _upsert(session: Session, model: Any, rows: list[dict[str, Any]]) -> dict[str, int]:
-    """Insert or update by slug; returns slug -> id for every row."""
-    existing: dict[str, int] = dict(session.execute(select(model.slug, model.id)).all())
-    updates = [{"id": existing[r["slug"]], **r} for r in rows if r["slug"] in existing]
-    inserts = [model(**r) for r in rows if r["slug"] not in existing]
-    if updates:
-        session.execute(update(model), updates)
-    session.add_all(inserts)
-    session.flush()
-    slugs = [r["slug"] for r in rows]
-    return dict(session.execute(select(model.slug, model.id).where(model.slug.in_(slugs))).all())
-
-
 def _write_sources(session: Session, seed: SeedData) -> Anchors:
     rows = [s.model_dump(exclude={"anchors"}) for s in seed.sources]
-    source_ids = _upsert(session, Source, rows)
+    source_ids = upsert(session, Source, rows)
     anchors: Anchors = {}
     for source in seed.sources:
         sid = source_ids[source.slug]
@@ -140,132 +125,6 @@ def _class_row(c: Any) -> dict[str, Any]:
     return {"slug": c.slug, "name": c.name, "key": name_key(c.name), "description": c.description}
 
 
-def _adopt(session: Session, model: Any, code_column: Any, by_code: dict[Any, str]) -> None:
-    """An imported record with the code a curated one states becomes that record (slug)."""
-    if not by_code:
-        return
-    for row_id, code, slug in session.execute(
-        select(model.id, code_column, model.slug).where(code_column.in_(list(by_code)))
-    ):
-        wanted = by_code[code]
-        taken = session.scalar(select(model.id).where(model.slug == wanted))
-        if slug != wanted and taken is None:
-            session.execute(update(model).where(model.id == row_id).values(slug=wanted))
-
-
-def _write_effects(session: Session, seed: SeedData, anchors: Anchors) -> dict[str, int]:
-    codes = {e.codes.umls_cui: e.slug for e in seed.effects if e.codes}
-    _adopt(session, Effect, Effect.umls_cui, codes)
-    ids = _upsert(session, Effect, [_effect_row(e) for e in seed.effects])
-    session.execute(delete(EffectFact).where(EffectFact.effect_id.in_(ids.values())))
-    for e in seed.effects:
-        effect_id = ids[e.slug]
-        broader = ids[e.broader.effect] if e.broader else None
-        session.execute(update(Effect).where(Effect.id == effect_id).values(broader_id=broader))
-        cite(
-            session,
-            anchors,
-            [("description", e.description), ("codes", e.codes), ("broader", e.broader)],
-            effect_id=effect_id,
-        )
-        for aspect, position, fact in e.condition.facts() if e.condition else []:
-            row = EffectFact(effect_id=effect_id, aspect=aspect, position=position, text=fact.text)
-            session.add(row)
-            session.flush()
-            cite(session, anchors, [(None, fact)], effect_fact_id=row.id)
-    return ids
-
-
-def _effect_row(e: SeedEffect) -> dict[str, Any]:
-    codes = e.codes
-    return {
-        "slug": e.slug,
-        "name": e.name,
-        "key": name_key(e.name),
-        "kind": e.kind,
-        "body_system": e.body_system,
-        "description": e.description.value if e.description else None,
-        "umls_cui": codes.umls_cui if codes else None,
-        "meddra_term": codes.meddra_term if codes else None,
-        "meddra_key": name_key(codes.meddra_term) if codes else None,
-        "meddra_level": codes.level if codes else None,
-        "release": RELEASE,
-    }
-
-
-def _write_drugs(
-    session: Session, seed: SeedData, anchors: Anchors, classes: dict[str, int]
-) -> dict[str, int]:
-    cids = {d.identifiers.pubchem_cid: d.slug for d in seed.drugs if d.identifiers}
-    _adopt(session, Drug, Drug.pubchem_cid, {k: v for k, v in cids.items() if k})
-    ids = _upsert(session, Drug, [_drug_row(d) for d in seed.drugs])
-    drug_ids = list(ids.values())
-    for model in (DrugUse, DrugWarning):
-        session.execute(delete(model).where(model.drug_id.in_(drug_ids), model.release == RELEASE))
-    session.execute(delete(DrugClassMember).where(DrugClassMember.drug_id.in_(drug_ids)))
-    for d in seed.drugs:
-        drug_id = ids[d.slug]
-        a = d.attributes
-        parts: list[tuple[str | None, Cited | None]] = [("identifiers", d.identifiers)]
-        parts += [(name, getattr(a, name)) for name in (*TEXT_ATTRIBUTES, "formulations")]
-        parts.append(("dependence_risk", a.dependence_risk))
-        cite(session, anchors, parts, drug_id=drug_id)
-        for position, m in enumerate(d.classes):
-            member = DrugClassMember(
-                drug_id=drug_id, class_id=classes[m.drug_class], position=position
-            )
-            session.add(member)
-            session.flush()
-            cite(session, anchors, [(None, m)], class_member_id=member.id)
-        for position, u in enumerate(d.uses):
-            use = DrugUse(
-                drug_id=drug_id,
-                condition=u.condition,
-                line_of_therapy=u.line_of_therapy,
-                note=u.note,
-                position=position,
-                release=RELEASE,
-            )
-            session.add(use)
-            session.flush()
-            cite(session, anchors, [(None, u)], drug_use_id=use.id)
-        for position, w in enumerate(d.warnings):
-            warning = DrugWarning(
-                drug_id=drug_id,
-                kind=w.kind,
-                title=w.title,
-                text=w.text,
-                interacts_with=w.interacts_with or None,
-                position=position,
-                release=RELEASE,
-            )
-            session.add(warning)
-            session.flush()
-            cite(session, anchors, [(None, w)], drug_warning_id=warning.id)
-    return ids
-
-
-def _drug_row(d: SeedDrug) -> dict[str, Any]:
-    a, ids = d.attributes, d.identifiers
-    row: dict[str, Any] = {
-        "slug": d.slug,
-        "name": d.name,
-        "key": name_key(d.name),
-        "ingredient_key": ingredient_key(d.name),
-        "release": RELEASE,
-        "pubchem_cid": ids.pubchem_cid if ids else None,
-        "atc_code": ids.atc if ids else None,
-        "rxcui": ids.rxcui if ids else None,
-        "dependence_risk": a.dependence_risk.value if a.dependence_risk else None,
-        "dependence_note": a.dependence_risk.note if a.dependence_risk else None,
-        "formulations": a.formulations.value if a.formulations else None,
-    }
-    for name in TEXT_ATTRIBUTES:
-        value = getattr(a, name)
-        row[name] = value.value if value else None
-    return row
-
-
 def _write_aliases(
     session: Session,
     seed: SeedData,
@@ -286,9 +145,7 @@ def _write_aliases(
     for target, aliases in owners:
         for a in aliases:
             alias = Alias(name=a.name, key=name_key(a.name), kind=a.kind, release=RELEASE, **target)
-            session.add(alias)
-            session.flush()
-            cite(session, anchors, [(None, a)], alias_id=alias.id)
+            add_cited(session, anchors, alias, a, "alias_id")
 
 
 def _retire(session: Session, model: type[Drug] | type[Effect], kept: set[int]) -> None:

@@ -1,6 +1,6 @@
 """SIDER brand names -> brand aliases of the drugs they label, unless that would mislead lookups.
 
-A brand is skipped (and counted) when it is not a name (sider_mapping.NOT_A_NAME: label
+A brand is skipped (and counted) when it is not a name (mapping.NOT_A_NAME: label
 headings, trial words, dosage forms alone), when it is already a curated alias, when it is
 the name of another drug, or when labels give it to several drugs; a brand equal to the
 drug's own name adds nothing. Each alias key appears once per drug, so the unique (key,

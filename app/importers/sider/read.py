@@ -2,9 +2,9 @@
 
 Only MedDRA preferred terms (PT rows) are kept; every side effect also appears as lower-level
 term (LLT) rows, which are counted and passed over. A first pass over the side-effect file
-learns which one PT each label term is (sider_terms.py); PT rows of a label term that name
+learns which one PT each label term is (terms.py); PT rows of a label term that name
 another PT are passed over and counted, so one label word never makes two records. Rows go to
-the temporary staging tables (sider_stage.py) as they are read; what stays in memory is
+the temporary staging tables (stage.py) as they are read; what stays in memory is
 bounded by the drugs and terms of the release (names, the vocabulary), not by its rows. No
 table of the API is touched here.
 """
@@ -75,7 +75,7 @@ def read_sider(files: SiderFiles, stage: Stage, progress: Progress | None = None
 
 
 def _mapping_lines(path: Path, data: SiderData, progress: Progress | None) -> Iterator[str]:
-    """The mapping's lines; read twice (sider_mapping), counted once."""
+    """The mapping's lines; read twice (mapping.py), counted once."""
     first = data.rows_read[MAPPING] == 0
     for _, line in read_lines(path, progress, data.decoding if first else None):
         if first:

@@ -3,7 +3,7 @@
 Reading streams each file once and sends its preferred-term rows here in chunks, so the
 import's memory does not grow with the release (only its drugs' names and the term vocabulary
 stay in Python); writing then turns them into records and evidence with a few set-based
-statements (sider.py). The tables are temporary: they live in the importing connection only
+statements (write.py). The tables are temporary: they live in the importing connection only
 and are dropped on the way out, whatever happens.
 """
 

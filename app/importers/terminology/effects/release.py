@@ -22,7 +22,7 @@ class TerminologyReport:
     changed: bool
     version: str = ""
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows loaded
-    links: dict[str, int] = field(default_factory=dict)  # terminology_links.coverage()
+    links: dict[str, int] = field(default_factory=dict)  # links.coverage()
 
 
 def is_unchanged(session: Session, release: str, checksum: str) -> bool:

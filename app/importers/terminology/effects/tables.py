@@ -1,4 +1,4 @@
-"""The terminology tables as the join (terminology_links.py) reads them, in memory: a few
+"""The terminology tables as the join (links.py) reads them, in memory: a few
 tens of thousands of short rows for a full HPO or MedDRA release."""
 
 from collections import defaultdict
