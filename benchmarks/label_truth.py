@@ -25,7 +25,7 @@ import httpx
 from alembic import command
 from sqlalchemy.orm import Session
 
-from app.cli import alembic_config
+from app.cli.database import alembic_config
 from app.config import Settings
 from app.db import make_engine
 from app.importers.seed.files import read_seed

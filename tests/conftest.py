@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from app.cli import alembic_config
+from app.cli.database import alembic_config
 from app.config import Settings
 from app.db import Database, get_database, make_engine
 from app.importers.seed.files import read_seed

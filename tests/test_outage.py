@@ -46,7 +46,7 @@ def cluster() -> Iterator[Cluster]:
     cluster.start()
     from alembic import command
 
-    from app.cli import alembic_config
+    from app.cli.database import alembic_config
 
     command.upgrade(alembic_config(cluster.url), "head")
     engine = make_engine(cluster.url)

@@ -1,17 +1,15 @@
-"""`sidefx mcp`: the MCP tools over stdio (registered on app.cli's typer app), for assistants
-that start the server themselves. The database is SIDEFX_DATABASE_URL's, as for `serve`."""
+"""`sidefx mcp`: the MCP tools over stdio, for assistants that start the server themselves.
+The database is SIDEFX_DATABASE_URL's, as for `serve`."""
 
 import anyio
 import typer
 
-from app.cli import cli
 from app.config import get_settings
 from app.db import Database, make_engine
 from app.mcp_tools import build_server
 from app.services.meta import data_version
 
 
-@cli.command("mcp")
 def mcp_command() -> None:
     """Serve the MCP tools (drug effects by context, compare, explain a symptom, look up by
     code) over stdio. Logs go to stderr; stdout carries the protocol."""

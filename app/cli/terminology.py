@@ -1,28 +1,24 @@
-"""`sidefx import hpo` and `sidefx import meddra`: terminology loads (registered on the `import`
-group by app/cli.py). Each runs in one transaction: a bad file changes nothing."""
+"""`sidefx import hpo` and `sidefx import meddra`: terminology loads. Each runs in one
+transaction: a bad file changes nothing."""
 
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from app.cli.common import console, load_limit
 from app.config import get_settings
-from app.db import make_engine, statement_deadline
+from app.db import make_engine
 from app.importers.load_lock import LoadBusy
 from app.importers.terminology.effects.hpo import import_hpo
 from app.importers.terminology.effects.meddra import import_meddra
 from app.importers.terminology.effects.release import TerminologyError, TerminologyReport
 
-console = Console(stderr=True)
-terminology_cli = typer.Typer()
 
-
-@terminology_cli.command("hpo")
 def import_hpo_command(
     obo: Annotated[
         Path | None,
@@ -34,7 +30,6 @@ def import_hpo_command(
     _load("HPO", lambda session: import_hpo(session, obo, force=force))
 
 
-@terminology_cli.command("meddra")
 def import_meddra_command(
     directory: Annotated[
         Path, typer.Argument(help="Your MedDRA ASCII distribution (its MedAscii folder).")
@@ -54,7 +49,7 @@ def _load(name: str, load: Callable[[Session], TerminologyReport]) -> None:
     engine = make_engine(settings.database_url, loading=True)
     try:
         with (
-            statement_deadline(settings.load_statement_timeout_ms / 1000),
+            load_limit(settings),
             Session(engine) as session,
             session.begin(),
         ):
