@@ -15,20 +15,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.enums import Release, SourceKind
-from app.importers import derived
-from app.importers.bulk import write_rows
 from app.importers.load_lock import take_load_lock
-from app.importers.terminology.effects import links
 from app.importers.terminology.effects.hpo_obo import HpoRelease, packaged_obo, read_obo
 from app.importers.terminology.effects.release import (
+    Tables,
     TerminologyReport,
-    is_unchanged,
-    record_release,
-    upsert_source,
+    replace_release,
 )
 from app.models import HpoLaySynonym, HpoTerm, HpoTermCui, HpoTermParent
 
@@ -45,26 +40,21 @@ def import_hpo(
     HPO tables and refresh the read model. The caller owns the transaction."""
     take_load_lock(session)
     release = read_obo(path or packaged_obo())
-    checksum = f"{IMPORTER}:{release.checksum}"[:64]
-    if not force and is_unchanged(session, Release.hpo.value, checksum):
-        return TerminologyReport(changed=False, version=release.version)
-    rows = _replace_tables(session, release)
-    upsert_source(session, _source(release), {ANCHOR: _anchor_label(release)})
-    record_release(session, Release.hpo.value, checksum)
-    derived.refresh(session)
-    return TerminologyReport(
-        changed=True,
-        version=release.version,
-        rows=rows,
-        links=links.coverage(session),
+    return replace_release(
+        session,
+        Release.hpo,
+        f"{IMPORTER}:{release.checksum}",
+        release.version,
+        tables=lambda: _tables(release),
+        source=_source(release),
+        anchors={ANCHOR: _anchor_label(release)},
+        force=force,
     )
 
 
-def _replace_tables(session: Session, release: HpoRelease) -> dict[str, int]:
-    for model in (HpoLaySynonym, HpoTermParent, HpoTermCui, HpoTerm):
-        session.execute(delete(model))
+def _tables(release: HpoRelease) -> Tables:
     terms = release.terms.values()
-    tables: list[tuple[Any, list[dict[str, Any]]]] = [
+    return [
         (HpoTerm, [{"id": t.id, "name": t.name[:300], "obsolete": t.obsolete} for t in terms]),
         (HpoTermCui, [{"term_id": t.id, "cui": c} for t in terms for c in dict.fromkeys(t.cuis)]),
         (
@@ -80,9 +70,6 @@ def _replace_tables(session: Session, release: HpoRelease) -> dict[str, int]:
             ],
         ),
     ]
-    return {
-        model.__tablename__: write_rows(session, model.__table__, rows) for model, rows in tables
-    }
 
 
 def _source(release: HpoRelease) -> dict[str, Any]:

@@ -14,20 +14,15 @@ changes nothing. Same files and loader as last time: nothing happens unless forc
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from app.enums import Release, SourceKind
-from app.importers import derived
-from app.importers.bulk import write_rows
 from app.importers.load_lock import take_load_lock
-from app.importers.terminology.effects import links
 from app.importers.terminology.effects.meddra_files import MeddraRelease, read_meddra
 from app.importers.terminology.effects.release import (
+    Tables,
     TerminologyReport,
-    is_unchanged,
-    record_release,
-    upsert_source,
+    replace_release,
 )
 from app.models import MeddraLlt, MeddraPt, MeddraSoc
 from app.text import name_key
@@ -47,25 +42,20 @@ def import_meddra(
     """The caller owns the transaction (and commits once)."""
     take_load_lock(session)
     release = read_meddra(directory, version)
-    checksum = f"{IMPORTER}:{release.checksum}"[:64]
-    if not force and is_unchanged(session, Release.meddra.value, checksum):
-        return TerminologyReport(changed=False, version=release.version)
-    rows = _replace_tables(session, release)
-    upsert_source(session, _source(release), ANCHORS)
-    record_release(session, Release.meddra.value, checksum)
-    derived.refresh(session)
-    return TerminologyReport(
-        changed=True,
-        version=release.version,
-        rows=rows,
-        links=links.coverage(session),
+    return replace_release(
+        session,
+        Release.meddra,
+        f"{IMPORTER}:{release.checksum}",
+        release.version,
+        tables=lambda: _tables(release),
+        source=_source(release),
+        anchors=ANCHORS,
+        force=force,
     )
 
 
-def _replace_tables(session: Session, release: MeddraRelease) -> dict[str, int]:
-    for model in (MeddraLlt, MeddraPt, MeddraSoc):
-        session.execute(delete(model))
-    tables: list[tuple[Any, list[dict[str, Any]]]] = [
+def _tables(release: MeddraRelease) -> Tables:
+    return [
         (
             MeddraSoc,
             [
@@ -88,9 +78,6 @@ def _replace_tables(session: Session, release: MeddraRelease) -> dict[str, int]:
             ],
         ),
     ]
-    return {
-        model.__tablename__: write_rows(session, model.__table__, rows) for model, rows in tables
-    }
 
 
 def _source(release: MeddraRelease) -> dict[str, Any]:

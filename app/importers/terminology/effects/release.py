@@ -1,15 +1,19 @@
-"""What the terminology loaders (HPO, MedDRA) share: their error, their source and its anchors,
-and the release row that tells whether the same files were loaded last time."""
+"""What the terminology loaders (HPO, MedDRA) share: their error and report, and the load itself
+(`replace_release`: their tables replaced whole, their source and its anchors, and the release
+row that tells whether the same files were loaded last time)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from app.enums import AnchorKind
-from app.importers import derived_records
+from app.enums import AnchorKind, Release
+from app.importers import derived, derived_records
+from app.importers.bulk import write_rows
+from app.importers.terminology.effects import links
 from app.models import DataRelease, Source, SourceAnchor
 
 
@@ -23,6 +27,45 @@ class TerminologyReport:
     version: str = ""
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows loaded
     links: dict[str, int] = field(default_factory=dict)  # links.coverage()
+
+
+# (model, rows) in the order they are written; deleted in the reverse order (foreign keys).
+Tables = list[tuple[Any, list[dict[str, Any]]]]
+
+
+def replace_release(
+    session: Session,
+    release: Release,
+    checksum: str,
+    version: str,
+    *,
+    tables: Callable[[], Tables],
+    source: dict[str, Any],
+    anchors: dict[str, str],
+    force: bool,
+) -> TerminologyReport:
+    """Load a release already read and checked: unless forced, nothing happens when the same
+    files were loaded by the same loader (CHECKSUM: "loader:files"); otherwise its tables are
+    replaced whole, its source and anchors upserted, its release row written and the read
+    model refreshed (which joins the tables to effects)."""
+    checksum = checksum[:64]
+    if not force and is_unchanged(session, release.value, checksum):
+        return TerminologyReport(changed=False, version=version)
+    rows = _replace_tables(session, tables())
+    upsert_source(session, source, anchors)
+    record_release(session, release.value, checksum)
+    derived.refresh(session)
+    return TerminologyReport(
+        changed=True, version=version, rows=rows, links=links.coverage(session)
+    )
+
+
+def _replace_tables(session: Session, tables: Tables) -> dict[str, int]:
+    for model, _ in reversed(tables):
+        session.execute(delete(model))
+    return {
+        model.__tablename__: write_rows(session, model.__table__, rows) for model, rows in tables
+    }
 
 
 def is_unchanged(session: Session, release: str, checksum: str) -> bool:
