@@ -31,8 +31,8 @@ from app.importers.sider.report import SiderReport
 from app.importers.sider.stage import DRUG_MAP, EFFECT_MAP, Stage
 from app.importers.sider.terms import label_term_aliases
 from app.importers.sider.write import release_keys, write_evidence, write_records, write_uses
+from app.importers.sources import upsert_source
 from app.importers.terminology.effects import links as terminology_links
-from app.importers.terminology.effects.release import upsert_source
 from app.models import (
     Alias,
     Citation,
@@ -153,7 +153,7 @@ def write_release(
 
 
 def _upsert_source(session: Session) -> tuple[int, dict[str, int]]:
-    """SIDER's source row and its file anchors (terminology/effects/release.upsert_source)."""
+    """SIDER's source row and its file anchors (sources.upsert_source)."""
     anchors = upsert_source(session, SOURCE, ANCHORS)
     source_id = session.scalar(select(Source.id).where(Source.slug == SOURCE["slug"]))
     assert source_id is not None  # written just above

@@ -1,20 +1,21 @@
 """What the terminology loaders (HPO, MedDRA) share: their error and report, and the load itself
-(`replace_release`: their tables replaced whole, their source and its anchors, and the release
-row that tells whether the same files were loaded last time)."""
+(`replace_release`: their tables replaced whole, their source and its anchors (sources.py),
+and the release row that tells whether the same files were loaded last time)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from app.enums import AnchorKind, Release
+from app.enums import Release
 from app.importers import derived, derived_records
 from app.importers.bulk import write_rows
+from app.importers.sources import upsert_source
 from app.importers.terminology.effects import links
-from app.models import DataRelease, Source, SourceAnchor
+from app.models import DataRelease
 
 
 class TerminologyError(Exception):
@@ -82,39 +83,3 @@ def record_release(session: Session, release: str, checksum: str) -> None:
     else:
         row.checksum, row.loaded_at = checksum, now
     session.flush()
-
-
-def upsert_source(
-    session: Session, values: dict[str, Any], anchors: dict[str, str]
-) -> dict[str, int]:
-    """The source by slug with its file anchors (key -> label); returns key -> anchor id."""
-    source = session.scalar(select(Source).where(Source.slug == values["slug"]))
-    if source is None:
-        source = Source(**values)
-        session.add(source)
-    else:
-        for key, value in values.items():
-            setattr(source, key, value)
-    session.flush()
-    existing = {
-        a.key: a
-        for a in session.scalars(select(SourceAnchor).where(SourceAnchor.source_id == source.id))
-    }
-    for position, (key, label) in enumerate(anchors.items()):
-        if key in existing:
-            existing[key].label, existing[key].position = label, position
-        else:
-            session.add(
-                SourceAnchor(
-                    source_id=source.id,
-                    key=key,
-                    kind=AnchorKind.file,
-                    label=label,
-                    position=position,
-                )
-            )
-    session.flush()
-    rows = session.execute(
-        select(SourceAnchor.key, SourceAnchor.id).where(SourceAnchor.source_id == source.id)
-    )
-    return {str(key): int(anchor_id) for key, anchor_id in rows}
