@@ -9,12 +9,12 @@ bounded by the drugs and terms of the release (names, the vocabulary), not by it
 table of the API is touched here.
 """
 
-import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app.importers.sider import parse
 from app.importers.sider.files import (
     FILES,
     FREQUENCIES,
@@ -33,8 +33,6 @@ from app.importers.sider.stage import INDICATIONS as STAGED_INDICATIONS
 from app.importers.sider.stage import LABELS, PAIRS, Stage
 from app.importers.sider.terms import choose_preferred_terms
 
-_FLAT_ID = re.compile(r"CID1\d{8}")
-_CUI = re.compile(r"C\d{7}")
 MAX_TEXT = 100  # Evidence.frequency_text
 # Refuse a name mapping that names under half of the side-effect file's drugs: an empty or
 # wrong label_mapping would otherwise drop nearly every record (SIDER 4.1 maps all of them).
@@ -89,7 +87,7 @@ def _read_errata(path: Path, data: SiderData) -> set[tuple[str, ...]]:
     for number, line in read_lines(path):
         if line.startswith("#"):
             continue
-        rows.add(tuple(_fields(line, 10, path, number)))
+        rows.add(tuple(parse.split(line, 10, path, number)))
     data.errata_rows = len(rows)
     return rows
 
@@ -114,11 +112,11 @@ def _read_label_terms(path: Path, data: SiderData, stage: Stage) -> None:
     label_names: dict[str, str] = {}
     pt_names: dict[str, str] = {}
     for number, line in read_lines(path):
-        fields = _fields(line, 6, path, number)
+        fields = parse.split(line, 6, path, number)
         label = fields[2]
         if fields[3] == "PT":
-            label_pts.setdefault(_cui(label, path, number), set()).add(
-                _cui(fields[4], path, number)
+            label_pts.setdefault(parse.cui(label, path, number), set()).add(
+                parse.cui(fields[4], path, number)
             )
             pt_names.setdefault(fields[4], fields[5].strip())
         elif fields[3] == "LLT" and (fields[4] == label or label not in label_names):
@@ -142,10 +140,10 @@ def _read_side_effects(
 ) -> None:
     for number, line in read_lines(path, progress):
         data.rows_read[SIDE_EFFECTS] += 1
-        fields = _fields(line, 6, path, number)
-        cid = _cid(fields[0], path, number)
+        fields = parse.split(line, 6, path, number)
+        cid = parse.cid(fields[0], path, number)
         if _is_term(fields[3], SIDE_EFFECTS, data):
-            cui = _cui(fields[4], path, number)
+            cui = parse.cui(fields[4], path, number)
             if cid not in data.names:
                 data.skipped[f"{SIDE_EFFECTS}: drug not in the name mapping"] += 1
                 data.unmapped.add(cid)
@@ -166,25 +164,25 @@ def _read_frequencies(
 ) -> None:
     for number, line in read_lines(path, progress):
         data.rows_read[FREQUENCIES] += 1
-        fields = _fields(line, 10, path, number)
+        fields = parse.split(line, 10, path, number)
         if errata and tuple(fields) in errata:
             data.errata_dropped += 1
             continue
-        cid = _cid(fields[0], path, number)
+        cid = parse.cid(fields[0], path, number)
         if fields[3] not in ("", "placebo"):
             placebo = fields[3][:40]
             raise SiderError(
-                f"{_at(path, number)}: column 4 is '{placebo}', not 'placebo' or empty"
+                f"{parse.at(path, number)}: column 4 is '{placebo}', not 'placebo' or empty"
             )
-        lower = _fraction(fields[5], "lower bound", path, number)
-        upper = _fraction(fields[6], "upper bound", path, number)
+        lower = parse.fraction(fields[5], "lower bound", path, number)
+        upper = parse.fraction(fields[6], "upper bound", path, number)
         if not _is_term(fields[7], FREQUENCIES, data):
             continue
-        cui = _cui(fields[8], path, number)
+        cui = parse.cui(fields[8], path, number)
         if cid not in data.names:
             data.skipped[f"{FREQUENCIES}: drug not in the name mapping"] += 1
             continue
-        label = _cui(fields[2], path, number)
+        label = parse.cui(fields[2], path, number)
         if not _is_own_term(label, cui, data, FREQUENCIES):
             continue
         row = FreqRow(fields[4].strip()[:MAX_TEXT], lower, upper, fields[3] == "placebo")
@@ -208,14 +206,14 @@ NOT_AN_INDICATION = "a precondition or a mention in the indications text, not an
 def _read_indications(path: Path, data: SiderData, stage: Stage, progress: Progress | None) -> None:
     for number, line in read_lines(path, progress):
         data.rows_read[INDICATIONS] += 1
-        fields = _fields(line, 7, path, number)
-        cid = _cid(fields[0], path, number)
+        fields = parse.split(line, 7, path, number)
+        cid = parse.cid(fields[0], path, number)
         if not _is_term(fields[4], INDICATIONS, data):
             continue
         if fields[2] != INDICATION_METHOD:
             data.skipped[f"{INDICATIONS}: {NOT_AN_INDICATION}"] += 1
             continue
-        cui = _cui(fields[5], path, number)
+        cui = parse.cui(fields[5], path, number)
         if cid not in data.cids:
             data.skipped[f"{INDICATIONS}: drug without side effects in this release"] += 1
             continue
@@ -229,38 +227,3 @@ def _is_term(kind: str, file: str, data: SiderData) -> bool:
     reason = "lower-level term (its PT row is used)" if kind == "LLT" else "not a MedDRA term"
     data.skipped[f"{file}: {reason}"] += 1
     return False
-
-
-def _at(path: Path, number: int) -> str:
-    return f"{path.name}:{number}"
-
-
-def _fields(line: str, expected: int, path: Path, number: int) -> list[str]:
-    fields = line.split("\t")
-    if len(fields) != expected:
-        raise SiderError(
-            f"{_at(path, number)}: expected {expected} tab-separated fields, found {len(fields)}"
-        )
-    return fields
-
-
-def _cid(value: str, path: Path, number: int) -> int:
-    if not _FLAT_ID.fullmatch(value):
-        raise SiderError(f"{_at(path, number)}: '{value[:40]}' is not a flat STITCH id (CID1...)")
-    return int(value[4:])
-
-
-def _cui(value: str, path: Path, number: int) -> str:
-    if not _CUI.fullmatch(value):
-        raise SiderError(f"{_at(path, number)}: '{value[:40]}' is not a UMLS CUI (C + 7 digits)")
-    return value
-
-
-def _fraction(value: str, what: str, path: Path, number: int) -> float:
-    try:
-        fraction = float(value)
-    except ValueError:
-        raise SiderError(f"{_at(path, number)}: {what} '{value[:40]}' is not a number") from None
-    if not 0 <= fraction <= 1:  # also rejects nan
-        raise SiderError(f"{_at(path, number)}: {what} {value} is not a fraction between 0 and 1")
-    return fraction
