@@ -25,12 +25,12 @@ import httpx
 from alembic import command
 from sqlalchemy.orm import Session
 
-from app.cli import alembic_config
+from app.cli.database import alembic_config
 from app.config import Settings
 from app.db import make_engine
-from app.importers.seed import load_seed
-from app.importers.seed_files import read_seed
-from app.importers.sider import import_sider
+from app.importers.seed.files import read_seed
+from app.importers.seed.load import load_seed
+from app.importers.sider.load import import_sider
 from app.main import create_app
 from benchmarks.label_gold import (
     Check,

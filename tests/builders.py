@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import AnchorKind, Context, IncidenceBand, Release, SourceKind
 from app.importers.recompute import recompute
-from app.importers.sider_incidence import FreqRow, row_band
+from app.importers.sider.incidence import FreqRow, row_band
 from app.models import Drug, DrugEffect, Effect, Evidence, Source, SourceAnchor
 from app.name_keys import ingredient_key, name_key, slugify
 

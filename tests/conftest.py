@@ -19,11 +19,11 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from app.cli import alembic_config
+from app.cli.database import alembic_config
 from app.config import Settings
 from app.db import Database, get_database, make_engine
-from app.importers.seed import load_seed
-from app.importers.seed_files import read_seed
+from app.importers.seed.files import read_seed
+from app.importers.seed.load import load_seed
 from app.main import create_app
 from app.services.meta import data_version
 

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
-from app.importers.sider import import_sider
+from app.importers.sider.load import import_sider
 from benchmarks.label_gold import (
     EffectNames,
     Item,

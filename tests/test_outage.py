@@ -19,8 +19,8 @@ from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from app.db import Database, make_engine
-from app.importers.seed import load_seed
-from app.importers.seed_files import read_seed
+from app.importers.seed.files import read_seed
+from app.importers.seed.load import load_seed
 from app.services.meta import data_version
 from tests.conftest import SEED_DIR, app_over, settings_for
 from tests.pg_cluster import Cluster, new_cluster, postgres_bin
@@ -46,7 +46,7 @@ def cluster() -> Iterator[Cluster]:
     cluster.start()
     from alembic import command
 
-    from app.cli import alembic_config
+    from app.cli.database import alembic_config
 
     command.upgrade(alembic_config(cluster.url), "head")
     engine = make_engine(cluster.url)

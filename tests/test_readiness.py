@@ -12,7 +12,7 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine
 
-from app.cli import alembic_config
+from app.cli.database import alembic_config
 from app.db import Database
 from app.services.meta import data_version
 from tests.conftest import app_over, seeded, separate_database, settings_for

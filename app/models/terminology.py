@@ -1,7 +1,7 @@
 """Terminology releases as their loaders read them: the Human Phenotype Ontology (HPO) and the
 user's MedDRA distribution. Each loader replaces its own tables whole; the read model
-(app/importers/terminology_links.py) joins them to effects, so the order of loads does not
-matter. Nothing here refers to an effect."""
+(app/importers/terminology/effects/links.py) joins them to effects, so the order of loads
+does not matter. Nothing here refers to an effect."""
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column

@@ -11,8 +11,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from app.importers.seed_files import read_seed
-from app.importers.terminology import import_rxnorm
+from app.importers.seed.files import read_seed
+from app.importers.terminology.drugs import import_rxnorm
 from app.models import Effect
 from app.services.fhir_common import CLINICAL_USE_TYPES, SYSTEMS
 from tests.conftest import FIXTURES, SEED_DIR

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import AliasKind, Release
-from app.importers.sider import import_sider
+from app.importers.sider.load import import_sider
 from app.models import Alias, Effect
 from app.name_keys import name_key
 from tests.builders import make_drug, make_effect

@@ -19,7 +19,7 @@ import pytest
 from fhir.resources import get_fhir_model_class
 from sqlalchemy.orm import Session
 
-from app.importers.sider import import_sider
+from app.importers.sider.load import import_sider
 from tests.conftest import SIDER_FIXTURES
 
 pytestmark = pytest.mark.anyio

@@ -14,7 +14,7 @@ from fhir_core.fhirabstractmodel import FHIRAbstractModel
 from fhirpy import SyncFHIRClient
 from sqlalchemy.orm import Session
 
-from app.importers.terminology import import_rxnorm
+from app.importers.terminology.drugs import import_rxnorm
 from app.services.fhir_common import SYSTEMS
 from tests.conftest import FIXTURES, seeded, separate_database
 from tests.servers import server_env, server_process, sidefx_serve

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Connection, event
 from sqlalchemy.orm import Session
 
-from app.importers.sider import import_sider
+from app.importers.sider.load import import_sider
 from tests.conftest import SIDER_FIXTURES
 
 pytestmark = pytest.mark.anyio

@@ -16,7 +16,7 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 
-from app.importers.sider import import_sider
+from app.importers.sider.load import import_sider
 from tests.conftest import SIDER_FIXTURES
 
 pytestmark = pytest.mark.anyio

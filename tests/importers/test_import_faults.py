@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-import app.cli
+import app.cli.sider
 from app.cli import cli
 from app.config import get_settings
 from app.db import make_engine
@@ -91,7 +91,7 @@ def test_a_full_sqlite_database_is_reported_as_full_and_its_wal_truncated(
         )
         return made
 
-    monkeypatch.setattr(app.cli, "make_engine", full_engine)
+    monkeypatch.setattr(app.cli.sider, "make_engine", full_engine)
     try:
         wal = Path(f"{path}-wal")
         assert wal.stat().st_size > 0  # the seed's pages, not yet checkpointed away

@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from app.importers.release_guard import MAX_DROP, Guard, ReleaseCounts, check_release
-from app.importers.sider import import_sider
-from app.importers.sider_files import FILES, SiderError
+from app.importers.sider.files import FILES, SiderError
+from app.importers.sider.load import import_sider
+from app.importers.sider.release_guard import MAX_DROP, Guard, ReleaseCounts, check_release
 from app.models import Base, DataRelease
 from tests.conftest import SIDER_DIR, SIDER_FIXTURES, seeded, separate_database
 

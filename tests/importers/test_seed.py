@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from app.cli import cli
-from app.importers.seed import load_seed
-from app.importers.seed_files import SeedError, read_seed
-from app.importers.sider import import_sider
+from app.importers.seed.files import SeedError, read_seed
+from app.importers.seed.load import load_seed
+from app.importers.sider.load import import_sider
 from app.models import Base, Citation, DrugEffect, Effect, Evidence
 from tests.conftest import SEED_DIR, SIDER_FIXTURES
 

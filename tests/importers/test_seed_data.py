@@ -9,7 +9,7 @@ import httpx
 import pytest
 import yaml
 
-from app.importers.seed_files import anchors_of, read_seed
+from app.importers.seed.files import anchors_of, read_seed
 from tests.conftest import SEED_DIR, SEEDS_DIR
 
 pytestmark = pytest.mark.anyio

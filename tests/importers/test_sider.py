@@ -13,9 +13,9 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from app.enums import Context, Flag, IncidenceBand, IncidenceBasis
-from app.importers.sider import import_sider
-from app.importers.sider_files import SiderError
-from app.importers.sider_read import NOT_AN_INDICATION
+from app.importers.sider.files import SiderError
+from app.importers.sider.load import import_sider
+from app.importers.sider.read import NOT_AN_INDICATION
 from app.models import Alias, Base, Drug, DrugEffect, DrugUse, Effect, Evidence
 from tests.conftest import SIDER_FIXTURES, seeded, separate_database
 

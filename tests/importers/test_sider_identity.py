@@ -14,8 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import Context, Flag, IncidenceBasis
-from app.importers.sider import import_sider
-from app.importers.sider_terms import choose_preferred_terms
+from app.importers.sider.load import import_sider
+from app.importers.sider.terms import choose_preferred_terms
 from app.models import Drug, DrugEffect, Effect, Evidence
 from tests.builders import make_drug, make_effect, make_record
 from tests.conftest import SIDER_FIXTURES

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from app.importers.sider_mapping import brand_name, read_mapping
+from app.importers.sider.mapping import brand_name, read_mapping
 
 
 def test_generic_name_column_is_learnt_per_label_source() -> None:

@@ -18,8 +18,9 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.enums import Context, Flag, Release
-from app.importers.sider import WITHDRAWAL_TERMS, import_sider
-from app.importers.sider_report import SiderReport
+from app.importers.sider.load import import_sider
+from app.importers.sider.release import WITHDRAWAL_TERMS
+from app.importers.sider.report import SiderReport
 from app.models import (
     Citation,
     Drug,

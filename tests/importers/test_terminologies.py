@@ -15,10 +15,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import AliasKind, BodySystem, EffectKind, Release
-from app.importers.hpo import import_hpo
-from app.importers.meddra import import_meddra
-from app.importers.sider import import_sider
-from app.importers.terminology_release import TerminologyError
+from app.importers.sider.load import import_sider
+from app.importers.terminology.effects.hpo import import_hpo
+from app.importers.terminology.effects.meddra import import_meddra
+from app.importers.terminology.effects.release import TerminologyError
 from app.models import Alias, DataRelease, Effect, Source
 from tests.conftest import FIXTURES, SIDER_FIXTURES, seeded, separate_database
 from tests.importers.test_sider import _dump

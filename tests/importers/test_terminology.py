@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import AliasKind, DrugCodeSystem, Release
-from app.importers.terminology import TerminologyError, import_atc, import_rxnorm
+from app.importers.terminology.drugs import TerminologyError, import_atc, import_rxnorm
 from app.models import Alias, Citation, DataRelease, Drug, DrugCode, Source, SourceAnchor
 from tests.conftest import FIXTURES
 

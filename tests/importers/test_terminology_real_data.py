@@ -11,10 +11,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.enums import Release
-from app.importers.hpo import import_hpo
-from app.importers.hpo_obo import packaged_obo, read_obo
-from app.importers.sider import import_sider
-from app.importers.terminology_systems import ANCHORS
+from app.importers.sider.load import import_sider
+from app.importers.terminology.effects.hpo import import_hpo
+from app.importers.terminology.effects.hpo_obo import packaged_obo, read_obo
+from app.importers.terminology.effects.systems import ANCHORS
 from app.models import Effect
 from tests.conftest import (
     SIDER_DIR,

@@ -9,10 +9,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.enums import Context, IncidenceBand
-from app.importers import sider_write
-from app.importers.seed import load_seed
-from app.importers.seed_files import read_seed
-from app.importers.sider import import_sider
+from app.importers.seed.files import read_seed
+from app.importers.seed.load import load_seed
+from app.importers.sider import write as sider_write
+from app.importers.sider.load import import_sider
 from app.models import Citation, DataRelease, Drug, DrugEffect, Effect, Evidence, StoredRecord
 from app.readmodel import (
     READ_MODEL,

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.importers.sider import import_sider
+from app.importers.sider.load import import_sider
 from app.models import DrugEffect
 from app.readmodel.compose import compose_record_json
 from app.schemas.record import DrugEffectRecord

@@ -1,13 +1,3 @@
-"""Codes from the user's own terminology files (never shipped: their licences differ).
-
-`import_rxnorm` (an RxNorm release directory) and `import_atc` (a WHO ATC index as CSV) give
-drugs codes (models.DrugCode) and RxNorm brand names (aliases), matched by ingredient name
-with the salt rule, cited to the release, in the caller's transaction (docs/fhir.md).
-"""
-
-from app.importers.terminology.atc import import_atc
-from app.importers.terminology.files import TerminologyError
-from app.importers.terminology.report import TerminologyReport
-from app.importers.terminology.rxnorm import import_rxnorm
-
-__all__ = ["TerminologyError", "TerminologyReport", "import_atc", "import_rxnorm"]
+"""Terminologies from the user's own files (their licences differ): `drugs` gives drugs codes
+and brand names (RxNorm, WHO ATC); `effects` loads the HPO and MedDRA tables that the read
+model joins to effects (codes, body systems, kinds, lay synonyms and lower-level terms)."""
