@@ -21,6 +21,7 @@ MAX_QUERY_LENGTH = 100
 MAX_OFFSET = 10_000
 _PAGING = frozenset({"offset", "limit"})
 _SAFE_PATH = "/:@!$&'()*+,;=-._~%"
+NO_STORE = {"Cache-Control": "no-store"}
 
 DrugName = Annotated[
     str,
@@ -59,7 +60,8 @@ SourceFilter = Annotated[
         min_length=1,
         max_length=80,
         pattern=PRINTABLE,
-        description="Only records backed by this source (slug, see /v1/sources).",
+        description="Only records backed by this source (slug, see /v1/sources). Unknown "
+        "source: 422.",
     ),
 ]
 DrugClassFilter = Annotated[
@@ -170,8 +172,11 @@ def respond(request: Request, answer: Answer[Any]) -> Response:
 def respond_bytes(
     request: Request, answer: Answer[bytes], media_type: str = "application/json", links: str = ""
 ) -> Response:
-    """A body already serialised (FHIR, the export manifest), with the same ETag and cache
-    treatment as every other read."""
+    """A body already serialised (FHIR, stored records spliced), with the same ETag and cache
+    treatment as every other read; an answer to a POST (computed from its body: the symptom
+    check, CDS Hooks) is never stored (no ETag, no-store)."""
+    if request.method == "POST":
+        return Response(answer.value, media_type=media_type, headers=NO_STORE)
     request.state.data_version = answer.version
     headers = {"ETag": etag_for(answer.version, request.scope)}
     if links:

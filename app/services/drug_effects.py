@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
-from app.errors import NoRecord, UnknownSource
+from app.errors import InvalidParameter, NoRecord
 from app.models import DrugEffect, DrugEffectSource, Effect, Source, StoredRecord
 from app.schemas.common import DrugRef
 from app.schemas.effect import ContextRow, DrugContexts
@@ -148,8 +148,11 @@ def ranked_page(
 
 def source_id_for(session: Session, slug: str) -> int:
     source_id = session.scalar(select(Source.id).where(Source.slug == slug.strip().lower()))
-    if source_id is None:
-        raise UnknownSource(f"No source named '{slug[:80]}'; see /v1/sources for the slugs.")
+    if source_id is None:  # a filter naming nothing: 422, as drug_class= (404: paths only)
+        raise InvalidParameter(
+            f"No source named '{slug[:80]}'; see /v1/sources for the slugs.",
+            loc=["query", "source"],
+        )
     return source_id
 
 
