@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy.orm import Session
 
+from app.services import pages
 from app.services.fhir_clinical_use import clinical_uses
 from app.services.fhir_common import Resource, full_url, ready, to_json
 from app.services.fhir_filters import FhirProblem, Filters, clinical_use_ids, drug_ids
@@ -113,7 +114,7 @@ def _drugs(
     session: Session, base: str, filters: Filters, count: int, offset: int
 ) -> tuple[int, list[Resource]]:
     stmt = drug_ids(session, filters)
-    total = count(session, stmt)
+    total = pages.count(session, stmt)
     page = list(session.scalars(stmt.limit(count).offset(offset))) if count else []
     pairs = drug_resources(session, base, page) if page else []
     return total, [partial(ready, pair[0]) for pair in pairs]
@@ -124,7 +125,7 @@ def _clinical_uses(
 ) -> tuple[int, list[Resource]]:
     """Kinds one after the other (records, uses, warnings), each in its drugs' order."""
     statements = clinical_use_ids(session, filters)
-    totals = [count(session, stmt) for _, stmt in statements]
+    totals = [pages.count(session, stmt) for _, stmt in statements]
     ids: list[str] = []
     skip, wanted = offset, count
     for (prefix, stmt), total in zip(statements, totals, strict=True):

@@ -86,7 +86,10 @@ async def test_an_unknown_source_filter_is_a_422_naming_the_parameter(
     client: httpx.AsyncClient,
 ) -> None:
     """A filter value naming nothing is a 422, as for drug_class= (a 404 is a path's)."""
-    for url in ("/v1/drugs/clonazepam/effects?source=nope", "/v1/effects/leg-cramps/drugs?source=nope"):
+    for url in (
+        "/v1/drugs/clonazepam/effects?source=nope",
+        "/v1/effects/leg-cramps/drugs?source=nope",
+    ):
         response = await client.get(url)
         assert response.status_code == 422
         body = response.json()
