@@ -17,9 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, Concatenate, Generic, ParamSpec, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
-from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -232,14 +231,12 @@ class Database:
                 # Not awaited past the deadline: a thread stuck on a frozen server must not
                 # hold the request. It keeps its slots until it ends (db_calls.hand_off).
                 return await hand_off(call, partial(_run_call, call, job))
-        except CapacityFull:
+        except BaseException as exc:
             call.abandon()
-            raise ServerBusy(self.costly_slots) from None
-        except TimeoutError:
-            call.abandon()
-            raise DatabaseTimeout(self.timeout) from None
-        except BaseException:
-            call.abandon()
+            if isinstance(exc, CapacityFull):
+                raise ServerBusy(self.costly_slots) from None
+            if isinstance(exc, TimeoutError):
+                raise DatabaseTimeout(self.timeout) from None
             raise
 
 
@@ -252,13 +249,3 @@ def _run_call(call: Call, job: Callable[[], T]) -> T:
     finally:
         _deadline.call = None
         call.finish()
-
-
-async def get_database(request: Request) -> Database:
-    """The app's database (attached at startup); tests override this dependency. (async: a
-    plain `def` dependency would run in a worker thread.)"""
-    database: Database = request.app.state.database
-    return database
-
-
-DatabaseDep = Annotated[Database, Depends(get_database)]

@@ -4,9 +4,9 @@ Errors are OperationOutcomes, as the specification asks (FhirRoute); nothing is 
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel
 
-from app.api.deps import NO_STORE, respond_bytes
+from app.api.deps import NO_STORE, DatabaseDep, respond_bytes
 from app.api.fhir_rest import FhirRoute
-from app.db import Answer, DatabaseDep
+from app.db import Answer
 from app.schemas.cds_hooks import CdsRequest
 from app.services import cds_hooks
 from app.services.fhir_filters import FhirProblem

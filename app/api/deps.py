@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Path, Query, Request, Response
 
-from app.db import Answer
+from app.db import Answer, Database
 from app.enums import BodySystem, Context, IncidenceBand
 from app.errors import RepeatedParameter, UnknownParameter
 from app.http_cache import etag_for
@@ -144,6 +144,16 @@ def _is_list(field: Any) -> bool:
 
 
 StrictQuery = Depends(strict_query)
+
+
+async def get_database(request: Request) -> Database:
+    """The app's database (attached at startup); tests override this dependency. (async: a
+    plain `def` dependency would run in a worker thread.)"""
+    database: Database = request.app.state.database
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
 def respond(request: Request, answer: Answer[Any]) -> Response:

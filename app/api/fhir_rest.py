@@ -11,7 +11,8 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.exceptions import HTTPException
 
-from app.db import Answer, DatabaseDep
+from app.api.deps import DatabaseDep
+from app.db import Answer
 from app.errors import AppError
 from app.http_cache import etag_for
 from app.services import fhir_conformance as conformance

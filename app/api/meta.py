@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from app import metrics, problems
-from app.api.deps import StrictQuery, respond
+from app.api.deps import DatabaseDep, StrictQuery, respond
 from app.api.docs import problem_responses, read_responses
-from app.db import Answer, DatabaseDep
+from app.db import Answer
 from app.errors import problem
 from app.schemas.meta import Health, ProblemTypeRead, VocabulariesRead
 from app.schemas.source import MetaRead

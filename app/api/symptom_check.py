@@ -2,9 +2,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Request, Response
 
-from app.api.deps import StrictQuery, respond_bytes
+from app.api.deps import DatabaseDep, StrictQuery, respond_bytes
 from app.api.docs import problem_responses
-from app.db import Answer, DatabaseDep
+from app.db import Answer
 from app.schemas.symptom import SymptomCheckInput, SymptomCheckResult
 from app.services import symptom_check
 
