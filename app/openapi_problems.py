@@ -19,8 +19,9 @@ NAMES_404 = {
 Example = tuple[problems.ProblemType, dict[str, Any]]
 # Filters whose value must name something: what an unknown one is told.
 UNKNOWN_VALUES = {
-    "source": "No source named 'nope'; see /v1/sources for the slugs.",
-    "drug_class": "No drug class named 'nope'; classes: ... (see /v1/vocabularies).",
+    "source": "query.source: no source named 'nope'; see /v1/sources for the slugs.",
+    "drug_class": "query.drug_class: no drug class named 'nope'; classes: ... (see "
+    "/v1/vocabularies).",
 }
 
 

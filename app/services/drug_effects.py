@@ -150,7 +150,7 @@ def source_id_for(session: Session, slug: str) -> int:
     source_id = session.scalar(select(Source.id).where(Source.slug == slug.strip().lower()))
     if source_id is None:  # a filter naming nothing: 422, as drug_class= (404: paths only)
         raise InvalidParameter(
-            f"No source named '{slug[:80]}'; see /v1/sources for the slugs.",
+            f"query.source: no source named '{slug[:80]}'; see /v1/sources for the slugs.",
             loc=["query", "source"],
         )
     return source_id
