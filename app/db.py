@@ -9,6 +9,7 @@ cancelled, and its thread keeps its slot until it ends (app/db_calls.py).
 """
 
 import asyncio
+import math
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,16 +17,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, Concatenate, Generic, ParamSpec, TypeVar
+from typing import Any, Concatenate, Generic, ParamSpec, TypeVar
 
-import anyio
-from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.config import Settings, get_settings
-from app.db_calls import Call, CapacityFull, Slots, costly_call
+from app.db_calls import Call, CapacityFull, Slots, costly_call, hand_off
 from app.problems.exceptions import DatabaseTimeout, ServerBusy
 
 P = ParamSpec("P")
@@ -162,7 +161,6 @@ class Database:
         self.costly_slots = max(1, threads // 2)
         self.background_statement_timeout = max(statement_timeout, BACKGROUND_STATEMENT_TIMEOUT)
         self._slots: Slots | None = None
-        self._background: anyio.CapacityLimiter | None = None
 
     @classmethod
     def for_engine(
@@ -201,17 +199,13 @@ class Database:
     async def monitor(self, fn: Callable[[Session], T]) -> T:
         """FN as a request's call is run, but in a slot of its own: what the server needs to
         keep answering (the data version) never queues behind requests."""
-        return await self._in_thread(partial(self.run, fn), monitor=True)
+        return await self._in_thread(partial(self.run, fn), lane="monitor")
 
     async def background(self, fn: Callable[[Session], T]) -> T:
-        """FN in a thread of its own, one job at a time, outside the request threads and their
-        time limit: work no request waits for (the name index, seconds at 50x SIDER). Its
-        statements may run BACKGROUND_STATEMENT_TIMEOUT; cancelling abandons the thread."""
-        if self._background is None:
-            self._background = anyio.CapacityLimiter(1)
-        return await anyio.to_thread.run_sync(
-            partial(self._run_long, fn), limiter=self._background, abandon_on_cancel=True
-        )
+        """FN in a slot of its own, one job at a time, without the request deadline: work no
+        request waits for (the name index, seconds at 50x SIDER; export chunks). Its statements
+        may run BACKGROUND_STATEMENT_TIMEOUT; a cancelled job keeps its slot until it ends."""
+        return await self._in_thread(partial(self._run_long, fn), lane="background")
 
     def _run_long(self, fn: Callable[[Session], T]) -> T:
         limit = self.background_statement_timeout
@@ -223,32 +217,26 @@ class Database:
                 )
             return fn(session)
 
-    async def _in_thread(self, job: Callable[[], T], *, monitor: bool = False) -> T:
+    async def _in_thread(self, job: Callable[[], T], *, lane: str = "requests") -> T:
         slots = self._slots
         if slots is None or slots.loop is not asyncio.get_running_loop():
             slots = self._slots = Slots.of(self.threads, self.costly_slots)
-        call = Call(self.timeout, cancel_timeout=min(self.timeout, 3.0))
+        timeout = None if lane == "background" else self.timeout
+        call = Call(timeout or math.inf, cancel_timeout=min(self.timeout, 3.0))
         try:
-            with anyio.fail_after(self.timeout):
-                if monitor:
-                    await call.take(slots.monitor)
-                else:
-                    if costly_call.get():
-                        await call.take(slots.costly)
-                    await call.take(slots.requests)
+            async with asyncio.timeout(timeout):
+                if lane == "requests" and costly_call.get():
+                    await call.take(slots.costly)
+                await call.take(getattr(slots, lane))
                 # Not awaited past the deadline: a thread stuck on a frozen server must not
-                # hold the request. It keeps its slots until it ends (Call.finish).
-                return await anyio.to_thread.run_sync(
-                    partial(_run_call, call, job), abandon_on_cancel=True, limiter=slots.threads
-                )
-        except CapacityFull:
+                # hold the request. It keeps its slots until it ends (db_calls.hand_off).
+                return await hand_off(call, partial(_run_call, call, job))
+        except BaseException as exc:
             call.abandon()
-            raise ServerBusy(self.costly_slots) from None
-        except TimeoutError:
-            call.abandon()
-            raise DatabaseTimeout(self.timeout) from None
-        except BaseException:
-            call.abandon()
+            if isinstance(exc, CapacityFull):
+                raise ServerBusy(self.costly_slots) from None
+            if isinstance(exc, TimeoutError):
+                raise DatabaseTimeout(self.timeout) from None
             raise
 
 
@@ -261,13 +249,3 @@ def _run_call(call: Call, job: Callable[[], T]) -> T:
     finally:
         _deadline.call = None
         call.finish()
-
-
-async def get_database(request: Request) -> Database:
-    """The app's database (attached at startup); tests override this dependency. (async: a
-    plain `def` dependency would run in a worker thread.)"""
-    database: Database = request.app.state.database
-    return database
-
-
-DatabaseDep = Annotated[Database, Depends(get_database)]

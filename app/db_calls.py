@@ -16,15 +16,17 @@ stay free for cheap requests.
 import asyncio
 import contextlib
 import logging
+import queue
 import threading
 import time
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
-
-import anyio
+from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+IDLE_SECONDS = 30.0  # a worker thread idle this long ends
 
 costly_call: ContextVar[bool] = ContextVar("costly_call", default=False)
 """Set by the edge (app/edge/request_limits.py CostlyRoutes) for the requests of costly routes."""
@@ -36,18 +38,16 @@ class CapacityFull(Exception):
 
 class Capacity:
     """`slots` calls at once and at most `queue` waiting for one (None: any number, each until
-    its deadline). A slot is taken on the event loop and given back from any thread."""
+    its deadline). Taken and given back on the event loop."""
 
     def __init__(self, slots: int, queue: int | None = None) -> None:
         self.slots, self.queue = slots, queue
         self.waiting = 0
         self._free = asyncio.Semaphore(slots)
-        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def take(self) -> None:
         if self.queue is not None and self._free.locked() and self.waiting >= self.queue:
             raise CapacityFull
-        self._loop = asyncio.get_running_loop()
         self.waiting += 1
         try:
             await self._free.acquire()
@@ -55,19 +55,15 @@ class Capacity:
             self.waiting -= 1
 
     def give_back(self) -> None:
-        """Any thread; the slot is free once the event loop runs the release."""
-        if self._loop is None:
-            return
-        with contextlib.suppress(RuntimeError):  # the loop closed: nothing waits any more
-            self._loop.call_soon_threadsafe(self._free.release)
+        self._free.release()
 
 
 class Call:
     """One call: its deadline, the slots it holds, and its connection while it runs.
 
-    waiting -> running -> done (the thread gives the slots back), or waiting -> dropped (the
-    request gave up before the thread started: the request gives them back, the job never
-    runs)."""
+    waiting -> running -> done (the slots go back when its thread's result reaches the event
+    loop), or waiting -> dropped (the request gave up before the thread started: the request
+    gives them back, the job never runs)."""
 
     def __init__(self, seconds: float, cancel_timeout: float) -> None:
         self.seconds, self.deadline = seconds, time.monotonic() + seconds
@@ -94,7 +90,6 @@ class Call:
         """In the worker thread, before its connection goes back to the pool."""
         with self._lock:
             self._state, self._connection = "done", None
-        self._give_back()
 
     def uses(self, connection: Any) -> None:
         """The DBAPI connection its statements run on (set as each statement starts; None
@@ -129,6 +124,7 @@ class Call:
                 logger.warning("cancelling an abandoned statement failed: %s", type(exc).__name__)
 
     def _give_back(self) -> None:
+        """On the event loop (abandon while waiting, or the thread's result arriving)."""
         held, self._held = self._held, []
         for capacity in held:
             capacity.give_back()
@@ -142,7 +138,7 @@ class Slots:
     requests: Capacity
     costly: Capacity
     monitor: Capacity
-    threads: anyio.CapacityLimiter  # never waited on: the capacities above admit every call
+    background: Capacity
 
     @classmethod
     def of(cls, threads: int, costly: int) -> "Slots":
@@ -151,5 +147,64 @@ class Slots:
             Capacity(threads),
             Capacity(costly, queue=costly),
             Capacity(1),
-            anyio.CapacityLimiter(threads + 1),
+            Capacity(1),
         )
+
+
+# The hand-off to a worker thread: one put on a C queue, one call_soon_threadsafe back that
+# settles the future and gives the call's slots back together (anyio's to_thread, with its
+# limiter and cancel scope, cost ~X us a call). Threads start when none is idle, so there are
+# never more than the calls the slots admit (plus abandoned ones still running), and are
+# daemons: one stuck on a frozen server never keeps the process from exiting.
+Job = tuple[asyncio.AbstractEventLoop, "asyncio.Future[Any]", Call, Callable[[], Any]]
+_jobs: "queue.SimpleQueue[Job]" = queue.SimpleQueue()
+_idle_lock = threading.Lock()
+_idle = 0
+
+
+def hand_off(call: Call, job: Callable[[], T]) -> "asyncio.Future[T]":
+    """JOB in a worker thread; the future is settled on the event loop, where CALL's slots go
+    back at the same time (not when the awaiting request gives up)."""
+    global _idle
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+    with _idle_lock:
+        start = _idle == 0
+        if not start:
+            _idle -= 1
+    if start:
+        threading.Thread(target=_work, name="sidefx-db", daemon=True).start()
+    _jobs.put((loop, future, call, job))
+    return future
+
+
+def _work() -> None:
+    global _idle
+    while True:
+        try:
+            loop, future, call, job = _jobs.get(timeout=IDLE_SECONDS)
+        except queue.Empty:
+            with _idle_lock:
+                if _idle > 0:  # else a job was promised to an idle thread: take it
+                    _idle -= 1
+                    return
+            continue
+        try:
+            outcome: tuple[bool, Any] = (True, job())
+        except BaseException as exc:  # handed to the awaiting request
+            outcome = (False, exc)
+        with _idle_lock:  # idle before the result wakes the loop: its next call reuses us
+            _idle += 1
+        with contextlib.suppress(RuntimeError):  # the loop closed: nothing waits any more
+            loop.call_soon_threadsafe(_settle, future, call, outcome)
+        del loop, future, call, job, outcome
+
+
+def _settle(future: "asyncio.Future[Any]", call: Call, outcome: tuple[bool, Any]) -> None:
+    call._give_back()
+    if future.done():  # the request gave up at its deadline
+        return
+    if outcome[0]:
+        future.set_result(outcome[1])
+    else:
+        future.set_exception(outcome[1])

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 OUT = ROOT / "benchmarks" / "out"
 DURATION = int(os.environ.get("BENCH_SECONDS", "8"))
-PORT = 8731
+PORT = int(os.environ.get("BENCH_PORT", "8731"))  # another port when two benches share a host
 
 
 def sh(*args: str, env: dict[str, str] | None = None) -> None:

@@ -19,9 +19,10 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from app.api.deps import get_database
 from app.cli.database import alembic_config
 from app.config import Settings
-from app.db import Database, get_database, make_engine
+from app.db import Database, make_engine
 from app.importers.seed.files import read_seed
 from app.importers.seed.load import load_seed
 from app.main import create_app

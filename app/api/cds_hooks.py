@@ -4,8 +4,9 @@ Errors are OperationOutcomes, as the specification asks (FhirRoute); nothing is 
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel
 
+from app.api.deps import NO_STORE, DatabaseDep, respond_bytes
 from app.api.fhir_rest import FhirRoute
-from app.db import DatabaseDep
+from app.db import Answer
 from app.schemas.cds_hooks import CdsRequest
 from app.services import cds_hooks
 from app.services.fhir_filters import FhirProblem
@@ -18,7 +19,7 @@ RUN = {cds_hooks.PATIENT_VIEW: cds_hooks.patient_view, cds_hooks.ORDER_SIGN: cds
 @router.get("")
 async def discovery() -> Response:
     """The services, their hooks and prefetch templates."""
-    return _json(cds_hooks.discovery())
+    return Response(_json(cds_hooks.discovery()), media_type="application/json", headers=NO_STORE)
 
 
 @router.post("/{service}")
@@ -34,9 +35,10 @@ async def call_service(
     if body.hook != HOOKS[service]:
         raise FhirProblem(400, "invalid", f"{service} answers {HOOKS[service]}, not {body.hook}")
     base = str(request.base_url).rstrip("/")
-    return _json(await db.call(RUN[service], body, base))
+    answer = await db.read(RUN[service], body, base)
+    return respond_bytes(request, Answer(answer.version, _json(answer.value)))
 
 
-def _json(model: BaseModel) -> Response:
-    body = model.model_dump_json(exclude_none=True)
-    return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
+def _json(model: BaseModel) -> bytes:
+    """The specification's JSON: absent fields left out, not null."""
+    return model.__pydantic_serializer__.to_json(model, exclude_none=True)

@@ -11,6 +11,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.orm import Session
 
 from app.api.deps import (
+    DatabaseDep,
     DrugName,
     IncludeFlagged,
     Limit,
@@ -20,7 +21,7 @@ from app.api.deps import (
     respond_bytes,
 )
 from app.api.docs import read_responses
-from app.db import Answer, Database, DatabaseDep
+from app.db import Answer, Database
 from app.edge.http_cache import etag_for
 from app.name_keys import PRINTABLE
 from app.problems.exceptions import DatabaseTimeout

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.api.deps import (
     BodySystemFilter,
     ContextFilter,
+    DatabaseDep,
     IncludeFlagged,
     Limit,
     Offset,
@@ -12,7 +13,6 @@ from app.api.deps import (
     respond,
 )
 from app.api.docs import read_responses
-from app.db import DatabaseDep
 from app.name_keys import MAX_NAME_LENGTH
 from app.schemas.comparison import ComparisonRead
 from app.services import comparison

@@ -8,7 +8,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import Depends, Path, Query, Request, Response
 
-from app.db import Answer
+from app.db import Answer, Database
 from app.edge.http_cache import etag_for
 from app.enums import BodySystem, Context, IncidenceBand
 from app.name_keys import MAX_NAME_LENGTH, PRINTABLE
@@ -21,6 +21,7 @@ MAX_QUERY_LENGTH = 100
 MAX_OFFSET = 10_000
 _PAGING = frozenset({"offset", "limit"})
 _SAFE_PATH = "/:@!$&'()*+,;=-._~%"
+NO_STORE = {"Cache-Control": "no-store"}
 
 DrugName = Annotated[
     str,
@@ -59,7 +60,8 @@ SourceFilter = Annotated[
         min_length=1,
         max_length=80,
         pattern=PRINTABLE,
-        description="Only records backed by this source (slug, see /v1/sources).",
+        description="Only records backed by this source (slug, see /v1/sources). Unknown "
+        "source: 422.",
     ),
 ]
 DrugClassFilter = Annotated[
@@ -144,6 +146,16 @@ def _is_list(field: Any) -> bool:
 StrictQuery = Depends(strict_query)
 
 
+async def get_database(request: Request) -> Database:
+    """The app's database (attached at startup); tests override this dependency. (async: a
+    plain `def` dependency would run in a worker thread.)"""
+    database: Database = request.app.state.database
+    return database
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
 def respond(request: Request, answer: Answer[Any]) -> Response:
     """The model as JSON, with the ETag of the data it was read from; a page (or compare's
     effect matrix) gets its `next`/`prev` links in its body (`links`) and as an RFC 8288 `Link`
@@ -170,8 +182,11 @@ def respond(request: Request, answer: Answer[Any]) -> Response:
 def respond_bytes(
     request: Request, answer: Answer[bytes], media_type: str = "application/json", links: str = ""
 ) -> Response:
-    """A body already serialised (FHIR, the export manifest), with the same ETag and cache
-    treatment as every other read."""
+    """A body already serialised (FHIR, stored records spliced), with the same ETag and cache
+    treatment as every other read; an answer to a POST (computed from its body: the symptom
+    check, CDS Hooks) is never stored (no ETag, no-store)."""
+    if request.method == "POST":
+        return Response(answer.value, media_type=media_type, headers=NO_STORE)
     request.state.data_version = answer.version
     headers = {"ETag": etag_for(answer.version, request.scope)}
     if links:

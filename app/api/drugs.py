@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.api.deps import (
     BodySystemFilter,
     ContextFilter,
+    DatabaseDep,
     DrugClassFilter,
     DrugName,
     EffectName,
@@ -18,7 +19,6 @@ from app.api.deps import (
     respond,
 )
 from app.api.docs import read_responses
-from app.db import DatabaseDep
 from app.schemas.common import Page
 from app.schemas.drug import DrugDetail, DrugSummary
 from app.schemas.effect import DrugContexts

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.api.deps import (
     BodySystemFilter,
     ContextFilter,
+    DatabaseDep,
     EffectName,
     IncludeFlagged,
     Limit,
@@ -16,7 +17,6 @@ from app.api.deps import (
     respond,
 )
 from app.api.docs import read_responses
-from app.db import DatabaseDep
 from app.schemas.common import EffectRef, Page
 from app.schemas.effect import EffectDetail
 from app.schemas.record import DrugEffectRecord

@@ -11,7 +11,8 @@ from fastapi.routing import APIRoute
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.exceptions import HTTPException
 
-from app.db import Answer, DatabaseDep
+from app.api.deps import DatabaseDep
+from app.db import Answer
 from app.edge.http_cache import etag_for
 from app.problems.exceptions import AppError
 from app.services import fhir_conformance as conformance

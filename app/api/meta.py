@@ -6,9 +6,9 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from app import problems
-from app.api.deps import StrictQuery, respond
+from app.api.deps import DatabaseDep, StrictQuery, respond
 from app.api.docs import problem_responses, read_responses
-from app.db import Answer, DatabaseDep
+from app.db import Answer
 from app.edge import metrics
 from app.edge.problem_responses import problem
 from app.readmodel import is_current, stored_format

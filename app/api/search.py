@@ -2,9 +2,8 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
-from app.api.deps import MAX_QUERY_LENGTH, Offset, StrictQuery, respond
+from app.api.deps import MAX_QUERY_LENGTH, DatabaseDep, Offset, StrictQuery, respond
 from app.api.docs import read_responses
-from app.db import DatabaseDep
 from app.name_keys import PRINTABLE
 from app.schemas.search import SearchResults
 from app.services.names import search as search_service

@@ -1,8 +1,7 @@
 from fastapi import APIRouter, Request, Response
 
-from app.api.deps import Limit, Offset, SourceSlug, StrictQuery, respond
+from app.api.deps import DatabaseDep, Limit, Offset, SourceSlug, StrictQuery, respond
 from app.api.docs import read_responses
-from app.db import DatabaseDep
 from app.schemas.common import Page
 from app.schemas.source import SourceDetail, SourceSummary
 from app.services import sources

@@ -1,10 +1,10 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body, Request, Response
 
-from app.api.deps import StrictQuery
+from app.api.deps import DatabaseDep, StrictQuery, respond_bytes
 from app.api.docs import problem_responses
-from app.db import DatabaseDep
+from app.db import Answer
 from app.schemas.symptom import SymptomCheckInput, SymptomCheckResult
 from app.services import symptom_check
 
@@ -37,9 +37,10 @@ factors, when to seek care, and the warnings about the listed drugs. Nothing is 
 **Information, not a diagnosis**: only a clinician can tell what causes a symptom.""",
 )
 async def check_symptom(
+    request: Request,
     db: DatabaseDep,
     body: Annotated[SymptomCheckInput, Body(openapi_examples={"clonazepam": {"value": EXAMPLE}})],
 ) -> Response:
-    answer = await db.call(symptom_check.answer, body)
-    payload = answer.to_json()  # outside the database call: CPU is not the database's time
-    return Response(payload, media_type="application/json", headers={"Cache-Control": "no-store"})
+    answer = await db.read(symptom_check.answer, body)
+    # Serialised outside the database call: CPU is not the database's time.
+    return respond_bytes(request, Answer(answer.version, answer.value.to_json()))

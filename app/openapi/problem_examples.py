@@ -17,6 +17,12 @@ NAMES_404 = {
 }
 
 Example = tuple[problems.ProblemType, dict[str, Any]]
+# Filters whose value must name something: what an unknown one is told.
+UNKNOWN_VALUES = {
+    "source": "query.source: no source named 'nope'; see /v1/sources for the slugs.",
+    "drug_class": "query.drug_class: no drug class named 'nope'; classes: ... (see "
+    "/v1/vocabularies).",
+}
 
 
 def problem_examples(path: str, operation: dict[str, Any], status: int) -> list[Example]:
@@ -68,6 +74,11 @@ def _invalid(path: str, operation: dict[str, Any]) -> list[Example]:
         loc, msg, type_, limit = invalid
         detail = f"{'.'.join(map(str, loc))}: {msg}"
         out.append(_error(problems.INVALID_PARAMETER, path, detail, loc, type_, limit, msg))
+    for name, detail in UNKNOWN_VALUES.items():  # a filter naming nothing: 422, never 404
+        if any(p["name"] == name for p in query):
+            out.append(
+                _error(problems.INVALID_PARAMETER, path, detail, ["query", name], "value_error")
+            )
     if any(p["name"] == "drugs" for p in query):
         for kind, got, limit in ((problems.TOO_MANY_DRUGS, 11, 10), (problems.TOO_FEW_DRUGS, 1, 2)):
             detail = f"Compare takes 2 to 10 drugs, comma-separated; got {got}."

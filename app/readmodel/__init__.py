@@ -29,7 +29,7 @@ from app.readmodel.citations import Cites, cited, cites_of, get
 from app.readmodel.compose import model_data
 from app.readmodel.effect_refs import EFFECT_COLUMNS, effect_data, effect_ref
 from app.readmodel.order import effect_list_order
-from app.readmodel.pages import RecordPage, page_of, record_page
+from app.readmodel.pages import RecordPage, count, page_of, record_page
 from app.readmodel.refresh import refresh
 from app.readmodel.rules import band_of_fraction
 from app.readmodel.stored import (
@@ -51,6 +51,7 @@ __all__ = [
     "build_records",
     "cited",
     "cites_of",
+    "count",
     "effect_data",
     "effect_list_order",
     "effect_ref",

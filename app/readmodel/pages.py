@@ -20,6 +20,20 @@ def count(session: Session, stmt: Select[Any]) -> int:
     )
 
 
+def keys_and_total(
+    session: Session, stmt: Select[Any], ordered: Select[Any], limit: int, offset: int
+) -> tuple[list[Any], int]:
+    """This page's keys and the list's total, in one statement: the total is `count` of STMT
+    riding along as an uncorrelated subquery (run once); past the end, `count` alone."""
+    total_of = select(func.count()).select_from(stmt.order_by(None).subquery())
+    rows = session.execute(
+        ordered.add_columns(total_of.scalar_subquery()).limit(limit).offset(offset)
+    ).all()
+    if rows:
+        return [row[0] for row in rows], int(rows[0][-1])
+    return [], count(session, stmt) if offset else 0
+
+
 @dataclass(frozen=True, slots=True)
 class RecordPage:
     """A page of stored records (Page[DrugEffectRecord] as JSON): spliced, not re-serialised."""
@@ -44,16 +58,8 @@ def record_page(
     offset: int,
     matched: Callable[[list[int]], Mapping[int, MatchedVia]] | None = None,
 ) -> RecordPage:
-    """page_of for records: their stored JSON, marked where they answer for another term.
-
-    The total comes with the page's ids (a window count): STMT ranks every matching row at
-    request time anyway, so counting them there is free. Lists with a stored order count
-    separately instead (drug_effects.ranked_page), where a window would read the whole list."""
-    rows = session.execute(
-        ordered.add_columns(func.count().over().label("total")).limit(limit).offset(offset)
-    ).all()
-    ids = [row[0] for row in rows]
-    total = rows[0].total if rows else (count(session, stmt) if offset else 0)
+    """page_of for records: their stored JSON, marked where they answer for another term."""
+    ids, total = keys_and_total(session, stmt, ordered, limit, offset)
     marks = matched(ids) if matched is not None and ids else None
     return RecordPage(record_json(session, ids, marks), total, limit, offset)
 
@@ -68,6 +74,5 @@ def page_of(
 ) -> Page[T]:
     """`stmt` selects the keys of every matching row (for the total), `ordered` the same keys in
     list order; `build` turns this page's keys into items."""
-    keys = list(session.scalars(ordered.limit(limit).offset(offset)))
-    total = count(session, stmt) if keys or offset else 0
+    keys, total = keys_and_total(session, stmt, ordered, limit, offset)
     return Page[T](items=list(build(keys)), total=total, limit=limit, offset=offset)

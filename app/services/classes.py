@@ -24,7 +24,8 @@ def resolve_class(session: Session, name: str) -> Ref:
     if row is None:
         known = ", ".join(session.scalars(select(DrugClass.slug).order_by(DrugClass.slug)))
         raise InvalidParameter(
-            f"No drug class named '{name[:80]}'; classes: {known} (see /v1/vocabularies).",
+            f"query.drug_class: no drug class named '{name[:80]}'; classes: {known} (see "
+            "/v1/vocabularies).",
             loc=["query", "drug_class"],
         )
     return Ref(*row)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import INCIDENCE_RANK, BodySystem, Context, IncidenceBand
 from app.models import DrugEffect, DrugEffectSource, Effect, Source, StoredRecord
-from app.problems.exceptions import NoRecord, UnknownSource
+from app.problems.exceptions import InvalidParameter, NoRecord
 from app.readmodel import (
     EFFECT_COLUMNS,
     RecordPage,
@@ -154,8 +154,11 @@ def ranked_page(
 
 def source_id_for(session: Session, slug: str) -> int:
     source_id = session.scalar(select(Source.id).where(Source.slug == slug.strip().lower()))
-    if source_id is None:
-        raise UnknownSource(f"No source named '{slug[:80]}'; see /v1/sources for the slugs.")
+    if source_id is None:  # a filter naming nothing: 422, as drug_class= (404: paths only)
+        raise InvalidParameter(
+            f"query.source: no source named '{slug[:80]}'; see /v1/sources for the slugs.",
+            loc=["query", "source"],
+        )
     return source_id
 
 

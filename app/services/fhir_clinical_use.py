@@ -60,8 +60,8 @@ def _records(session: Session, record_ids: list[int]) -> list[tuple[int, bytes, 
     if not record_ids:
         return []
     rows = session.connection().execute(_RECORDS, {"ids": record_ids}).all()
-    bodies = stored_bodies([(row.id, row.body) for row in rows])
-    return [(row.id, body, row) for row, body in zip(rows, bodies, strict=True)]
+    bodies = stored_bodies(rows)  # (id, ..., body) rows
+    return [(row[0], body, row) for row, body in zip(rows, bodies, strict=True)]
 
 
 _de: Any = DrugEffect.__table__

@@ -16,9 +16,9 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from app import readmodel
 from app.services.fhir_clinical_use import clinical_uses
 from app.services.fhir_common import Resource, full_url, ready, to_json
 from app.services.fhir_filters import FhirProblem, Filters, clinical_use_ids, drug_ids
@@ -114,7 +114,7 @@ def _drugs(
     session: Session, base: str, filters: Filters, count: int, offset: int
 ) -> tuple[int, list[Resource]]:
     stmt = drug_ids(session, filters)
-    total = _count(session, stmt)
+    total = readmodel.count(session, stmt)
     page = list(session.scalars(stmt.limit(count).offset(offset))) if count else []
     pairs = drug_resources(session, base, page) if page else []
     return total, [partial(ready, pair[0]) for pair in pairs]
@@ -125,7 +125,7 @@ def _clinical_uses(
 ) -> tuple[int, list[Resource]]:
     """Kinds one after the other (records, uses, warnings), each in its drugs' order."""
     statements = clinical_use_ids(session, filters)
-    totals = [_count(session, stmt) for _, stmt in statements]
+    totals = [readmodel.count(session, stmt) for _, stmt in statements]
     ids: list[str] = []
     skip, wanted = offset, count
     for (prefix, stmt), total in zip(statements, totals, strict=True):
@@ -138,12 +138,6 @@ def _clinical_uses(
         ids += [f"{prefix}-{i}" for i in rows]
         wanted, skip = count - len(ids), 0
     return sum(totals), clinical_uses(session, base, ids) if ids else []
-
-
-def _count(session: Session, stmt: Select[Any]) -> int:
-    return int(
-        session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-    )
 
 
 def _number(value: str | None, name: str, default: int, highest: int) -> int:

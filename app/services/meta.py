@@ -21,12 +21,29 @@ _RELEASES = select(_release.c.name, _release.c.checksum, _release.c.loaded_at).o
 )
 
 
+_VERSIONS: dict[tuple[tuple[Any, ...], ...], str] = {}
+
+
 def data_version(session: Session) -> str:
     """A short hash of every loaded release and when it was loaded: it changes on every load
-    (a forced reload of the same files too), and with it every ETag and the response caches."""
-    rows = session.connection().execute(_RELEASES).all()
-    text_ = "|".join(f"{n}:{c}:{t.replace(tzinfo=None).isoformat()}" for n, c, t in rows)
-    return hashlib.sha256(text_.encode()).hexdigest()[:16] if rows else "empty"
+    (a forced reload of the same files too), and with it every ETag and the response caches.
+
+    Read once per transaction: the session carries it (`Database.read` reads it first; a
+    service asking again in the same call, e.g. for the name index, gets it without a query)."""
+    transaction = session.get_transaction()
+    held = session.info.get("data_version")
+    if held is not None and held[0] is transaction:
+        return str(held[1])
+    rows = tuple(tuple(row) for row in session.connection().execute(_RELEASES))
+    version = _VERSIONS.get(rows)
+    if version is None:  # the hash once per set of releases (it cost ~30 us a request)
+        text_ = "|".join(f"{n}:{c}:{t.replace(tzinfo=None).isoformat()}" for n, c, t in rows)
+        version = hashlib.sha256(text_.encode()).hexdigest()[:16] if rows else "empty"
+        if len(_VERSIONS) > 64:
+            _VERSIONS.clear()
+        _VERSIONS[rows] = version
+    session.info["data_version"] = (session.get_transaction(), version)
+    return version
 
 
 def get_meta(session: Session) -> MetaRead:

@@ -4,6 +4,7 @@ SymptomCheckResult's JSON byte for byte (a golden test holds it). Nothing become
 this path: validating and re-writing records, facts and warnings was most of the check's
 cost."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,7 @@ class SymptomAnswer:
     def to_json(self) -> bytes:
         # SymptomCheckResult's fields, in its order.
         explanations = b",".join(e.to_json(rank) for rank, e in enumerate(self.explanations, 1))
+        _dump = _dumper()
         return b"".join((
             b'{"symptom":', self.symptom.__pydantic_serializer__.to_json(self.symptom),
             b',"symptom_found_as":',
@@ -74,7 +76,16 @@ class SymptomAnswer:
         return SymptomCheckResult.model_validate_json(self.to_json())
 
 
-def _dump(items: list[dict[str, Any]]) -> bytes:
-    """Plain data in its schema's field order (citations stay the shared models cites_of
-    reads; orjson writes enums and dates as pydantic does)."""
-    return orjson.dumps(items, default=model_data)
+def _dumper() -> Callable[[list[dict[str, Any]]], bytes]:
+    """Plain data in its schema's field order as JSON (orjson writes enums and dates as
+    pydantic does). Citations stay the shared models cites_of reads, each written once per
+    answer however often it is cited (facts and warnings cite the same few places)."""
+    written: dict[int, Any] = {}
+
+    def data(value: Any) -> Any:
+        found = written.get(id(value))
+        if found is None:
+            found = written[id(value)] = model_data(value)
+        return found
+
+    return lambda items: orjson.dumps(items, default=data)

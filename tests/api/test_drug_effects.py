@@ -82,9 +82,20 @@ async def test_list_filters_by_source(client: httpx.AsyncClient) -> None:
     assert none["total"] == 0
 
 
-async def test_unknown_source_is_an_unknown_source_404(client: httpx.AsyncClient) -> None:
-    response = await client.get("/v1/drugs/clonazepam/effects?source=nope")
-    assert response.json()["type"] == "/v1/problems/unknown-source"
+async def test_an_unknown_source_filter_is_a_422_naming_the_parameter(
+    client: httpx.AsyncClient,
+) -> None:
+    """A filter value naming nothing is a 422, as for drug_class= (a 404 is a path's)."""
+    for url in (
+        "/v1/drugs/clonazepam/effects?source=nope",
+        "/v1/effects/leg-cramps/drugs?source=nope",
+    ):
+        response = await client.get(url)
+        assert response.status_code == 422
+        body = response.json()
+        assert body["type"] == "/v1/problems/invalid-parameter"
+        assert body["errors"][0]["loc"] == ["query", "source"]
+        assert "/v1/sources" in body["detail"]
 
 
 async def test_list_sorts_by_the_summary_and_min_incidence_uses_it(
