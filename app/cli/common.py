@@ -1,12 +1,13 @@
 """What the commands share: the project's folder, the console (stderr: stdout is a command's
 own output), and for the commands that load: the loaders' statement limit, SIGTERM as Ctrl-C,
-the tidy-up after a load, and a database error as the operator needs to read it."""
+the tidy-up after a load, and a load's failures as the operator needs to read them."""
 
 import signal
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+import typer
 from rich.console import Console
 from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -58,6 +59,25 @@ def stopped_by_sigterm() -> Iterator[None]:
 def load_limit(settings: Settings) -> AbstractContextManager[None]:
     """SQLite statements of a load stop after the loaders' limit (PostgreSQL: the engine's)."""
     return statement_deadline(settings.load_statement_timeout_ms / 1000)
+
+
+@contextmanager
+def load_failures(name: str, refusals: dict[type[Exception], str]) -> Iterator[None]:
+    """A load's end other than success, as one line and an exit code; its transaction rolled
+    back, so every message says the database is unchanged. REFUSALS: the loader's own
+    errors, each with the word for it ("rejected", "refused")."""
+    try:
+        yield
+    except tuple(refusals) as exc:
+        word = next(w for kind, w in refusals.items() if isinstance(exc, kind))
+        console.print(f"[red]{name} import {word}, database unchanged:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    except (OperationalError, DBAPIError) as exc:
+        console.print(f"[red]{name} import failed, database unchanged:[/red] {db_error(exc)}")
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt as exc:
+        console.print(f"[red]{name} import interrupted, database unchanged[/red]")
+        raise typer.Exit(130) from exc
 
 
 def db_error(exc: Exception) -> str:

@@ -5,13 +5,12 @@ from typing import Annotated
 
 import typer
 from rich.progress import Progress, TaskID
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from app.cli.common import (
     checkpoint_wal,
     console,
-    db_error,
+    load_failures,
     load_limit,
     stopped_by_sigterm,
     vacuum_after_load,
@@ -47,6 +46,7 @@ def import_sider_command(
     engine = make_engine(settings.database_url, loading=True)
     try:
         with (
+            load_failures("SIDER", {SiderError: "rejected", LoadBusy: "refused"}),
             stopped_by_sigterm(),
             Progress(console=console, transient=True) as bar,
             load_limit(settings),
@@ -68,19 +68,6 @@ def import_sider_command(
                     allow_shrink=allow_shrink,
                     progress=show,
                 )
-    except SiderError as exc:
-        console.print(f"[red]SIDER import rejected, database unchanged:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    except LoadBusy as exc:
-        console.print(f"[red]SIDER import refused, database unchanged:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    except (OperationalError, DBAPIError) as exc:
-        console.print(f"[red]SIDER import failed, database unchanged:[/red] {db_error(exc)}")
-        raise typer.Exit(1) from exc
-    except KeyboardInterrupt as exc:
-        console.print("[red]SIDER import interrupted, database unchanged[/red]")
-        raise typer.Exit(130) from exc
-    else:
         if not report.changed:
             console.print("SIDER unchanged (same files as the last import; --force re-imports)")
             return

@@ -8,10 +8,9 @@ from typing import Annotated, Protocol, TypeVar
 
 import typer
 from rich.table import Table
-from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from app.cli.common import checkpoint_wal, console, db_error, load_limit, stopped_by_sigterm
+from app.cli.common import checkpoint_wal, console, load_failures, load_limit, stopped_by_sigterm
 from app.config import get_settings
 from app.db import make_engine
 from app.importers.load_lock import LoadBusy
@@ -89,23 +88,16 @@ def import_meddra_command(
 def _load(name: str, load: Callable[[Session], R]) -> R:
     settings = get_settings()
     engine = make_engine(settings.database_url, loading=True)
+    refusals = {TerminologyError: "refused", drugs.TerminologyError: "refused", LoadBusy: "refused"}
     try:
         with (
+            load_failures(name, refusals),
             stopped_by_sigterm(),
             load_limit(settings),
             Session(engine) as session,
             session.begin(),
         ):
             return load(session)
-    except (TerminologyError, drugs.TerminologyError, LoadBusy) as exc:
-        console.print(f"[red]{name} import refused, database unchanged:[/red] {exc}")
-        raise typer.Exit(1) from exc
-    except (OperationalError, DBAPIError) as exc:
-        console.print(f"[red]{name} import failed, database unchanged:[/red] {db_error(exc)}")
-        raise typer.Exit(1) from exc
-    except KeyboardInterrupt as exc:
-        console.print(f"[red]{name} import interrupted, database unchanged[/red]")
-        raise typer.Exit(130) from exc
     finally:
         checkpoint_wal(engine)
         engine.dispose()
