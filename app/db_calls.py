@@ -153,9 +153,10 @@ class Slots:
 
 # The hand-off to a worker thread: one put on a C queue, one call_soon_threadsafe back that
 # settles the future and gives the call's slots back together (anyio's to_thread, with its
-# limiter and cancel scope, cost ~X us a call). Threads start when none is idle, so there are
-# never more than the calls the slots admit (plus abandoned ones still running), and are
-# daemons: one stuck on a frozen server never keeps the process from exiting.
+# limiter and cancel scope, ran ~355 Python calls a read on the event loop; this ~109). Threads
+# start when none is idle, so there are never more than the calls the slots admit (plus
+# abandoned ones still running), and are daemons: one stuck on a frozen server never keeps
+# the process from exiting.
 Job = tuple[asyncio.AbstractEventLoop, "asyncio.Future[Any]", Call, Callable[[], Any]]
 _jobs: "queue.SimpleQueue[Job]" = queue.SimpleQueue()
 _idle_lock = threading.Lock()

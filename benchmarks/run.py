@@ -16,10 +16,12 @@ import shutil
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from email.message import Message
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
@@ -142,14 +144,30 @@ def run_scenario(
                 continue
             etag = ""
             if scenario.body is None:
-                with urllib.request.urlopen(first.format(port=port)) as response:  # warm
-                    etag = response.headers["ETag"] if name.startswith("304") else ""
+                headers = warm(first.format(port=port))
+                etag = headers["ETag"] if name.startswith("304") else ""
             results.append(
                 wrk(name, workers, connections, scenario.paths, pids[workers], etag, port,
                     scenario.body)
             )  # fmt: skip
             log(f"  {results[-1]}")
     return results
+
+
+def warm(url: str, limit: float = 60) -> Message:
+    """One request before the run. A costly route answers a fast 503 while the last run's
+    calls still hold its share of the slots (drain's /readyz does not wait for those)."""
+    deadline = time.monotonic() + limit
+    while True:
+        try:
+            with urllib.request.urlopen(url) as response:
+                response.read()
+                headers: Message = response.headers
+                return headers
+        except urllib.error.HTTPError as exc:
+            if exc.code != 503 or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 @contextmanager
