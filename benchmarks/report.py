@@ -182,9 +182,15 @@ def targets(results: list[Result]) -> list[str]:
         count = int(re.search(r"(\d+) pages", pages.name).group(1))  # type: ignore[union-attr]
         fhir_ratio = (1000 / bundle.rps) / (count * 1000 / pages.rps)
     hot = ratio(one("drug effects (hot)"), one("floor: /healthz"))
+    # Req/s ratios to the peer move with the machine's load more than with our code (#30's
+    # runs on a shared machine: 0.47 -> 1.01 on the same code); CPU per request, the server's
+    # own CPU time over its requests, moves less, so it stands beside them.
+    cpu = peer.server_us / page.server_us if page and peer and page.server_us else None
     rows: list[tuple[str, str, float | None, Callable[[float], bool]]] = [
         ("uncached drug effects / Datasette (rotating, 1 worker, 64 conns)", ">= 1.0 (goal 2.0)",
          ratio(page, peer), lambda v: v >= 1.0),
+        ("Datasette's server CPU per request / ours, uncached page (same runs)", ">= 1.0",
+         cpu, lambda v: v >= 1.0),
         ("symptom check, 5 medications (2 conns) / uncached page", ">= 0.5",
          ratio(five, page), lambda v: v >= 0.5),
         ("symptom check, 20 medications, p99 at 1 connection (ms)", "<= 50",
